@@ -1,0 +1,298 @@
+"""The store's tables (SQLAlchemy Core). Alembic migrations in ``migrations/`` create them.
+
+Conventions: timestamps are naive UTC ``DateTime`` values on every backend; ``local_day`` and
+``local_hour`` are the declaration's day and hour in Asia/Ho_Chi_Minh, stored so that grouping by
+the local day needs no time-zone function in SQL (Vietnam has no daylight saving, so a local hour is
+always one UTC hour).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    false,
+    not_,
+    or_,
+    true,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+)
+
+CHANNELS = ("paper", "vhd", "bluezone", "ncovi", "other")
+VEHICLES = ("car", "motorbike", "truck", "bus", "bicycle", "pedestrian", "other")
+DIRECTIONS = ("in", "out")
+RISK_LEVELS = ("high", "medium", "low")
+SYMPTOMS = ("fever", "cough", "breathing_difficulty", "sore_throat", "loss_of_taste_smell")
+FLAGS = ("contact_f0", "visited_hotzone", "bluezone_installed", "used_free_wifi")
+#: Optional declaration fields whose fill rate the data-quality page reports.
+OPTIONAL_FIELDS = (
+    "vehicle", "plate", "full_name", "id_number", "phone", "birth_year", "gender",
+    "origin_district", "destination_district_code",
+)
+#: Personal fields (SPEC §6): never in an aggregate, masked for the IT team.
+PERSONAL_FIELDS = ("full_name", "id_number", "phone", "plate")
+
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(120), nullable=False),
+    Column("road", String(200)),
+    Column("links", String(200)),
+    Column("district_code", String(3)),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("wifi_opened_on", Date, comment="local date the free Wi-Fi opened; null = none"),
+    Column("active", Boolean, nullable=False, server_default=true()),
+)
+
+provinces = Table(
+    "provinces",
+    metadata,
+    Column("code", String(2), primary_key=True),
+    Column("name", String(80), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+)
+
+districts = Table(
+    "districts",
+    metadata,
+    Column("code", String(3), primary_key=True),
+    Column("province_code", String(2), ForeignKey("provinces.code"), nullable=False),
+    Column("name", String(80), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("lat", Float),
+    Column("lon", Float),
+)
+
+hot_zones = Table(
+    "hot_zones",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("province_code", String(2), ForeignKey("provinces.code"), nullable=False),
+    Column("district_name", String(100), comment="null = the whole province"),
+    Column("label", String(100), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date, comment="inclusive; null = still active"),
+    Column("created_by", String(100), nullable=False, server_default="system"),
+    Column("created_at", DateTime, nullable=False),
+)
+
+hot_zone_changes = Table(
+    "hot_zone_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("changed_at", DateTime, nullable=False),
+    Column("changed_by", String(100), nullable=False),
+    Column("action", String(10), nullable=False),
+    Column("zone_id", Integer),
+    Column("before", JSON),
+    Column("after", JSON),
+    Column("reclassified", Integer, nullable=False, server_default="0"),
+)
+
+import_batches = Table(
+    "import_batches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("kind", String(10), nullable=False, comment="seed | feed | import"),
+    Column("file_name", String(255)),
+    Column("checksum", String(64)),
+    Column("created_by", String(100), nullable=False, server_default="system"),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Column("status", String(10), nullable=False, server_default="running"),
+    Column("rows_in", Integer, nullable=False, server_default="0"),
+    Column("accepted", Integer, nullable=False, server_default="0"),
+    Column("duplicates", Integer, nullable=False, server_default="0"),
+    Column("quarantined", Integer, nullable=False, server_default="0"),
+    Column("warnings", Integer, nullable=False, server_default="0"),
+    Column("last_line", Integer, nullable=False, server_default="0", comment="last source line committed"),
+    Index(None, "checksum"),
+)
+
+declarations = Table(
+    "declarations",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("declaration_id", String(64), nullable=False, unique=True),
+    Column("declared_at", DateTime, nullable=False, comment="UTC"),
+    Column("local_day", Date, nullable=False),
+    Column("local_hour", SmallInteger, nullable=False),
+    Column("checkpoint_id", Integer, ForeignKey("checkpoints.id"), nullable=False),
+    Column("direction", String(3), nullable=False),
+    Column("channel", String(10), nullable=False),
+    Column("vehicle", String(12)),
+    Column("plate", String(20)),
+    Column("plate_hash", String(16), comment="hash of plate, for distinct-vehicle aggregates"),
+    Column("full_name", String(200)),
+    Column("id_number", String(12)),
+    Column("phone", String(10)),
+    Column("birth_year", SmallInteger),
+    Column("gender", String(6)),
+    Column("origin_province_code", String(2), ForeignKey("provinces.code"), nullable=False),
+    Column("origin_district", String(100)),
+    Column("destination_district_code", String(3)),
+    *(Column(name, Boolean, nullable=False, server_default=false()) for name in SYMPTOMS + FLAGS),
+    Column("origin_in_hotzone", Boolean, nullable=False, server_default=false()),
+    Column("risk_level", String(6), nullable=False),
+    Column("risk_reason", String(24)),
+    Column("batch_id", Integer, ForeignKey("import_batches.id")),
+    Column("received_at", DateTime, nullable=False),
+    Index(None, "declared_at"),
+    Index(None, "checkpoint_id", "declared_at"),
+    Index(None, "local_day", "checkpoint_id"),
+    Index(None, "risk_level", "local_day"),
+    Index(None, "origin_province_code", "local_day"),
+)
+
+quarantined_rows = Table(
+    "quarantined_rows",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False),
+    Column("line_number", Integer, nullable=False),
+    Column("reasons", JSON, nullable=False, comment="[{field, code, raw}]"),
+    Column("raw", JSON, nullable=False, comment="the row as read, header -> text"),
+    Column("created_at", DateTime, nullable=False),
+    UniqueConstraint("batch_id", "line_number"),
+)
+
+import_warnings = Table(
+    "import_warnings",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False),
+    Column("line_number", Integer, nullable=False),
+    Column("declaration_id", String(64), nullable=False),
+    Column("field", String(40), nullable=False),
+    Column("code", String(20), nullable=False),
+    Column("raw_value", Text),
+    Index(None, "batch_id"),
+    Index(None, "field"),
+)
+
+duplicate_rows = Table(
+    "duplicate_rows",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id"), nullable=False),
+    Column("line_number", Integer, nullable=False),
+    Column("declaration_id", String(64), nullable=False),
+    UniqueConstraint("batch_id", "line_number"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("at", DateTime, nullable=False),
+    Column("who", String(100), nullable=False),
+    Column("role", String(20)),
+    Column("action", String(40), nullable=False),
+    Column("what", String(200), nullable=False),
+    Column("rows", Integer, nullable=False, server_default="0"),
+)
+
+# --- Aggregates -------------------------------------------------------------------------------
+# Each measure is a predicate over one declaration; the hourly rollup keeps, per local hour,
+# checkpoint and direction, how many declarations satisfy it. Dashboard figures are sums of these
+# columns, so they cost a few hundred rows whatever the size of the declarations table.
+_d = declarations.c
+_any_symptom = or_(*(_d[name] for name in SYMPTOMS))
+
+MEASURES = {
+    "crossings": true(),
+    "electronic": _d.channel != "paper",
+    **{f"channel_{c}": _d.channel == c for c in CHANNELS},
+    **{f"vehicle_{v}": _d.vehicle == v for v in VEHICLES},
+    "vehicle_unknown": _d.vehicle.is_(None),
+    **{f"risk_{level}": _d.risk_level == level for level in RISK_LEVELS},
+    # Reasons of high risk, each counted on its own (one traveller can have several).
+    "reason_contact_f0": _d.contact_f0,
+    "reason_hotzone_origin": _d.origin_in_hotzone,
+    "reason_symptom_travel": and_(_any_symptom, _d.visited_hotzone),
+    "any_symptom": _any_symptom,
+    **{name: _d[name] for name in SYMPTOMS},
+    "contact_f0": _d.contact_f0,
+    "visited_hotzone": _d.visited_hotzone,
+    "bluezone_installed": _d.bluezone_installed,
+    "free_wifi": _d.used_free_wifi,
+    "no_symptom": not_(_any_symptom),
+}
+
+ROLLUP_KEYS = ("local_day", "local_hour", "checkpoint_id", "direction")
+
+crossing_hourly = Table(
+    "crossing_hourly",
+    metadata,
+    Column("local_day", Date, primary_key=True),
+    Column("local_hour", SmallInteger, primary_key=True),
+    Column("checkpoint_id", Integer, ForeignKey("checkpoints.id"), primary_key=True),
+    Column("direction", String(3), primary_key=True),
+    *(Column(f"n_{name}", Integer, nullable=False, server_default="0") for name in MEASURES),
+)
+
+ORIGIN_KEYS = ROLLUP_KEYS + ("origin_province_code",)
+ORIGIN_MEASURES = {"crossings": true(), "risk_high": _d.risk_level == "high", "origin_in_hotzone": _d.origin_in_hotzone}
+
+origin_hourly = Table(
+    "origin_hourly",
+    metadata,
+    Column("local_day", Date, primary_key=True),
+    Column("local_hour", SmallInteger, primary_key=True),
+    Column("checkpoint_id", Integer, ForeignKey("checkpoints.id"), primary_key=True),
+    Column("direction", String(3), primary_key=True),
+    Column("origin_province_code", String(2), ForeignKey("provinces.code"), primary_key=True),
+    *(Column(f"n_{name}", Integer, nullable=False, server_default="0") for name in ORIGIN_MEASURES),
+)
+
+# Distinct vehicles per day: plates are personal data, so the aggregate keeps a hash of the plate only.
+PLATE_KEYS = ("local_day", "checkpoint_id", "direction", "plate_hash")
+plate_daily = Table(
+    "plate_daily",
+    metadata,
+    Column("local_day", Date, primary_key=True),
+    Column("checkpoint_id", Integer, ForeignKey("checkpoints.id"), primary_key=True),
+    Column("direction", String(3), primary_key=True),
+    Column("plate_hash", String(16), primary_key=True),
+    Column("n_crossings", Integer, nullable=False, server_default="0"),
+)
+
+QUALITY_KEYS = ("local_day", "checkpoint_id", "channel")
+QUALITY_MEASURES = {"crossings": true(), **{f"filled_{f}": _d[f].is_not(None) for f in OPTIONAL_FIELDS}}
+quality_daily = Table(
+    "quality_daily",
+    metadata,
+    Column("local_day", Date, primary_key=True),
+    Column("checkpoint_id", Integer, ForeignKey("checkpoints.id"), primary_key=True),
+    Column("channel", String(10), primary_key=True),
+    *(Column(f"n_{name}", Integer, nullable=False, server_default="0") for name in QUALITY_MEASURES),
+)

@@ -1,0 +1,51 @@
+"""The one settings module: every tunable of the store and the dashboard, read from the environment."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_PATH = PROJECT_ROOT / "data" / "declarations.db"
+LOCAL_TZ_NAME = "Asia/Ho_Chi_Minh"
+
+
+class Settings(BaseSettings):
+    """Settings, each overridable by an environment variable of the same name in upper case."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    database_url: str = Field(default="", description="SQLAlchemy URL of the store; empty = embedded SQLite")
+    dashboard_database_url: str = Field(
+        default="", description="URL the dashboard reads with (a SELECT-only role); empty = DATABASE_URL"
+    )
+    dashboard_refresh_seconds: float = Field(default=10.0, gt=0)
+    silent_after_minutes: int = Field(default=30, gt=0, description="a checkpoint with no declaration for this long is silent")
+    adoption_target: float = Field(default=0.80, ge=0, le=1)
+    map_tile_url: str = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
+    map_tile_attribution: str = "© OpenStreetMap"
+    default_language: str = "vi"
+
+    @property
+    def store_url(self) -> str:
+        """The URL the writers (init, seed, feed, import) use."""
+        return self.database_url or f"sqlite:///{DEFAULT_SQLITE_PATH}"
+
+    @property
+    def reader_url(self) -> str:
+        """The URL the dashboard reads with."""
+        return self.dashboard_database_url or self.store_url
+
+    @property
+    def uses_embedded_store(self) -> bool:
+        """True when no store is configured and the embedded demo SQLite file is used."""
+        return not self.database_url
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return Settings()
