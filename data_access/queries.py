@@ -1,0 +1,135 @@
+"""Read side: every figure the dashboard shows, one function per figure, as DataFrames.
+
+Figures come from the hourly rollups; only the partial hours at the edges of a window are counted
+from the declarations themselves (an indexed range of at most two hours), so a figure costs the same
+on a month or on years of data and is exact to the second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlalchemy import Connection, and_, case, func, or_, select
+
+from . import schema
+from .schema import MEASURES, crossing_hourly, declarations
+from .timeutil import floor_hour, local_day_hour, local_midnight_utc, local_today
+
+#: The Overview's figures, by rollup measure.
+OVERVIEW_MEASURES = ("crossings", "risk_high", "electronic", "bluezone_installed")
+
+
+def _filters(table, checkpoint_ids: Sequence[int] | None, directions: Sequence[str] | None) -> list:
+    conds = []
+    if checkpoint_ids is not None:
+        conds.append(table.c.checkpoint_id.in_(list(checkpoint_ids)))
+    if directions is not None:
+        conds.append(table.c.direction.in_(list(directions)))
+    return conds
+
+
+def _hour_range(start_hour: dt.datetime, end_hour: dt.datetime):
+    """Rollup rows whose local hour lies in [start_hour, end_hour) (naive UTC hour starts)."""
+    d0, h0 = local_day_hour(start_hour)
+    d1, h1 = local_day_hour(end_hour)
+    c = crossing_hourly.c
+    return and_(
+        c.local_day.between(d0, d1),
+        or_(c.local_day > d0, c.local_hour >= h0),
+        or_(c.local_day < d1, c.local_hour < h1),
+    )
+
+
+def window_counts(conn: Connection, start: dt.datetime, end: dt.datetime, *,
+                  measures: Sequence[str] = ("crossings",), by: Sequence[str] = ("checkpoint_id",),
+                  checkpoint_ids: Sequence[int] | None = None,
+                  directions: Sequence[str] | None = None) -> pd.DataFrame:
+    """Exact counts of declarations with ``start <= declared_at < end`` (naive UTC), grouped ``by``.
+
+    Whole hours are read from ``crossing_hourly``; the partial hours at either edge from the
+    declarations. ``by`` may name checkpoint_id, direction, local_day, local_hour.
+    """
+    by = list(by)
+    parts: list[pd.DataFrame] = []
+    first_whole = floor_hour(start) if start == floor_hour(start) else floor_hour(start) + dt.timedelta(hours=1)
+    last_whole = floor_hour(end)
+    raw_ranges = []
+    if first_whole < last_whole:
+        c = crossing_hourly.c
+        stmt = (select(*(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in measures))
+                .where(_hour_range(first_whole, last_whole), *_filters(crossing_hourly, checkpoint_ids, directions))
+                .group_by(*(c[k] for k in by)))
+        parts.append(_frame(conn, stmt, by, measures))
+        raw_ranges = [(start, first_whole), (last_whole, end)]
+    else:
+        raw_ranges = [(start, end)]
+    d = declarations.c
+    for lo, hi in raw_ranges:
+        if lo >= hi:
+            continue
+        stmt = (select(*(d[k] for k in by),
+                       *(func.sum(case((MEASURES[m], 1), else_=0)).label(m) for m in measures))
+                .where(d.declared_at >= lo, d.declared_at < hi, *_filters(declarations, checkpoint_ids, directions))
+                .group_by(*(d[k] for k in by)))
+        parts.append(_frame(conn, stmt, by, measures))
+    if not parts:
+        return pd.DataFrame(columns=[*by, *measures])
+    combined = pd.concat(parts, ignore_index=True)
+    if combined.empty:
+        return pd.DataFrame(columns=[*by, *measures]).astype({m: "int64" for m in measures})
+    return combined.groupby(by, as_index=False)[list(measures)].sum()
+
+
+def _frame(conn: Connection, stmt, by: Sequence[str], measures: Sequence[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(conn.execute(stmt).all(), columns=[*by, *measures])
+    return frame.astype({m: "int64" for m in measures})
+
+
+def checkpoint_table(conn: Connection) -> pd.DataFrame:
+    """The checkpoints (reference data): id, code, name, road, links, lat, lon, wifi_opened_on."""
+    cp = schema.checkpoints.c
+    stmt = select(cp.id, cp.code, cp.name, cp.road, cp.links, cp.lat, cp.lon, cp.wifi_opened_on).where(
+        cp.active.is_(True)).order_by(cp.id)
+    return pd.DataFrame(conn.execute(stmt).all(), columns=["id", "code", "name", "road", "links", "lat", "lon",
+                                                          "wifi_opened_on"])
+
+
+def today_vs_yesterday(conn: Connection, now: dt.datetime, *,
+                       measures: Sequence[str] = OVERVIEW_MEASURES) -> pd.DataFrame:
+    """Per checkpoint and direction: counts today up to ``now`` and yesterday up to the same time.
+
+    Columns: checkpoint_id, direction, period ("today" | "yesterday"), then one per measure. Every
+    active checkpoint and direction has a row for both periods, zero when nothing crossed.
+    """
+    today_start = local_midnight_utc(local_today(now))
+    day = dt.timedelta(days=1)
+    frames = []
+    for period, lo, hi in (("today", today_start, now), ("yesterday", today_start - day, now - day)):
+        counts = window_counts(conn, lo, hi, measures=measures, by=("checkpoint_id", "direction"))
+        frames.append(counts.assign(period=period))
+    ids = checkpoint_table(conn)["id"].tolist()
+    grid = pd.MultiIndex.from_product([ids, schema.DIRECTIONS, ["today", "yesterday"]],
+                                      names=["checkpoint_id", "direction", "period"]).to_frame(index=False)
+    merged = grid.merge(pd.concat(frames, ignore_index=True), how="left", on=["checkpoint_id", "direction", "period"])
+    return merged.fillna({m: 0 for m in measures}).astype({m: "int64" for m in measures})
+
+
+def daily_trend(conn: Connection, last_day: dt.date, *, days: int = 7,
+                measures: Sequence[str] = OVERVIEW_MEASURES,
+                checkpoint_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """Per local day and checkpoint over the ``days`` days ending on ``last_day``: the measures."""
+    c = crossing_hourly.c
+    first_day = last_day - dt.timedelta(days=days - 1)
+    stmt = (select(c.local_day, c.checkpoint_id, *(func.sum(c[f"n_{m}"]).label(m) for m in measures))
+            .where(c.local_day.between(first_day, last_day), *_filters(crossing_hourly, checkpoint_ids, None))
+            .group_by(c.local_day, c.checkpoint_id).order_by(c.local_day, c.checkpoint_id))
+    frame = _frame(conn, stmt, ("local_day", "checkpoint_id"), measures)
+    frame["local_day"] = pd.to_datetime(frame["local_day"]).dt.date
+    return frame
+
+
+def latest_declaration_at(conn: Connection) -> dt.datetime | None:
+    """When the newest stored declaration was made (naive UTC), or None for an empty store."""
+    return conn.execute(select(func.max(declarations.c.declared_at))).scalar()
