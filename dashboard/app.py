@@ -1,0 +1,47 @@
+"""Entry of the dashboard: ``streamlit run dashboard/app.py``.
+
+Sets up the page, the language switch and the navigation; if the store cannot be used, shows the
+store page instead of any page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard.i18n import LANGUAGES
+from dashboard.state import lang, reader_engine, tr
+from dashboard.ui import store_problem_page
+from data_access.store import StoreError
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+
+st.set_page_config(page_title=tr("app.short_title"), page_icon="🛡️", layout="wide")
+
+with st.sidebar:
+    st.selectbox(tr("app.language"), options=list(LANGUAGES), format_func=LANGUAGES.get, key="lang")
+    st.caption(tr("app.owner"))
+
+
+def _page(file: str, title_key: str, url_path: str, icon: str, default: bool = False) -> st.Page:
+    return st.Page(PAGES_DIR / file, title=tr(title_key), url_path=url_path, icon=icon, default=default)
+
+
+try:
+    reader_engine()
+except StoreError as error:
+    store_problem_page(error)
+else:
+    committee = [
+        _page("overview.py", "nav.overview", "tong-quan", ":material/dashboard:", default=True),
+        # steering committee pages (issue 3) go here
+    ]
+    it_team = [
+        # IT team pages (issue 4) go here
+    ]
+    navigation = st.navigation({
+        section: pages for section, pages in ((tr("app.section.committee"), committee),
+                                              (tr("app.section.it"), it_team)) if pages
+    })
+    navigation.run()

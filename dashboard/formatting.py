@@ -1,0 +1,59 @@
+"""Vietnamese (or English) number and date formats, through Babel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_datetime, format_timedelta
+from babel.numbers import format_decimal, format_percent
+
+from data_access.timeutil import to_local
+
+LOCALES = {"vi": "vi_VN", "en": "en_GB"}
+
+
+def number(value: float | int, lang: str = "vi") -> str:
+    """1.234 (vi) or 1,234 (en)."""
+    return format_decimal(value, locale=LOCALES[lang])
+
+
+def signed(value: float | int, lang: str = "vi") -> str:
+    """A change with its sign: +1.234 / -56 / 0 (ASCII minus: st.metric reads it to colour the arrow)."""
+    text = number(abs(value), lang)
+    return f"+{text}" if value > 0 else (f"-{text}" if value < 0 else text)
+
+
+def percent(share: float | None, lang: str = "vi", digits: int = 1) -> str:
+    """75,4% (vi); an em dash when there is nothing to divide."""
+    if share is None:
+        return "—"
+    pattern = "#,##0." + "0" * digits + "%" if digits else "#,##0%"
+    return format_percent(share, format=pattern, locale=LOCALES[lang])
+
+
+def local_time(ts_utc: dt.datetime, lang: str = "vi", pattern: str = "HH:mm:ss") -> str:
+    """A naive UTC instant as local time text."""
+    return format_datetime(to_local(ts_utc), pattern, locale=LOCALES[lang])
+
+
+def local_datetime(ts_utc: dt.datetime, lang: str = "vi") -> str:
+    """25/11/2026 14:05."""
+    return local_time(ts_utc, lang, "dd/MM/yyyy HH:mm")
+
+
+def day(value: dt.date, lang: str = "vi") -> str:
+    """25/11 (short day label for charts and tables)."""
+    return value.strftime("%d/%m")
+
+
+def ago(then_utc: dt.datetime, now_utc: dt.datetime, lang: str = "vi") -> str:
+    """How long ago: "3 giây trước"."""
+    delta = then_utc - now_utc
+    if abs(delta.total_seconds()) < 1:
+        delta = dt.timedelta(seconds=-1)
+    return format_timedelta(delta, locale=LOCALES[lang], add_direction=True, threshold=1.5)
+
+
+def share(part: float, whole: float) -> float | None:
+    """part / whole, None when whole is zero."""
+    return part / whole if whole else None

@@ -1,0 +1,74 @@
+"""Shared UI parts: the live frame of a page, the freshness line, KPI cards, the store error page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from data_access import queries
+from data_access.settings import get_settings
+from data_access.store import StoreError, display_url
+from data_access.timeutil import now_utc
+
+from . import formatting as fmt
+from .state import lang, query, reader_engine, tr
+
+STORE_RETRY_SECONDS = 5
+
+
+def freshness_line(now: dt.datetime) -> None:
+    """"Cập nhật 14:05:09 · 3 giây trước": when the newest declaration arrived."""
+    latest = query(queries.latest_declaration_at)
+    if latest is None:
+        st.caption(tr("app.freshness_empty"))
+        return
+    st.caption(tr("app.freshness", time=fmt.local_time(latest, lang()), ago=fmt.ago(latest, now, lang())))
+
+
+def live(body: Callable[[dt.datetime], None]) -> None:
+    """Render ``body(now)`` under the freshness line, refreshed in place every few seconds.
+
+    The page's figures all use the same ``now``, so they agree with each other.
+    """
+    interval = dt.timedelta(seconds=get_settings().dashboard_refresh_seconds)
+
+    @st.fragment(run_every=interval)
+    def _live() -> None:
+        try:
+            now = now_utc()
+            freshness_line(now)
+            body(now)
+        except (StoreError, SQLAlchemyError):
+            # The store went away mid-session: show the store page on the next full run.
+            st.rerun(scope="app")
+
+    _live()
+
+
+def kpi(column, label: str, value: str, delta: str | None = None, delta_color: str = "normal") -> None:
+    """One headline figure with its change."""
+    column.metric(label, value, delta=delta or None, delta_color=delta_color, border=True)
+
+
+def store_problem_page(error: StoreError) -> None:
+    """A clear Vietnamese page naming the store and what to do; it retries by itself."""
+    st.title(tr("store.title"))
+    st.error(tr(f"store.{error.kind}"))
+    st.markdown(tr("store.target", target=display_url(error.target)))
+    if error.detail:
+        st.code(error.detail, language=None)
+    st.info(tr("store.todo"))
+
+    @st.fragment(run_every=dt.timedelta(seconds=STORE_RETRY_SECONDS))
+    def _retry() -> None:
+        st.caption(tr("store.retrying", seconds=STORE_RETRY_SECONDS))
+        try:
+            reader_engine()
+        except StoreError:
+            return
+        st.rerun(scope="app")
+
+    _retry()
