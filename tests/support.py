@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 
 import pytest
 
 #: When set (CI does), a PostgreSQL or browser test that cannot run is a failure, not a skip.
 REQUIRE_INTEGRATION = os.environ.get("REQUIRE_INTEGRATION") == "1"
+_ids = itertools.count(1)
 
 
 def unavailable(reason: str) -> None:
@@ -15,3 +17,35 @@ def unavailable(reason: str) -> None:
     if REQUIRE_INTEGRATION:
         pytest.fail(f"required integration test cannot run: {reason}")
     pytest.skip(reason)
+
+
+def declaration(checkpoint_id: int, declared_at, **overrides) -> dict:
+    """Normalised values of one declaration (as the import or simulator hands them to the store).
+
+    ``declared_at`` is an aware datetime. Everything not given is a plain low-risk crossing.
+    """
+    values = {
+        "declaration_id": f"t-{next(_ids)}",
+        "declared_at": declared_at,
+        "checkpoint_id": checkpoint_id,
+        "direction": "in",
+        "channel": "vhd",
+        "vehicle": "motorbike",
+        "plate": None,
+        "full_name": "Nguyễn Văn An",
+        "id_number": "034090001234",
+        "phone": "0912345678",
+        "birth_year": 1990,
+        "gender": "male",
+        "origin_province_code": "36",
+        "origin_district": None,
+        "destination_district_code": "344",
+        "fever": False, "cough": False, "breathing_difficulty": False, "sore_throat": False,
+        "loss_of_taste_smell": False, "contact_f0": False, "visited_hotzone": False,
+        "bluezone_installed": False, "used_free_wifi": False,
+    }
+    unknown = set(overrides) - set(values)
+    if unknown:
+        raise KeyError(f"not a declaration field: {sorted(unknown)}")
+    values.update(overrides)
+    return values
