@@ -1,0 +1,108 @@
+"""The app in Streamlit's AppTest: every page renders its figures, in Vietnamese and English, and a
+missing or broken store gives a clear page instead of a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.overview import headline
+from data_access import queries, simulator
+from data_access.settings import get_settings
+from data_access.store import create_store_engine, init_store
+from data_access.timeutil import now_utc
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "dashboard" / "app.py")
+PAGE_FILES = sorted(p.name for p in (ROOT / "pages").glob("*.py") if p.name != "__init__.py")
+
+
+def run_app(monkeypatch, url: str, page: str | None = None, lang: str | None = None,
+            query_params: dict | None = None) -> AppTest:
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    if query_params:
+        at.query_params.update(query_params)
+    at.run()
+    if lang:
+        at.session_state["lang"] = lang
+        at.run()
+    if page:
+        at.switch_page(f"../pages/{page}")
+        at.run()
+    return at
+
+
+@pytest.fixture(scope="module")
+def demo_url(tmp_path_factory):
+    """A small simulated store (8 days) shared by the page tests; nothing writes to it."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('app') / 'store.db'}"
+    engine = create_store_engine(url)
+    init_store(engine)
+    simulator.seed(engine, days=8, seed=3, scale=0.05)
+    engine.dispose()
+    return url
+
+
+def errors(at: AppTest) -> list[str]:
+    return [e.value for e in at.exception] + [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_page_renders(monkeypatch, demo_url, page, lang):
+    at = run_app(monkeypatch, demo_url, page=page, lang=lang)
+    assert errors(at) == []
+    assert at.title, f"{page} has no title"
+
+
+def test_overview_figures_are_the_store_figures(monkeypatch, demo_url):
+    at = run_app(monkeypatch, demo_url)
+    engine = create_store_engine(demo_url, read_only=True)
+    with engine.connect() as conn:
+        cards = headline(queries.today_vs_yesterday(conn, now_utc()), "vi")
+    shown = {m.label: (m.value, m.delta) for m in at.metric}
+    assert [m.label for m in at.metric] == ["Lượt qua chốt", "Vào tỉnh", "Ra tỉnh", "Nguy cơ cao",
+                                            "Khai báo điện tử", "Cài Bluezone"]
+    for card, metric in zip(cards, at.metric):
+        assert (metric.value, metric.delta or "") == (card.value, card.delta)
+    assert int(shown["Lượt qua chốt"][0].replace(".", "")) > 0
+    assert at.title[0].value == "Tổng quan hôm nay"
+    table = at.dataframe[0].value
+    assert list(table.iloc[:, 0]) == ["Cầu Tân Đệ", "Cầu Thái Hà", "Cầu Triều Dương", "Toàn tỉnh"]
+    assert table.iloc[-1]["Tổng"] == shown["Lượt qua chốt"][0]
+
+
+def test_english_switch(monkeypatch, demo_url):
+    at = run_app(monkeypatch, demo_url, lang="en")
+    assert at.title[0].value == "Today at a glance"
+    assert at.metric[0].label == "Crossings"
+
+
+def test_missing_store_page(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'absent.db'}"
+    at = run_app(monkeypatch, url)
+    assert not at.exception
+    assert at.title[0].value == "Không mở được kho dữ liệu"
+    assert "Tệp kho dữ liệu không tồn tại." in [e.value for e in at.error]
+    assert any(str(tmp_path / "absent.db") in m.value for m in at.markdown)
+    assert not (tmp_path / "absent.db").exists()
+
+
+def test_broken_store_page(monkeypatch, tmp_path):
+    path = tmp_path / "broken.db"
+    path.write_bytes(b"not a database " * 500)
+    at = run_app(monkeypatch, f"sqlite:///{path}")
+    assert not at.exception
+    assert "Đây không phải kho khai báo (tệp hỏng hoặc sai tệp)." in [e.value for e in at.error]
+
+
+def test_server_down_page_masks_the_password(monkeypatch):
+    at = run_app(monkeypatch, "postgresql+psycopg://officer:s3cret@127.0.0.1:1/declarations")
+    assert not at.exception
+    assert "Không kết nối được máy chủ cơ sở dữ liệu." in [e.value for e in at.error]
+    page_text = " ".join(m.value for m in at.markdown)
+    assert "officer:***@127.0.0.1:1/declarations" in page_text and "s3cret" not in page_text
