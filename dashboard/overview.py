@@ -39,7 +39,8 @@ def headline(counts: pd.DataFrame, lang: str) -> list[Card]:
     for key, direction in (("overview.crossings", None), ("overview.in", "in"), ("overview.out", "out")):
         now_n = int(totals(counts, "today", direction)["crossings"])
         then_n = int(totals(counts, "yesterday", direction)["crossings"])
-        cards.append(Card(key, fmt.number(now_n, lang), fmt.signed(now_n - then_n, lang)))
+        # More or less traffic is neither good nor bad: a neutral arrow.
+        cards.append(Card(key, fmt.number(now_n, lang), fmt.signed(now_n - then_n, lang), "off"))
     high_now, high_then = int(today["risk_high"]), int(yesterday["risk_high"])
     # More high-risk travellers is bad news: show the rise in red.
     cards.append(Card("overview.high_risk", fmt.number(high_now, lang), fmt.signed(high_now - high_then, lang),

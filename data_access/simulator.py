@@ -26,6 +26,9 @@ from .timeutil import floor_hour, local_midnight_utc, local_today, now_utc, to_l
 
 #: Length of the adoption campaign the shares ramp over (days before now).
 CAMPAIGN_DAYS = 30
+#: The live feed never goes quieter than this (declarations per second, all checkpoints together),
+#: so that a demo watched at night still moves; by day the realistic profile is far above it.
+MIN_LIVE_RATE = 0.1
 
 
 @dataclass(frozen=True)
@@ -319,7 +322,8 @@ def feed(engine: Engine, *, rate: float | None = None, seed: int | None = None, 
     """Write live simulated declarations every ``interval`` seconds until stopped.
 
     ``rate`` is declarations per second over all checkpoints; by default the realistic hourly
-    profile. Returns the number written (when ``max_batches`` or ``stop`` ends it).
+    profile, never below ``MIN_LIVE_RATE``. Returns the number written when ``max_batches`` or
+    ``stop`` ends it.
     """
     seed = seed if seed is not None else int(time.time())
     ids = checkpoint_ids(engine)
@@ -327,16 +331,24 @@ def feed(engine: Engine, *, rate: float | None = None, seed: int | None = None, 
         batch_id = new_batch(conn, "feed", file_name="feed")
     written, batches = 0, 0
     last = now_utc()
-    while not (stop and stop()) and (max_batches is None or batches < max_batches):
-        time.sleep(interval)
+    stopped = stop or (lambda: False)
+    while not stopped() and (max_batches is None or batches < max_batches):
+        # Sleep in short steps so that a stop request is honoured at once.
+        deadline = time.monotonic() + interval
+        while time.monotonic() < deadline and not stopped():
+            time.sleep(min(0.1, max(0.0, deadline - time.monotonic())))
+        if stopped():
+            break
         now = now_utc()
         sim = Simulator(ids, now=now, seed=seed + batches, scale=1.0)
         rows = []
         for code in sim.checkpoint_ids:
+            seconds = (now - last).total_seconds()
             if rate is None:
-                mean = sim.expected_per_hour(code, floor_hour(now)) * (now - last).total_seconds() / 3600
+                mean = max(sim.expected_per_hour(code, floor_hour(now)) / 3600,
+                           MIN_LIVE_RATE / len(sim.checkpoint_ids)) * seconds
             else:
-                mean = rate * (now - last).total_seconds() / len(sim.checkpoint_ids)
+                mean = rate * seconds / len(sim.checkpoint_ids)
             rows.extend(sim.draw(code, int(sim.rng.poisson(mean)), last, now))
         with engine.connect() as conn:
             zones = HotZoneIndex(load_hot_zones(conn))
