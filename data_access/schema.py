@@ -284,6 +284,8 @@ plate_daily = Table(
     Column("direction", String(3), primary_key=True),
     Column("plate_hash", String(16), primary_key=True),
     Column("n_crossings", Integer, nullable=False, server_default="0"),
+    # Distinct vehicles over several days and all checkpoints: count(DISTINCT plate_hash) by day.
+    Index(None, "local_day", "plate_hash"),
 )
 
 QUALITY_KEYS = ("local_day", "checkpoint_id", "channel")

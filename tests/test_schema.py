@@ -111,3 +111,23 @@ def test_a_server_that_is_down_is_unreachable_and_password_masked():
         check_store(create_store_engine(url, read_only=True), url)
     assert info.value.kind == "unreachable"
     assert "s3cret" not in info.value.target and "***" in info.value.target
+
+
+def test_init_upgrades_a_store_of_the_first_revision(engine):
+    """A store left at revision 0001 (with data) is brought to head by ``init``, data kept."""
+    from alembic import command
+
+    from data_access.store import _alembic_config
+
+    with engine.begin() as conn:
+        cfg = _alembic_config(str(engine.url))
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0001")
+    with pytest.raises(StoreError) as info:
+        check_store(engine)
+    assert info.value.kind == "outdated"
+    init_store(engine)
+    check_store(engine)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
+        assert conn.execute(select(func.count()).select_from(schema.checkpoints)).scalar() == 3
