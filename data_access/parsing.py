@@ -233,7 +233,8 @@ class TableReader:
         self._stream = binary
         with io.TextIOWrapper(binary, encoding=self.encoding, errors="replace", newline="") as text:
             for number, cells in enumerate(csv.reader(text, delimiter=self.delimiter), start=1):
-                yield number, [_cell(c) for c in cells]
+                # csv gives str cells only; ASCII ones need no normalisation (most of a file)
+                yield number, [c if c.isascii() else unicodedata.normalize("NFC", c) for c in cells]
 
     # -- XLSX
 
@@ -298,25 +299,37 @@ class TableReader:
         every mapped field to its cell (None when the row is short; with two columns for one
         field the first non-blank wins); ``raw_original`` maps header text to cell.
         """
+        for number, raw, cells in self.iter_records():
+            yield number, raw, self.original(cells)
+
+    def iter_records(self) -> Iterator[tuple[int, dict[str, object], list[object]]]:
+        """Like :meth:`iter_rows`, but yield the row's cells instead of ``raw_original``: a large
+        import builds the original only for the few rows it quarantines (:meth:`original`)."""
         self._fraction = 0.0
         rows = self._rows()
+        columns = list(self._columns.items())
+        fields = list(self.mapped_fields)
         try:
             for _ in islice(rows, self.header_row_index + 1):
                 pass
             for number, cells in rows:
                 if _is_blank_row(cells):
                     continue
-                raw: dict[str, object] = dict.fromkeys(self.mapped_fields)
-                for i, name in self._columns.items():
-                    if i < len(cells) and raw[name] is None and not _blank(cells[i]):
+                raw: dict[str, object] = dict.fromkeys(fields)
+                n = len(cells)
+                for i, name in columns:
+                    if i < n and raw[name] is None and not _blank(cells[i]):
                         raw[name] = cells[i]
-                original = {h: (cells[i] if i < len(cells) else None)
-                            for i, h in self._headers.items()}
-                yield number, raw, original
+                yield number, raw, cells
         except csv.Error as exc:
             raise UnreadableFile(f"Không đọc được tệp CSV: {exc}") from exc
         self._fraction = 1.0
         self._stream = None
+
+    def original(self, cells: list[object]) -> dict[str, object]:
+        """The row as read: header text → cell (None where the row is short)."""
+        n = len(cells)
+        return {h: (cells[i] if i < n else None) for i, h in self._headers.items()}
 
     @property
     def bytes_read(self) -> int:

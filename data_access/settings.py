@@ -28,6 +28,14 @@ class Settings(BaseSettings):
     map_tile_url: str = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
     map_tile_attribution: str = "© OpenStreetMap"
     default_language: str = "vi"
+    import_batch_rows: int = Field(default=10_000, gt=0,
+                                   description="rows per import transaction (the unit an interrupted import resumes from)")
+    import_workers: int = Field(default=1, ge=0,
+                                description="processes that read and normalise a large file while the importer writes")
+    import_parallel_bytes: int = Field(default=8_000_000, ge=0,
+                                       description="files larger than this are imported with import_workers")
+    quality_drop_share: float = Field(default=0.2, ge=0, le=1,
+                                      description="an hour below this share of the same hour last week is flagged")
 
     @property
     def store_url(self) -> str:

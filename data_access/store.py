@@ -214,19 +214,57 @@ def write_declarations(conn: Connection, rows: Sequence[dict], zones: HotZoneInd
     if not rows:
         return Written([], [])
     received_at = now_utc()
-    prepared = [prepare_row(v, zones, received_at) for v in rows]
+    return write_prepared(conn, [prepare_row(v, zones, received_at) for v in rows], batch_id=batch_id)
+
+
+def write_prepared(conn: Connection, prepared: Sequence[dict], *, batch_id: int | None = None) -> Written:
+    """:func:`write_declarations` for rows already made by :func:`prepare_row` (issue 4: the import
+    prepares rows in worker processes and only writes them here)."""
+    if not prepared:
+        return Written([], [])
     for row in prepared:
         row["batch_id"] = batch_id
     table = schema.declarations
-    insert = (_dialect_insert(conn)(table).on_conflict_do_nothing(index_elements=["declaration_id"])
-              .returning(table.c.id, table.c.declaration_id))
     ids, decl_ids = [], []
-    for start in range(0, len(prepared), 2000):
-        for pk, decl_id in conn.execute(insert, prepared[start : start + 2000]):
-            ids.append(pk)
-            decl_ids.append(decl_id)
-    rollup.add_declarations(conn, ids)
+    if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
+        ids, decl_ids = _insert_pg_pipelined(conn, prepared)
+    else:
+        insert = (_dialect_insert(conn)(table).on_conflict_do_nothing(index_elements=["declaration_id"])
+                  .returning(table.c.id, table.c.declaration_id))
+        for start in range(0, len(prepared), 2000):
+            for pk, decl_id in conn.execute(insert, prepared[start : start + 2000]):
+                ids.append(pk)
+                decl_ids.append(decl_id)
+    if batch_id is not None and ids:
+        rollup.add_batch_range(conn, batch_id, min(ids), max(ids))  # issue 4: faster than IN (ids)
+    else:
+        rollup.add_declarations(conn, ids)
     return Written(ids, decl_ids)
+
+
+_PG_COLUMNS = tuple(c.name for c in schema.declarations.c if c.name != "id")
+_PG_INSERT = (f"INSERT INTO declarations ({', '.join(_PG_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_PG_COLUMNS))})"
+              " ON CONFLICT (declaration_id) DO NOTHING RETURNING id, declaration_id")
+
+
+def _insert_pg_pipelined(conn: Connection, prepared: Sequence[dict]) -> tuple[list[int], list[str]]:
+    """The insert of :func:`write_prepared` on PostgreSQL/psycopg: one short prepared statement run
+    for every row in pipeline mode (issue 4). SQLAlchemy's multi-row VALUES statement is a
+    different, very long text for each page of rows, which psycopg parses in Python every time:
+    that parsing cost ~240 µs per row, more than everything else of an import together."""
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.executemany(_PG_INSERT, [tuple(row[c] for c in _PG_COLUMNS) for row in prepared], returning=True)
+        ids, decl_ids = [], []
+        while True:
+            for pk, decl_id in cursor.fetchall():  # one result per row; empty when it was a duplicate
+                ids.append(pk)
+                decl_ids.append(decl_id)
+            if not cursor.nextset():
+                break
+        return ids, decl_ids
+    finally:
+        cursor.close()
 
 
 def _dialect_insert(conn: Connection):
