@@ -73,13 +73,135 @@ def _seed(args: argparse.Namespace) -> int:
 def _feed(args: argparse.Namespace) -> int:
     engine = store_engine()
     stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    # Ctrl-C and SIGTERM end the loop between two writes, never in the middle of one.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopping.append(True))
     print("Đang phát khai báo mô phỏng (Ctrl-C để dừng)…", flush=True)
+    written = simulator.feed(engine, rate=args.rate, interval=args.interval, stop=lambda: bool(stopping))
+    print(f"Đã dừng; đã ghi {written} khai báo.", flush=True)
+    return 0
+
+
+# --- IT team: import, hot zones, data quality (issue 4) ---------------------------------------
+
+def _who() -> str:
+    """Who runs the command, for the batch and change records (roles come with a later issue)."""
+    import os
+
+    return os.environ.get("USER") or "cli"
+
+
+@command("import")
+def _import(args: argparse.Namespace) -> int:
+    import json
+
+    from .importer import UnreadableFile, import_file
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"Lỗi: không đọc được tệp {args.file}: tệp không tồn tại", file=sys.stderr)
+        return 2
+    engine = store_engine()
+    tty = sys.stderr.isatty()
+
+    def progress(p) -> None:
+        line = f"Đang nhập {path.name}: {p.fraction:.0%} · {p.rows_in:,} dòng".replace(",", ".")
+        print(("\r" + line) if tty else line, end="" if tty else "\n", file=sys.stderr, flush=True)
+
     try:
-        written = simulator.feed(engine, rate=args.rate, interval=args.interval, stop=lambda: bool(stopping))
-    except KeyboardInterrupt:
+        result = import_file(engine, path, path.name, sheet=args.sheet, created_by=_who(), progress=progress)
+    except UnreadableFile as exc:
+        if tty:
+            print(file=sys.stderr)
+        print(f"Lỗi: không đọc được tệp {path.name}: {exc}", file=sys.stderr)
+        return 2
+    if tty:
+        print(file=sys.stderr)
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+    else:
+        n = lambda v: f"{v:,}".replace(",", ".")  # noqa: E731 - Vietnamese thousands separator
+        if result.resumed_from_line:
+            print(f"Tiếp tục lần nhập bị gián đoạn (sau dòng {result.resumed_from_line}).")
+        print(f"Tệp {result.file_name} (lô nhập #{result.batch_id}): {n(result.rows_in)} dòng")
+        print(f"  nhận: {n(result.accepted)} · trùng: {n(result.duplicates)} · cách ly: {n(result.quarantined)}"
+              f" · cảnh báo: {n(result.warnings)}")
+    return 0
+
+
+@command("hotzones")
+def _hotzones(args: argparse.Namespace) -> int:
+    from . import hotzones
+    from .importer import UnreadableFile, load_reference
+
+    engine = store_engine()
+    if args.action == "list":
+        with engine.connect() as conn:
+            from .timeutil import local_today
+
+            zones = hotzones.list_zones(conn, on=local_today())
+        if not zones:
+            print("Chưa có vùng dịch nào.")
+        for z in zones:
+            place = z["province_name"] + (f" / {z['district_name']}" if z["district_name"] else "")
+            until = z["valid_to"].strftime("%d/%m/%Y") if z["valid_to"] else "nay"
+            state = "đang áp dụng" if z["active"] else "hết/chưa hiệu lực"
+            print(f"#{z['id']}\t{place}\t{z['label']}\t{z['valid_from']:%d/%m/%Y} – {until}\t{state}")
         return 0
-    print(f"Đã dừng; {written} khai báo.")
+    path = Path(args.file)
+    try:
+        if not path.is_file():
+            raise UnreadableFile("tệp không tồn tại")
+        with engine.connect() as conn:
+            ref = load_reference(conn)
+        zones, problems = hotzones.read_zone_file(path, ref)
+    except UnreadableFile as exc:
+        print(f"Lỗi: không đọc được tệp {path.name}: {exc}", file=sys.stderr)
+        return 2
+    if problems:
+        for problem in problems:
+            print(f"Lỗi: {problem}", file=sys.stderr)
+        print("Danh sách vùng dịch không thay đổi (sửa các dòng trên rồi nhập lại).", file=sys.stderr)
+        return 2
+    with engine.begin() as conn:
+        change = hotzones.replace_zones(conn, zones, changed_by=_who())
+    print(f"Vùng dịch: {len(zones)} trong tệp; thêm {change.added}, sửa {change.updated}, xóa {change.deleted};"
+          f" phân loại lại {change.reclassified} khai báo.")
+    return 0
+
+
+@command("quality")
+def _quality(args: argparse.Namespace) -> int:
+    import json
+
+    from . import quality
+    from .timeutil import now_utc
+
+    engine = store_engine()
+    with engine.connect() as conn:
+        data = quality.report(conn, now_utc())
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, default=str))
+        return 0
+    t = data["imports_total"]
+    print("BÁO CÁO CHẤT LƯỢNG DỮ LIỆU")
+    print(f"Nhập tệp: {t['rows_in']} dòng · nhận {t['accepted']} · trùng {t['duplicates']}"
+          f" · cách ly {t['quarantined']} · cảnh báo {t['warnings']}")
+    print("Độ mới theo chốt:")
+    for r in data["freshness"]:
+        since = "chưa có khai báo" if r["minutes_since"] is None else f"{r['minutes_since']:.0f} phút trước"
+        print(f"  {r['name']}: {since}{'  [IM LẶNG]' if r['silent'] else ''}")
+    drops = [r for r in data["hourly_vs_last_week"] if r["drop"]]
+    print(f"Giờ sụt giảm so với cùng giờ tuần trước (24 giờ qua): {len(drops)}")
+    for r in drops:
+        print(f"  {r['hour_start']} UTC: {r['crossings']} (tuần trước {r['last_week']})")
+    print("Lý do cách ly:")
+    for r in data["quarantine_reasons"] or [{"field": "—", "code": "", "rows": 0}]:
+        print(f"  {r['field']} {r['code']}: {r['rows']}")
+    print("Cảnh báo theo trường:")
+    for r in data["warnings_by_field"] or [{"field": "—", "code": "", "rows": 0}]:
+        print(f"  {r['field']} {r['code']}: {r['rows']}")
+    print(f"Dòng trùng: {data['duplicates']}")
     return 0
 
 
@@ -96,6 +218,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("feed", help="phát khai báo mô phỏng theo thời gian thực")
     p.add_argument("--rate", type=float, default=None, help="khai báo mỗi giây (mặc định: theo giờ trong ngày)")
     p.add_argument("--interval", type=float, default=2.0, help="giây giữa hai lần ghi")
+    # IT team commands (issue 4)
+    p = sub.add_parser("import", help="nhập tệp khai báo CSV/XLSX")
+    p.add_argument("file")
+    p.add_argument("--sheet", default=None, help="tên trang tính XLSX (mặc định: trang đầu)")
+    p.add_argument("--json", action="store_true", help="in kết quả thành một đối tượng JSON")
+    p = sub.add_parser("hotzones", help="danh sách vùng dịch")
+    hz = p.add_subparsers(dest="action", required=True)
+    hz.add_parser("list", help="liệt kê vùng dịch")
+    hz.add_parser("import", help="thay danh sách vùng dịch bằng tệp CSV/XLSX").add_argument("file")
+    p = sub.add_parser("quality", help="báo cáo chất lượng dữ liệu")
+    p.add_argument("--json", action="store_true")
     return parser
 
 

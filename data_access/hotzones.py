@@ -1,0 +1,333 @@
+"""The hot-zone list (SPEC §4): add, change, delete or replace zones, and re-classify what they affect.
+
+Every change runs in the caller's transaction and does three things together, so that the store
+never shows a zone list that disagrees with the stored risk: it writes the zone rows; it
+re-assesses the declarations whose origin province and local day the change can touch (stored
+``origin_in_hotzone``/``risk_level``/``risk_reason``) and rebuilds the rollups of the days where a
+row changed; and it records who changed what in ``hot_zone_changes`` with the number of
+declarations re-classified.
+
+Use: ``with engine.begin() as conn: add_zone(conn, zone, changed_by="…")``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+
+import openpyxl
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
+
+from . import rollup, schema
+from .fields import FieldError, Reference, normalize_origin_province
+from .parsing import UnreadableFile, _detect_encoding
+from .risk import HotZone, HotZoneIndex, assess
+from .store import load_hot_zones
+from .text import fold, nfc
+from .timeutil import now_utc
+
+LABEL_MAX = 100
+DISTRICT_MAX = 100
+_RECLASSIFY_FETCH = 20_000
+
+
+class HotZoneError(ValueError):
+    """A zone that cannot be stored; the message is one line in Vietnamese."""
+
+
+@dataclass(frozen=True)
+class ZoneChange:
+    """The outcome of one change: zones added/removed/updated and declarations re-classified."""
+
+    added: int
+    updated: int
+    deleted: int
+    reclassified: int
+
+
+# ---------------------------------------------------------------- validation
+
+def _parse_date(value: object, what: str, *, required: bool) -> dt.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise HotZoneError(f"Thiếu {what}")
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):  # Excel serial day
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+    text = nfc(str(value))
+    m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s.*)?", text)
+    try:
+        if m:
+            return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        raise HotZoneError(f"{what} không hợp lệ: “{text}”") from None
+
+
+def validate_zone(raw: dict, ref: Reference) -> dict:
+    """A hot_zones row (province_code, district_name, label, valid_from, valid_to) from raw values.
+
+    ``raw`` has province (code or name, as in declarations), optional district, label, valid_from,
+    optional valid_to (dates, ISO or dd/mm/yyyy text, or Excel serials). Raises :class:`HotZoneError`.
+    """
+    province = raw.get("province", raw.get("province_code"))
+    try:
+        code = normalize_origin_province(province, ref)
+    except FieldError:
+        raise HotZoneError(f"Tỉnh không hợp lệ: “{'' if province is None else province}”") from None
+    district = raw.get("district", raw.get("district_name"))
+    district = nfc(str(district)) if district is not None and str(district).strip() else None
+    label = raw.get("label")
+    label = nfc(str(label)) if label is not None else ""
+    if not label:
+        raise HotZoneError("Thiếu nhãn (ví dụ: Chỉ thị 16)")
+    if len(label) > LABEL_MAX or (district and len(district) > DISTRICT_MAX):
+        raise HotZoneError("Nhãn hoặc tên huyện quá dài")
+    valid_from = _parse_date(raw.get("valid_from"), "ngày bắt đầu", required=True)
+    valid_to = _parse_date(raw.get("valid_to"), "ngày kết thúc", required=False)
+    if valid_to is not None and valid_to < valid_from:
+        raise HotZoneError(f"Ngày kết thúc {valid_to:%d/%m/%Y} trước ngày bắt đầu {valid_from:%d/%m/%Y}")
+    return dict(province_code=code, district_name=district, label=label, valid_from=valid_from,
+                valid_to=valid_to)
+
+
+def _zone_json(zone: dict | HotZone | None) -> dict | None:
+    if zone is None:
+        return None
+    data = asdict(zone) if isinstance(zone, HotZone) else dict(zone)
+    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in data.items()
+            if k in ("id", "province_code", "district_name", "label", "valid_from", "valid_to")}
+
+
+def _as_zone(row: dict, zone_id: int | None = None) -> HotZone:
+    return HotZone(province_code=row["province_code"], district_name=row.get("district_name"),
+                   label=row["label"], valid_from=row["valid_from"], valid_to=row.get("valid_to"), id=zone_id)
+
+
+def _key(zone: HotZone) -> tuple:
+    """What makes two zone rows the same zone (id aside): used to diff a replacement list."""
+    return (zone.province_code, fold(zone.district_name or ""), fold(zone.label), zone.valid_from)
+
+
+# ---------------------------------------------------------------- re-classification
+
+def reclassify(conn: Connection, changed: Iterable[HotZone]) -> int:
+    """Re-assess the stored declarations that the ``changed`` zones (old or new versions) can affect.
+
+    Call after the zone rows are written: the new list is read from the store. Only rows whose
+    origin province is one of the changed zones' and whose local day lies in the changed zones'
+    span are read; the rows whose risk columns change are updated, and the rollups of their days
+    rebuilt. Returns the number of declarations re-classified.
+    """
+    changed = list(changed)
+    if not changed:
+        return 0
+    index = HotZoneIndex(load_hot_zones(conn))
+    d = schema.declarations.c
+    first = min(z.valid_from for z in changed)
+    last = None if any(z.valid_to is None for z in changed) else max(z.valid_to for z in changed)
+    cols = [d.id, d.local_day, d.origin_province_code, d.origin_district, d.contact_f0, d.visited_hotzone,
+            *(d[s] for s in schema.SYMPTOMS), d.origin_in_hotzone, d.risk_level, d.risk_reason]
+    stmt = select(*cols).where(d.origin_province_code.in_(sorted({z.province_code for z in changed})),
+                               d.local_day >= first)
+    if last is not None:
+        stmt = stmt.where(d.local_day <= last)
+    updates: list[dict] = []
+    days: set[dt.date] = set()
+    # Only changed rows are kept in memory; the candidates stream through.
+    # Options on the statement, not the connection: they would stick to the caller's connection.
+    result = conn.execute(stmt.execution_options(stream_results=True, yield_per=_RECLASSIFY_FETCH))
+    for row in result.mappings():
+        new = assess(row, index, row["local_day"])
+        if (new["origin_in_hotzone"], new["risk_level"], new["risk_reason"]) != (
+                bool(row["origin_in_hotzone"]), row["risk_level"], row["risk_reason"]):
+            updates.append({"_id": row["id"], "_in": new["origin_in_hotzone"], "_level": new["risk_level"],
+                            "_reason": new["risk_reason"]})
+            days.add(row["local_day"])
+    result.close()
+    if updates:
+        stmt = (update(schema.declarations).where(d.id == bindparam("_id"))
+                .values(origin_in_hotzone=bindparam("_in"), risk_level=bindparam("_level"),
+                        risk_reason=bindparam("_reason")))
+        for start in range(0, len(updates), 5000):
+            conn.execute(stmt, updates[start : start + 5000])
+        rollup.rebuild_days(conn, days)
+    return len(updates)
+
+
+def _record(conn: Connection, changed_by: str, action: str, zone_id: int | None, before, after,
+            reclassified: int) -> None:
+    conn.execute(insert(schema.hot_zone_changes).values(
+        changed_at=now_utc(), changed_by=changed_by, action=action, zone_id=zone_id, before=before, after=after,
+        reclassified=reclassified))
+
+
+def _zone_by_id(conn: Connection, zone_id: int) -> HotZone:
+    for zone in load_hot_zones(conn):
+        if zone.id == zone_id:
+            return zone
+    raise HotZoneError(f"Không có vùng dịch số {zone_id}")
+
+
+# ---------------------------------------------------------------- changes
+
+def add_zone(conn: Connection, zone: dict, *, changed_by: str) -> ZoneChange:
+    """Add one validated zone (see :func:`validate_zone`), re-classify, record the change."""
+    zone_id = conn.execute(insert(schema.hot_zones).values(**zone, created_by=changed_by, created_at=now_utc())
+                           .returning(schema.hot_zones.c.id)).scalar_one()
+    new = _as_zone(zone, zone_id)
+    n = reclassify(conn, [new])
+    _record(conn, changed_by, "add", zone_id, None, _zone_json(new), n)
+    return ZoneChange(1, 0, 0, n)
+
+
+def update_zone(conn: Connection, zone_id: int, zone: dict, *, changed_by: str) -> ZoneChange:
+    """Replace zone ``zone_id``'s values by the validated ``zone``, re-classify, record the change."""
+    old = _zone_by_id(conn, zone_id)
+    conn.execute(update(schema.hot_zones).where(schema.hot_zones.c.id == zone_id).values(**zone))
+    new = _as_zone(zone, zone_id)
+    n = reclassify(conn, [old, new])
+    _record(conn, changed_by, "update", zone_id, _zone_json(old), _zone_json(new), n)
+    return ZoneChange(0, 1, 0, n)
+
+
+def delete_zone(conn: Connection, zone_id: int, *, changed_by: str) -> ZoneChange:
+    """Delete zone ``zone_id``, re-classify, record the change."""
+    old = _zone_by_id(conn, zone_id)
+    conn.execute(delete(schema.hot_zones).where(schema.hot_zones.c.id == zone_id))
+    n = reclassify(conn, [old])
+    _record(conn, changed_by, "delete", zone_id, _zone_json(old), None, n)
+    return ZoneChange(0, 0, 1, n)
+
+
+def replace_zones(conn: Connection, zones: Sequence[dict], *, changed_by: str) -> ZoneChange:
+    """Make the stored list exactly ``zones`` (validated rows), re-classify once, record the change.
+
+    A stored zone with the same province, district, label and start is kept (its end date updated
+    if it differs), so re-importing the same list changes nothing and re-classifies nothing.
+    """
+    old = load_hot_zones(conn)
+    old_by_key = {_key(z): z for z in old}
+    new_keys: set[tuple] = set()
+    changed: list[HotZone] = []
+    added = updated = 0
+    for row in zones:
+        zone = _as_zone(row)
+        key = _key(zone)
+        if key in new_keys:
+            continue  # the same zone twice in the file
+        new_keys.add(key)
+        existing = old_by_key.get(key)
+        if existing is None:
+            conn.execute(insert(schema.hot_zones).values(**row, created_by=changed_by, created_at=now_utc()))
+            changed.append(zone)
+            added += 1
+        elif existing.valid_to != zone.valid_to:
+            conn.execute(update(schema.hot_zones).where(schema.hot_zones.c.id == existing.id)
+                         .values(valid_to=zone.valid_to))
+            changed += [existing, zone]
+            updated += 1
+    gone = [z for k, z in old_by_key.items() if k not in new_keys]
+    if gone:
+        conn.execute(delete(schema.hot_zones).where(schema.hot_zones.c.id.in_([z.id for z in gone])))
+        changed += gone
+    if not changed:
+        return ZoneChange(0, 0, 0, 0)
+    n = reclassify(conn, changed)
+    _record(conn, changed_by, "replace", None, [_zone_json(z) for z in old],
+            [_zone_json(z) for z in load_hot_zones(conn)], n)
+    return ZoneChange(added, updated, len(gone), n)
+
+
+# ---------------------------------------------------------------- reading
+
+def list_zones(conn: Connection, on: dt.date | None = None) -> list[dict]:
+    """Every zone with its province name and whether it is active on local date ``on`` (if given)."""
+    hz, p = schema.hot_zones.c, schema.provinces.c
+    rows = conn.execute(select(hz.id, hz.province_code, p.name.label("province_name"), hz.district_name, hz.label,
+                               hz.valid_from, hz.valid_to, hz.created_by, hz.created_at)
+                        .join_from(schema.hot_zones, schema.provinces, hz.province_code == p.code)
+                        .order_by(hz.valid_from.desc(), hz.id)).mappings()
+    out = []
+    for r in rows:
+        item = dict(r)
+        if on is not None:
+            item["active"] = r["valid_from"] <= on and (r["valid_to"] is None or on <= r["valid_to"])
+        out.append(item)
+    return out
+
+
+def recent_changes(conn: Connection, limit: int = 50) -> list[dict]:
+    """The latest hot-zone changes: when, who, action, zone, how many declarations re-classified."""
+    c = schema.hot_zone_changes.c
+    return [dict(r) for r in conn.execute(
+        select(c.changed_at, c.changed_by, c.action, c.zone_id, c.before, c.after, c.reclassified)
+        .order_by(c.id.desc()).limit(limit)).mappings()]
+
+
+_HEADERS = {
+    "province": ("province", "province_code", "tinh", "tinhthanhpho", "tinhthanh", "matinh", "ditutinh"),
+    "district": ("district", "district_name", "huyen", "quanhuyen", "huyenquan"),
+    "label": ("label", "nhan", "muc", "loai", "hinhthuc", "bienphap", "ghichu", "chithi"),
+    "valid_from": ("valid_from", "tungay", "ngaybatdau", "batdau", "hieuluctu"),
+    "valid_to": ("valid_to", "denngay", "ngayketthuc", "ketthuc", "hieulucden"),
+}
+_HEADER_KEYS = {fold(alias): name for name, aliases in _HEADERS.items() for alias in aliases}
+
+
+def _table_rows(source: str | os.PathLike | bytes) -> list[list[object]]:
+    data = source if isinstance(source, bytes) else open(source, "rb").read()  # noqa: SIM115 - small file
+    if not data.strip():
+        raise UnreadableFile("Tệp rỗng")
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+            book.close()
+            return rows
+        except Exception as exc:  # noqa: BLE001 - any failure of a zip/xlsx means the file is unreadable
+            raise UnreadableFile("Không đọc được tệp XLSX: tệp hỏng hoặc không đầy đủ") from exc
+    encoding = _detect_encoding(lambda: io.BytesIO(data), data[:65536])
+    text = codecs.decode(data, encoding, errors="replace")
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = max((",", ";", "\t"), key=first.count)
+    return [[nfc(c) for c in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
+def read_zone_file(source: str | os.PathLike | bytes, ref: Reference) -> tuple[list[dict], list[str]]:
+    """Zones and per-line problems from a CSV/XLSX hot-zone file.
+
+    Columns (any order, found in the first 10 rows; names or Vietnamese labels): province ("Tỉnh"),
+    district ("Huyện", optional), label ("Nhãn"), valid_from ("Từ ngày"), valid_to ("Đến ngày",
+    optional). Raises :class:`UnreadableFile` when the file or its header cannot be read.
+    """
+    rows = _table_rows(source)
+    header_index, mapping = None, {}
+    for i, cells in enumerate(rows[:10]):
+        found = {j: _HEADER_KEYS[fold(str(c))] for j, c in enumerate(cells)
+                 if c is not None and fold(str(c)) in _HEADER_KEYS}
+        if {"province", "label", "valid_from"} <= set(found.values()):
+            header_index, mapping = i, found
+            break
+    if header_index is None:
+        raise UnreadableFile("Không tìm thấy dòng tiêu đề (cần các cột: Tỉnh, Nhãn, Từ ngày)")
+    zones, problems = [], []
+    for number, cells in enumerate(rows[header_index + 1 :], start=header_index + 2):
+        if all(c is None or not str(c).strip() for c in cells):
+            continue
+        raw = {name: cells[j] if j < len(cells) else None for j, name in mapping.items()}
+        try:
+            zones.append(validate_zone(raw, ref))
+        except HotZoneError as exc:
+            problems.append(f"dòng {number}: {exc}")
+    return zones, problems

@@ -1,0 +1,184 @@
+"""The data-quality report of the IT team (issue 4): one function per table of the page, and
+:func:`report`, the same figures for ``python -m data_access quality [--json]``.
+
+Personal fields never leave here unmasked (SPEC §6: the IT team sees them masked).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import Connection, func, select
+
+from . import schema
+from .masking import mask, mask_raw_row
+from .schema import OPTIONAL_FIELDS, crossing_hourly, declarations, quality_daily
+from .settings import get_settings
+from .timeutil import floor_hour, local_day_hour, local_today
+
+#: Below this many crossings in the same hour last week, an hour is too quiet to judge a drop.
+MIN_BASELINE = 5
+_PERSONAL_FIELDS = set(schema.PERSONAL_FIELDS)
+
+
+def freshness(conn: Connection, now: dt.datetime) -> pd.DataFrame:
+    """Per active checkpoint: last declaration (naive UTC), minutes since, and whether it is silent
+    (nothing for ``silent_after_minutes``, as on the map)."""
+    c, d = schema.checkpoints.c, declarations.c
+    last = (select(d.checkpoint_id, func.max(d.declared_at).label("last_at")).group_by(d.checkpoint_id)
+            .subquery())
+    rows = conn.execute(select(c.id.label("checkpoint_id"), c.code, c.name, last.c.last_at)
+                        .join_from(schema.checkpoints, last, last.c.checkpoint_id == c.id, isouter=True)
+                        .where(c.active).order_by(c.id)).mappings().all()
+    limit = get_settings().silent_after_minutes
+    out = []
+    for r in rows:
+        minutes = None if r["last_at"] is None else max((now - r["last_at"]).total_seconds() / 60, 0.0)
+        out.append({**r, "minutes_since": minutes, "silent": minutes is None or minutes > limit})
+    return pd.DataFrame(out, columns=["checkpoint_id", "code", "name", "last_at", "minutes_since", "silent"])
+
+
+def _hourly(conn: Connection, first_hour: dt.datetime, last_hour: dt.datetime) -> dict[tuple, int]:
+    """Crossings per (local day, local hour) over whole hours [first_hour, last_hour] (naive UTC)."""
+    h = crossing_hourly.c
+    d0, d1 = local_day_hour(first_hour)[0], local_day_hour(last_hour)[0]
+    rows = conn.execute(select(h.local_day, h.local_hour, func.sum(h.n_crossings))
+                        .where(h.local_day.between(d0, d1)).group_by(h.local_day, h.local_hour))
+    return {(day, hour): int(n) for day, hour, n in rows}
+
+
+def hourly_vs_last_week(conn: Connection, now: dt.datetime, hours: int = 24) -> pd.DataFrame:
+    """Declarations per local hour over the last ``hours`` hours (the current one partial) against the
+    same hour a week before. ``drop`` flags a complete hour below ``quality_drop_share`` of last
+    week's (with at least :data:`MIN_BASELINE` then): near zero means an outage."""
+    current = floor_hour(now)
+    first = current - dt.timedelta(hours=hours - 1)
+    week = dt.timedelta(days=7)
+    this = _hourly(conn, first, current)
+    last = _hourly(conn, first - week, current - week)
+    share = get_settings().quality_drop_share
+    out = []
+    for i in range(hours):
+        start = first + dt.timedelta(hours=i)
+        n = this.get(local_day_hour(start), 0)
+        before = last.get(local_day_hour(start - week), 0)
+        partial = start == current
+        out.append({"hour_start": start, "crossings": n, "last_week": before, "partial": partial,
+                    "drop": (not partial) and before >= MIN_BASELINE and n < share * before})
+    return pd.DataFrame(out, columns=["hour_start", "crossings", "last_week", "partial", "drop"])
+
+
+def imports(conn: Connection, limit: int = 50) -> pd.DataFrame:
+    """The latest file imports with their counts, newest first."""
+    from .importer import batches
+
+    return pd.DataFrame(batches(conn, limit), columns=[
+        "id", "kind", "file_name", "created_by", "started_at", "finished_at", "status", "rows_in", "accepted",
+        "duplicates", "quarantined", "warnings", "last_line"])
+
+
+def quarantine(conn: Connection, *, batch_id: int | None = None, field: str | None = None,
+               limit: int = 1000) -> pd.DataFrame:
+    """Quarantined rows (newest first): batch, file, line, reasons and raw values, personal ones masked.
+
+    ``field`` keeps the rows with a reason on that field. The raw values are the file's text, to be
+    shown and exported as text only.
+    """
+    q, b = schema.quarantined_rows.c, schema.import_batches.c
+    stmt = (select(q.id, q.batch_id, b.file_name, q.line_number, q.reasons, q.raw)
+            .join_from(schema.quarantined_rows, schema.import_batches, b.id == q.batch_id)
+            .order_by(q.batch_id.desc(), q.line_number))
+    if batch_id is not None:
+        stmt = stmt.where(q.batch_id == batch_id)
+    out = []
+    # The reasons are JSON: the field filter is applied here, reading at most a bounded number of rows.
+    for r in conn.execute(stmt.limit(limit if field is None else limit * 20)).mappings():
+        reasons = r["reasons"] or []
+        if field is not None and not any(x.get("field") == field for x in reasons):
+            continue
+        out.append({"id": r["id"], "batch_id": r["batch_id"], "file_name": r["file_name"],
+                    "line_number": r["line_number"], "reasons": reasons, "raw": mask_raw_row(r["raw"] or {})})
+        if len(out) >= limit:
+            break
+    return pd.DataFrame(out, columns=["id", "batch_id", "file_name", "line_number", "reasons", "raw"])
+
+
+def quarantine_reasons(conn: Connection) -> pd.DataFrame:
+    """How many quarantined rows have a reason on each required field, by code (missing/invalid/future)."""
+    counts: dict[tuple[str, str], int] = {}
+    result = conn.execute(select(schema.quarantined_rows.c.reasons).execution_options(yield_per=5000))
+    for (reasons,) in result:
+        for reason in reasons or []:
+            key = (reason.get("field", "?"), reason.get("code", "?"))
+            counts[key] = counts.get(key, 0) + 1
+    rows = [{"field": f, "code": c, "rows": n} for (f, c), n in sorted(counts.items(), key=lambda kv: -kv[1])]
+    return pd.DataFrame(rows, columns=["field", "code", "rows"])
+
+
+def warnings_by_field(conn: Connection) -> pd.DataFrame:
+    """Warnings (invalid optional values, stored empty) per field and code, with one example raw value
+    (masked for personal fields)."""
+    w = schema.import_warnings.c
+    rows = conn.execute(select(w.field, w.code, func.count().label("rows"), func.max(w.raw_value).label("example"))
+                        .group_by(w.field, w.code).order_by(func.count().desc())).mappings().all()
+    out = [{**r, "example": mask(r["example"]) if r["field"] in _PERSONAL_FIELDS else r["example"]} for r in rows]
+    return pd.DataFrame(out, columns=["field", "code", "rows", "example"])
+
+
+def duplicates(conn: Connection, limit: int = 200) -> pd.DataFrame:
+    """Rows skipped as duplicates (same declaration id already stored), newest batch first."""
+    x, b = schema.duplicate_rows.c, schema.import_batches.c
+    rows = conn.execute(select(x.batch_id, b.file_name, x.line_number, x.declaration_id)
+                        .join_from(schema.duplicate_rows, schema.import_batches, b.id == x.batch_id)
+                        .order_by(x.batch_id.desc(), x.line_number).limit(limit)).mappings().all()
+    return pd.DataFrame([dict(r) for r in rows], columns=["batch_id", "file_name", "line_number", "declaration_id"])
+
+
+def fill_shares(conn: Connection, first_day: dt.date, last_day: dt.date) -> pd.DataFrame:
+    """Per checkpoint and channel over local days [first_day, last_day]: crossings and, for each
+    optional field, the share of declarations with it filled (from ``quality_daily``)."""
+    q = quality_daily.c
+    stmt = (select(q.checkpoint_id, q.channel, func.sum(q.n_crossings).label("crossings"),
+                   *(func.sum(q[f"n_filled_{f}"]).label(f) for f in OPTIONAL_FIELDS))
+            .where(q.local_day.between(first_day, last_day)).group_by(q.checkpoint_id, q.channel)
+            .order_by(q.checkpoint_id, q.channel))
+    frame = pd.DataFrame(conn.execute(stmt).mappings().all(),
+                         columns=["checkpoint_id", "channel", "crossings", *OPTIONAL_FIELDS])
+    for f in OPTIONAL_FIELDS:
+        frame[f] = [int(n) / int(total) if total else None for n, total in zip(frame[f], frame["crossings"])]
+    frame["crossings"] = frame["crossings"].astype(int)
+    return frame
+
+
+def summary(conn: Connection) -> dict[str, int]:
+    """Totals over every import: rows in, accepted, duplicates, quarantined, warnings."""
+    b = schema.import_batches.c
+    row = conn.execute(select(*(func.coalesce(func.sum(b[k]), 0).label(k) for k in
+                                ("rows_in", "accepted", "duplicates", "quarantined", "warnings")))
+                       .where(b.kind == "import")).mappings().one()
+    return {k: int(v) for k, v in row.items()}
+
+
+def report(conn: Connection, now: dt.datetime, days: int = 7) -> dict:
+    """The whole report as JSON-ready data (``python -m data_access quality --json``)."""
+    def records(frame: pd.DataFrame) -> list[dict]:
+        out = []
+        for row in frame.to_dict("records"):
+            out.append({k: (v.isoformat() if isinstance(v, (dt.datetime, dt.date)) else
+                            None if isinstance(v, float) and v != v else v) for k, v in row.items()})
+        return out
+
+    today = local_today(now)
+    return {
+        "generated_at": now.isoformat() + "Z",
+        "imports_total": summary(conn),
+        "freshness": records(freshness(conn, now)),
+        "hourly_vs_last_week": records(hourly_vs_last_week(conn, now)),
+        "imports": records(imports(conn, limit=20)),
+        "quarantine_reasons": records(quarantine_reasons(conn)),
+        "warnings_by_field": records(warnings_by_field(conn)),
+        "duplicates": int(conn.execute(select(func.count()).select_from(schema.duplicate_rows)).scalar()),
+        "fill_shares": {"first_day": (today - dt.timedelta(days=days - 1)).isoformat(), "last_day": today.isoformat(),
+                        "rows": records(fill_shares(conn, today - dt.timedelta(days=days - 1), today))},
+    }
