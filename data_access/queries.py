@@ -11,14 +11,17 @@ import datetime as dt
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import Connection, and_, case, func, or_, select
+from sqlalchemy import Connection, Table, and_, case, func, or_, select
 
 from . import schema
-from .schema import MEASURES, crossing_hourly, declarations
+from .schema import MEASURES, ORIGIN_MEASURES, crossing_hourly, declarations, origin_hourly
 from .timeutil import floor_hour, local_day_hour, local_midnight_utc, local_today
 
 #: The Overview's figures, by rollup measure.
 OVERVIEW_MEASURES = ("crossings", "risk_high", "electronic", "bluezone_installed")
+
+#: Each hourly rollup's measures (predicates over one declaration), to count the partial edge hours.
+_ROLLUP_MEASURES = {crossing_hourly.name: MEASURES, origin_hourly.name: ORIGIN_MEASURES}
 
 
 def _filters(table, checkpoint_ids: Sequence[int] | None, directions: Sequence[str] | None) -> list:
@@ -30,11 +33,11 @@ def _filters(table, checkpoint_ids: Sequence[int] | None, directions: Sequence[s
     return conds
 
 
-def _hour_range(start_hour: dt.datetime, end_hour: dt.datetime):
+def _hour_range(start_hour: dt.datetime, end_hour: dt.datetime, table=crossing_hourly):
     """Rollup rows whose local hour lies in [start_hour, end_hour) (naive UTC hour starts)."""
     d0, h0 = local_day_hour(start_hour)
     d1, h1 = local_day_hour(end_hour)
-    c = crossing_hourly.c
+    c = table.c
     return and_(
         c.local_day.between(d0, d1),
         or_(c.local_day > d0, c.local_hour >= h0),
@@ -45,21 +48,25 @@ def _hour_range(start_hour: dt.datetime, end_hour: dt.datetime):
 def window_counts(conn: Connection, start: dt.datetime, end: dt.datetime, *,
                   measures: Sequence[str] = ("crossings",), by: Sequence[str] = ("checkpoint_id",),
                   checkpoint_ids: Sequence[int] | None = None,
-                  directions: Sequence[str] | None = None) -> pd.DataFrame:
+                  directions: Sequence[str] | None = None,
+                  rollup: Table = crossing_hourly) -> pd.DataFrame:
     """Exact counts of declarations with ``start <= declared_at < end`` (naive UTC), grouped ``by``.
 
-    Whole hours are read from ``crossing_hourly``; the partial hours at either edge from the
-    declarations. ``by`` may name checkpoint_id, direction, local_day, local_hour.
+    Whole hours are read from the hourly ``rollup`` (``crossing_hourly``, or ``origin_hourly`` with
+    its own measures and the extra key origin_province_code); the partial hours at either edge from
+    the declarations. ``by`` may name checkpoint_id, direction, local_day, local_hour (and
+    origin_province_code on ``origin_hourly``).
     """
+    predicates = _ROLLUP_MEASURES[rollup.name]
     by = list(by)
     parts: list[pd.DataFrame] = []
     first_whole = floor_hour(start) if start == floor_hour(start) else floor_hour(start) + dt.timedelta(hours=1)
     last_whole = floor_hour(end)
     raw_ranges = []
     if first_whole < last_whole:
-        c = crossing_hourly.c
+        c = rollup.c
         stmt = (select(*(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in measures))
-                .where(_hour_range(first_whole, last_whole), *_filters(crossing_hourly, checkpoint_ids, directions))
+                .where(_hour_range(first_whole, last_whole, rollup), *_filters(rollup, checkpoint_ids, directions))
                 .group_by(*(c[k] for k in by)))
         parts.append(_frame(conn, stmt, by, measures))
         raw_ranges = [(start, first_whole), (last_whole, end)]
@@ -70,7 +77,7 @@ def window_counts(conn: Connection, start: dt.datetime, end: dt.datetime, *,
         if lo >= hi:
             continue
         stmt = (select(*(d[k] for k in by),
-                       *(func.sum(case((MEASURES[m], 1), else_=0)).label(m) for m in measures))
+                       *(func.sum(case((predicates[m], 1), else_=0)).label(m) for m in measures))
                 .where(d.declared_at >= lo, d.declared_at < hi, *_filters(declarations, checkpoint_ids, directions))
                 .group_by(*(d[k] for k in by)))
         parts.append(_frame(conn, stmt, by, measures))
