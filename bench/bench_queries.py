@@ -24,11 +24,17 @@ from sqlalchemy import Connection, func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data_access import queries, schema, simulator  # noqa: E402
+from data_access import queries, queries_committee, schema, simulator  # noqa: E402
 from data_access.store import create_store_engine, init_store  # noqa: E402
 from data_access.timeutil import local_today, now_utc  # noqa: E402
 
 Figure = Callable[[Connection, dt.datetime], object]
+
+
+def _days(now: dt.datetime, n: int) -> tuple[dt.date, dt.date]:
+    """The committee filter's day range: the ``n`` local days ending today."""
+    return local_today(now) - dt.timedelta(days=n - 1), local_today(now)
+
 
 FIGURES: dict[str, Figure] = {
     # Overview (issue 2)
@@ -37,6 +43,29 @@ FIGURES: dict[str, Figure] = {
     "overview.latest_declaration": lambda c, now: queries.latest_declaration_at(c),
     "overview.checkpoints": lambda c, now: queries.checkpoint_table(c),
     # committee pages (issue 3)
+    "map.checkpoint_live_status": lambda c, now: queries_committee.checkpoint_live_status(
+        c, now, silent_after_minutes=30),
+    "map.origins_today": lambda c, now: queries_committee.origins_today(c, now),
+    "traffic.crossings_by_hour_today": lambda c, now: queries_committee.crossings_by_hour(c, *_days(now, 1)),
+    "traffic.crossings_by_hour_7d": lambda c, now: queries_committee.crossings_by_hour(c, *_days(now, 7)),
+    "traffic.crossings_by_day_7d": lambda c, now: queries_committee.crossings_by_day(c, *_days(now, 7)),
+    "traffic.crossings_by_vehicle_7d": lambda c, now: queries_committee.crossings_by_vehicle(c, *_days(now, 7)),
+    "traffic.people_and_vehicles_today": lambda c, now: queries_committee.people_and_vehicles_by_day(
+        c, *_days(now, 1)),
+    "traffic.people_and_vehicles_7d": lambda c, now: queries_committee.people_and_vehicles_by_day(
+        c, *_days(now, 7)),
+    "traffic.peak_hours_7d": lambda c, now: queries_committee.peak_hours(c, *_days(now, 7)),
+    "traffic.peak_hours_30d_filtered": lambda c, now: queries_committee.peak_hours(
+        c, *_days(now, 30), checkpoint_ids=[1], directions=["in"]),
+    "risk.levels_by_day_7d": lambda c, now: queries_committee.risk_levels_by_day(c, *_days(now, 7)),
+    "risk.reasons_by_day_7d": lambda c, now: queries_committee.high_risk_reasons_by_day(c, *_days(now, 7)),
+    "risk.origins_7d": lambda c, now: queries_committee.high_risk_origins(c, *_days(now, 7)),
+    "risk.origins_today": lambda c, now: queries_committee.high_risk_origins(c, *_days(now, 1)),
+    "risk.surge": lambda c, now: queries_committee.high_risk_surge(c, now),
+    "adoption.by_day_7d": lambda c, now: queries_committee.adoption_by_day(c, *_days(now, 7)),
+    "adoption.by_checkpoint_7d": lambda c, now: queries_committee.adoption_by_checkpoint(c, *_days(now, 7)),
+    "adoption.free_wifi_since_opening": lambda c, now: queries_committee.free_wifi_since_opening(c),
+    "adoption.channel_mix_7d": lambda c, now: queries_committee.channel_mix(c, *_days(now, 7)),
 }
 
 DAYS = 60
@@ -52,7 +81,8 @@ def build(url: str, rows: int) -> None:
     if have:
         print(f"store already holds {have:,} declarations")
         return
-    scale = rows / (DAYS * DAILY_AT_SCALE_1)
+    # Weekends are lighter: a simulated day averages about 94 % of the weekday figure.
+    scale = rows / (DAYS * DAILY_AT_SCALE_1 * 0.94)
     started = time.perf_counter()
     written = simulator.seed(engine, days=DAYS, scale=scale, seed=7)
     print(f"seeded {written:,} declarations in {time.perf_counter() - started:.0f} s (scale {scale:.2f})")

@@ -36,9 +36,16 @@ else:
     committee = [
         _page("overview.py", "nav.overview", "tong-quan", ":material/dashboard:", default=True),
         # steering committee pages (issue 3) go here
+        _page("live_map.py", "nav.live_map", "ban-do", ":material/map:"),
+        _page("traffic.py", "nav.traffic", "luu-luong", ":material/directions_car:"),
+        _page("high_risk.py", "nav.high_risk", "nguy-co-cao", ":material/warning:"),
+        _page("adoption.py", "nav.adoption", "ung-dung-cntt", ":material/smartphone:"),
     ]
     it_team = [
         # IT team pages (issue 4) go here
+        _page("quality.py", "nav.it_quality", "chat-luong-du-lieu", ":material/fact_check:"),
+        _page("imports.py", "nav.it_imports", "nhap-du-lieu", ":material/upload_file:"),
+        _page("hot_zones.py", "nav.it_hot_zones", "vung-dich", ":material/coronavirus:"),
     ]
     navigation = st.navigation({
         section: pages for section, pages in ((tr("app.section.committee"), committee),

@@ -10,6 +10,7 @@ from dashboard import charts
 from dashboard import formatting as fmt
 from dashboard.overview import checkpoint_summary, headline
 from dashboard.state import lang, query, tr
+from dashboard.surge import surge_banner
 from dashboard.ui import kpi, live
 from data_access import queries
 from data_access.timeutil import local_today
@@ -17,6 +18,7 @@ from data_access.timeutil import local_today
 
 def body(now: dt.datetime) -> None:
     """The Overview at ``now``."""
+    surge_banner(now)
     checkpoints = query(queries.checkpoint_table)
     counts = query(queries.today_vs_yesterday, now)
     columns = st.columns(6)

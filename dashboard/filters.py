@@ -1,0 +1,169 @@
+"""The one filter bar of the committee pages: date range, checkpoints, direction.
+
+Its state lives in the URL (``st.query_params``) so a view can be bookmarked and sent:
+``/luu-luong?tu=2026-11-20&den=2026-11-25&chot=TAN_DE,THAI_HA&huong=vao``. A parameter that is
+absent means the default: today (following the clock, so a wall screen left open rolls over at
+midnight), every checkpoint, both directions. Checkpoints are named by their code, which the IT team
+never changes, so links stay valid when a name is corrected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from data_access.timeutil import local_today
+
+from .state import tr
+
+PARAM_FROM, PARAM_TO, PARAM_CHECKPOINTS, PARAM_DIRECTION = "tu", "den", "chot", "huong"
+#: Direction as written in the URL (Vietnamese, without diacritics) → store value.
+DIRECTION_PARAMS = {"vao": "in", "ra": "out", "in": "in", "out": "out"}
+_DIRECTION_TO_PARAM = {"in": "vao", "out": "ra"}
+#: How far back the date picker goes (the store keeps the whole campaign).
+MAX_RANGE_DAYS = 366
+
+_KEY_DAYS, _KEY_CHECKPOINTS, _KEY_DIRECTION, _KEY_SIGNATURE = "flt_days", "flt_checkpoints", "flt_direction", \
+    "flt_signature"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the committee is looking at. None means the default (today / all / both)."""
+
+    first_day: dt.date | None = None
+    last_day: dt.date | None = None
+    checkpoint_codes: tuple[str, ...] | None = None
+    direction: str | None = None  # "in" | "out" | None (both)
+
+    def days(self, now: dt.datetime) -> tuple[dt.date, dt.date]:
+        """The inclusive local day range at ``now`` (naive UTC): the chosen dates, or today."""
+        if self.first_day is None or self.last_day is None:
+            today = local_today(now)
+            return today, today
+        return self.first_day, self.last_day
+
+    @property
+    def directions(self) -> tuple[str, ...] | None:
+        """Directions for a query (None = both)."""
+        return None if self.direction is None else (self.direction,)
+
+    def checkpoint_ids(self, checkpoints: pd.DataFrame) -> list[int] | None:
+        """Ids for a query (None = all), from the checkpoint table (id, code)."""
+        if self.checkpoint_codes is None:
+            return None
+        chosen = set(self.checkpoint_codes)
+        return [int(i) for i, code in zip(checkpoints["id"], checkpoints["code"]) if code in chosen]
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def parse_params(params: Mapping[str, str], known_codes: Sequence[str], today: dt.date) -> Filters:
+    """Filters from URL parameters; anything unknown or malformed falls back to its default.
+
+    One date alone means that single day; dates are ordered and kept within the past year, up to today.
+    """
+    first, last = _date(params.get(PARAM_FROM)), _date(params.get(PARAM_TO))
+    if first is None and last is None:
+        first_day = last_day = None
+    else:
+        first, last = first or last, last or first
+        first, last = sorted((first, last))
+        last = min(last, today)
+        first = max(min(first, last), today - dt.timedelta(days=MAX_RANGE_DAYS))
+        first_day, last_day = (None, None) if (first, last) == (today, today) else (first, last)
+    codes = None
+    raw_codes = params.get(PARAM_CHECKPOINTS)
+    if raw_codes:
+        wanted = {c.strip().upper() for c in raw_codes.split(",")}
+        picked = tuple(c for c in known_codes if c in wanted)
+        codes = picked if picked and len(picked) < len(known_codes) else None
+    direction = DIRECTION_PARAMS.get((params.get(PARAM_DIRECTION) or "").strip().lower())
+    return Filters(first_day, last_day, codes, direction)
+
+
+def to_params(filters: Filters) -> dict[str, str]:
+    """URL parameters of ``filters``; defaults are left out so the plain page URL means "today, all"."""
+    params = {}
+    if filters.first_day is not None and filters.last_day is not None:
+        params[PARAM_FROM] = filters.first_day.isoformat()
+        params[PARAM_TO] = filters.last_day.isoformat()
+    if filters.checkpoint_codes is not None:
+        params[PARAM_CHECKPOINTS] = ",".join(filters.checkpoint_codes)
+    if filters.direction is not None:
+        params[PARAM_DIRECTION] = _DIRECTION_TO_PARAM[filters.direction]
+    return params
+
+
+def _signature(filters: Filters) -> str:
+    return repr(sorted(to_params(filters).items()))
+
+
+def filter_bar(checkpoints: pd.DataFrame, now: dt.datetime, *, dates: bool = True,
+               direction: bool = True) -> Filters:
+    """Render the filter bar (above a page's live part) and return the filters it shows.
+
+    The URL is the source of truth: when it changes from outside (a bookmark, a link, another page),
+    the widgets are set from it; when a widget changes, the URL is rewritten. The map page shows the
+    checkpoints only (``dates=False, direction=False``): it is always live, today.
+    """
+    today = local_today(now)
+    codes = list(checkpoints["code"])
+    names = dict(zip(checkpoints["code"], checkpoints["name"]))
+    from_url = parse_params({k: st.query_params.get(k) for k in
+                             (PARAM_FROM, PARAM_TO, PARAM_CHECKPOINTS, PARAM_DIRECTION)}, codes, today)
+    if not dates:
+        from_url = Filters(checkpoint_codes=from_url.checkpoint_codes, direction=from_url.direction)
+    if not direction:
+        from_url = Filters(from_url.first_day, from_url.last_day, from_url.checkpoint_codes)
+    if st.session_state.get(_KEY_SIGNATURE) != _signature(from_url):
+        # Widgets take their state from the URL; set before they are created in this run.
+        st.session_state[_KEY_DAYS] = from_url.days(now)
+        st.session_state[_KEY_CHECKPOINTS] = list(from_url.checkpoint_codes or [])
+        st.session_state[_KEY_DIRECTION] = from_url.direction or "both"
+
+    widths = [3 if dates else 0, 4 if direction else 8, 4 if direction else 0]
+    columns = st.columns([w for w in widths if w], vertical_alignment="bottom")
+    slots = iter(columns)
+    first_day = last_day = None
+    if dates:
+        picked = next(slots).date_input(
+            tr("filter.days"), key=_KEY_DAYS, min_value=today - dt.timedelta(days=MAX_RANGE_DAYS),
+            max_value=today, format="DD/MM/YYYY")
+        # While a range is being picked the widget holds one date: show that day meanwhile.
+        picked = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
+        if picked and picked[0] is not None:
+            first_day, last_day = picked[0], picked[-1] if picked[-1] is not None else picked[0]
+            if (first_day, last_day) == (today, today):
+                first_day = last_day = None
+    chosen = next(slots).multiselect(tr("filter.checkpoints"), options=codes, key=_KEY_CHECKPOINTS,
+                                     format_func=names.get, placeholder=tr("filter.all_checkpoints"))
+    chosen_codes = tuple(c for c in codes if c in chosen)
+    checkpoint_codes = chosen_codes if chosen_codes and len(chosen_codes) < len(codes) else None
+    chosen_direction = None
+    if direction:
+        value = next(slots).segmented_control(
+            tr("filter.direction"), options=["both", "in", "out"], key=_KEY_DIRECTION,
+            format_func=lambda d: tr(f"filter.direction.{d}"), selection_mode="single")
+        chosen_direction = value if value in ("in", "out") else None
+    filters = Filters(first_day, last_day, checkpoint_codes, chosen_direction)
+
+    params = to_params(filters)
+    current = {k: st.query_params.get(k) for k in (PARAM_FROM, PARAM_TO, PARAM_CHECKPOINTS, PARAM_DIRECTION)
+               if k in st.query_params}
+    if params != current:
+        for key in (PARAM_FROM, PARAM_TO, PARAM_CHECKPOINTS, PARAM_DIRECTION):
+            if key in st.query_params and key not in params:
+                del st.query_params[key]
+        st.query_params.update(params)
+    st.session_state[_KEY_SIGNATURE] = _signature(filters)
+    return filters

@@ -1,0 +1,72 @@
+"""Nguy cơ cao — high-risk crossings by level, reason, checkpoint and day; their origins; the surge flag.
+
+Aggregates only: no personal field appears on this page (the list of people is the health officers').
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import charts, committee
+from dashboard.filters import filter_bar
+from dashboard.state import lang, query, tr
+from dashboard.surge import surge_banner
+from dashboard.cards import note_card
+from dashboard.ui import live
+from data_access import queries, queries_committee as qc
+from data_access.timeutil import now_utc
+
+st.title(tr("risk.title"))
+checkpoints = query(queries.checkpoint_table)
+filters = filter_bar(checkpoints, now_utc())
+
+
+def body(now: dt.datetime) -> None:
+    """The high-risk figures for the filtered view at ``now``."""
+    first, last = filters.days(now)
+    where = dict(checkpoint_ids=filters.checkpoint_ids(checkpoints), directions=filters.directions)
+    colors = committee.shown_colors(charts.checkpoint_colors(checkpoints), checkpoints, where["checkpoint_ids"])
+    surge_banner(now, where["checkpoint_ids"], quiet=False)
+    levels = query(qc.risk_levels_by_day, first, last, **where)
+    reasons = query(qc.high_risk_reasons_by_day, first, last, **where)
+    st.caption(tr("page.range", range=committee.range_text(first, last, lang())))
+    for column, (label, value, note) in zip(st.columns(5), committee.risk_headline(levels, reasons, lang())):
+        note_card(column, label, value, note)
+    st.caption(tr("risk.reasons_note"))
+
+    left, right = st.columns(2)
+    left.subheader(tr("risk.by_checkpoint_day"))
+    high = committee.with_names(levels, checkpoints)
+    left.plotly_chart(charts.daily_bars(high, value="risk_high", colors=colors, y_title=tr("axis.high_risk"),
+                                        lang=lang()),
+                      width="stretch", config=charts.CONFIG, key="chart-risk.by_checkpoint_day")
+    right.subheader(tr("risk.by_reason_day"))
+    per_day = reasons.groupby("local_day", as_index=False)[list(qc.REASONS)].sum()
+    right.plotly_chart(charts.reason_bars(per_day, labels=committee.reason_labels(lang()),
+                                          y_title=tr("axis.high_risk"), lang=lang()),
+                       width="stretch", config=charts.CONFIG, key="chart-risk.by_reason_day")
+
+    st.subheader(tr("risk.by_checkpoint"))
+    st.dataframe(committee.risk_by_checkpoint(levels, reasons, checkpoints, lang()), hide_index=True,
+                 width="stretch")
+
+    left, right = st.columns(2)
+    left.subheader(tr("risk.by_level_day"))
+    level_days = levels.groupby("local_day", as_index=False)[["risk_high", "risk_medium", "risk_low"]].sum()
+    left.plotly_chart(charts.risk_level_bars(level_days, labels={"high": tr("risk.high"), "medium": tr("risk.medium")},
+                                             y_title=tr("axis.crossings"), lang=lang()),
+                      width="stretch", config=charts.CONFIG, key="chart-risk.by_level_day")
+    right.subheader(tr("risk.origins"))
+    origins = committee.origins_for_chart(query(qc.high_risk_origins, first, last, **where))
+    if origins.empty:
+        right.info(tr("risk.no_high_risk"))
+    else:
+        right.plotly_chart(charts.origin_bars(origins, value="high_risk", hot_label=tr("risk.origin_hot"),
+                                           other_label=tr("risk.origin_other"), x_title=tr("axis.high_risk"),
+                                           lang=lang(), height=120 + 28 * len(origins)),
+                        width="stretch", config=charts.CONFIG, key="chart-risk.origins")
+
+
+live(body)

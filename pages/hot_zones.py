@@ -1,0 +1,106 @@
+"""Vùng dịch — the hot-zone list: edit it in a table or replace it from a file; every change
+re-classifies the affected declarations and their aggregates in one transaction and is logged
+(IT team, issue 4). Writes go through the writer engine, never the dashboard's read-only one."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import select
+
+from dashboard import it_team
+from dashboard import formatting as fmt
+from dashboard.state import lang, query, tr
+from data_access import hotzones, importer, schema
+from data_access.timeutil import local_today
+
+
+def _provinces(conn) -> dict[str, str]:
+    return dict(conn.execute(select(schema.provinces.c.code, schema.provinces.c.name)
+                             .order_by(schema.provinces.c.name)).all())
+
+
+def _apply(action) -> None:
+    """Run one change in a writer transaction and show what it did."""
+    try:
+        with it_team.writer_engine().begin() as conn:
+            ref = importer.load_reference(conn)
+            change = action(conn, ref)
+    except hotzones.HotZoneError as exc:
+        st.session_state["hz_message"] = ("error", str(exc))
+    else:
+        st.session_state["hz_message"] = ("success", tr(
+            "it.hz.saved", added=change.added, updated=change.updated, deleted=change.deleted,
+            reclassified=fmt.number(change.reclassified, lang())))
+
+
+st.title(tr("it.hz.title"))
+st.caption(tr("it.hz.help"))
+if message := st.session_state.pop("hz_message", None):
+    (st.error if message[0] == "error" else st.success)(message[1])
+
+provinces = query(_provinces)
+zones = query(hotzones.list_zones, local_today())
+before = pd.DataFrame(zones, columns=["id", "province_code", "province_name", "district_name", "label", "valid_from",
+                                      "valid_to", "created_by", "created_at", "active"])
+before = it_team.zone_frame(before, tr("it.hz.active"), tr("it.hz.inactive"))
+edited = st.data_editor(
+    before, num_rows="dynamic", hide_index=True, width="stretch", key="zones_editor",
+    column_config={
+        "id": None,  # kept to tell an edited row from a new one, not shown
+        "province_code": st.column_config.SelectboxColumn(tr("it.hz.province"), options=list(provinces),
+                                                          format_func=lambda c: provinces.get(c, c), required=True),
+        "district_name": st.column_config.TextColumn(tr("it.hz.district"), help=tr("it.hz.district_help")),
+        "label": st.column_config.TextColumn(tr("it.hz.label"), required=True, max_chars=hotzones.LABEL_MAX),
+        "valid_from": st.column_config.DateColumn(tr("it.hz.from"), format="DD/MM/YYYY", required=True),
+        "valid_to": st.column_config.DateColumn(tr("it.hz.to"), format="DD/MM/YYYY", help=tr("it.hz.to_help")),
+        "state": st.column_config.TextColumn(tr("it.hz.state"), disabled=True),
+    },
+)
+added, changed, deleted = it_team.zone_edits(before, edited)
+if added or changed or deleted:
+    st.info(tr("it.hz.pending", added=len(added), updated=len(changed), deleted=len(deleted)))
+if st.button(tr("it.hz.save"), type="primary", disabled=not (added or changed or deleted)):
+    def save(conn, ref):
+        total = hotzones.ZoneChange(0, 0, 0, 0)
+        for zone_id in deleted:
+            c = hotzones.delete_zone(conn, zone_id, changed_by=it_team.UI_USER)
+            total = hotzones.ZoneChange(total.added, total.updated, total.deleted + 1,
+                                        total.reclassified + c.reclassified)
+        for zone_id, values in changed:
+            c = hotzones.update_zone(conn, zone_id, hotzones.validate_zone(values, ref), changed_by=it_team.UI_USER)
+            total = hotzones.ZoneChange(total.added, total.updated + 1, total.deleted,
+                                        total.reclassified + c.reclassified)
+        for values in added:
+            c = hotzones.add_zone(conn, hotzones.validate_zone(values, ref), changed_by=it_team.UI_USER)
+            total = hotzones.ZoneChange(total.added + 1, total.updated, total.deleted,
+                                        total.reclassified + c.reclassified)
+        return total
+
+    _apply(save)
+    st.session_state.pop("zones_editor", None)
+    st.rerun()
+
+with st.expander(tr("it.hz.file"), icon=":material/upload_file:"):
+    st.markdown(tr("it.hz.file_help"))
+    file = st.file_uploader(tr("it.imp.file"), key="zones_file")
+    if st.button(tr("it.hz.replace"), disabled=file is None):
+        def replace(conn, ref):
+            try:
+                new, problems = hotzones.read_zone_file(file.getvalue(), ref)
+            except importer.UnreadableFile as exc:
+                raise hotzones.HotZoneError(str(exc)) from exc
+            if problems:
+                raise hotzones.HotZoneError("; ".join(problems[:5]))
+            return hotzones.replace_zones(conn, new, changed_by=it_team.UI_USER)
+
+        _apply(replace)
+        st.session_state.pop("zones_editor", None)
+        st.rerun()
+
+st.subheader(tr("it.hz.changes"))
+changes = query(hotzones.recent_changes, 50)
+if changes:
+    st.dataframe(it_team.changes_table(changes, provinces, lang()), hide_index=True, width="stretch")
+else:
+    st.info(tr("it.hz.no_changes"))

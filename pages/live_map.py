@@ -1,0 +1,60 @@
+"""Bản đồ trực tiếp — the three checkpoints live, and where today's incoming travellers come from."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import committee, maps
+from dashboard.filters import filter_bar
+from dashboard.state import lang, query, tr
+from dashboard.ui import live
+from data_access import queries, queries_committee
+from data_access.settings import get_settings
+from data_access.timeutil import now_utc
+
+SELECTED = "live_map_selected"
+
+st.title(tr("map.title"))
+checkpoints = query(queries.checkpoint_table)
+filters = filter_bar(checkpoints, now_utc(), dates=False, direction=False)
+
+
+def body(now: dt.datetime) -> None:
+    """The map and its side panel at ``now``."""
+    settings = get_settings()
+    ids = filters.checkpoint_ids(checkpoints)
+    status = query(queries_committee.checkpoint_live_status, now,
+                   silent_after_minutes=settings.silent_after_minutes, checkpoint_ids=ids)
+    origins = query(queries_committee.origins_today, now, checkpoint_ids=ids)
+    map_column, panel = st.columns([3, 1])
+    with map_column:
+        clicked = st_folium(
+            maps.base_map(settings.map_tile_url, settings.map_tile_attribution), key="live_map", height=560,
+            use_container_width=True, returned_objects=["last_object_clicked_tooltip"],
+            feature_group_to_add=[
+                maps.origin_layer(origins, lambda row: committee.origin_card(row, lang()), tr("map.layer_origins")),
+                maps.checkpoint_layer(status, lambda row: committee.checkpoint_card(row, now, lang()),
+                                      tr("map.layer_checkpoints")),
+            ])
+        st.caption(tr("map.legend", minutes=settings.silent_after_minutes))
+    code = maps.clicked_checkpoint((clicked or {}).get("last_object_clicked_tooltip"), status)
+    if code is not None:
+        st.session_state[SELECTED] = code
+    with panel:
+        for line in committee.checkpoint_state_lines(status, lang()):
+            st.markdown(line)
+        st.divider()
+        selected = status[status["code"] == st.session_state.get(SELECTED)]
+        if selected.empty:
+            st.info(tr("map.pick"))
+        else:
+            row = selected.iloc[0]
+            st.subheader(committee.markdown_text(row["name"]), anchor=False)
+            st.markdown("  \n".join(f"{label}: **{value}**"
+                                     for label, value in committee.checkpoint_card(row, now, lang())))
+
+
+live(body)

@@ -1,0 +1,59 @@
+"""Chất lượng dữ liệu — freshness per checkpoint, hourly declarations against last week, optional
+fields filled, warnings and quarantine reasons (IT team, issue 4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import it_team
+from dashboard.state import lang, query, tr
+from dashboard.ui import live
+from data_access import queries, quality
+from data_access.timeutil import local_today
+
+FILL_PERIODS = (1, 7, 30)
+
+
+def body(now: dt.datetime) -> None:
+    """The data-quality report at ``now``."""
+    fresh = query(quality.freshness, now)
+    silent = fresh[fresh["silent"]]
+    if len(silent):
+        st.warning(tr("it.q.silent_warning", names=", ".join(silent["name"])))
+    st.subheader(tr("it.q.freshness"))
+    st.dataframe(it_team.freshness_table(fresh, now, lang()), hide_index=True, width="stretch")
+
+    st.subheader(tr("it.q.hourly"))
+    hourly = query(quality.hourly_vs_last_week, now)
+    drops = int(hourly["drop"].sum())
+    if drops:
+        st.error(tr("it.q.drops", n=drops))
+    st.plotly_chart(it_team.hourly_chart(hourly, lang()), width="stretch", config={"displayModeBar": False})
+    st.caption(tr("it.q.hourly_note"))
+
+
+st.title(tr("it.q.title"))
+live(body)
+
+st.subheader(tr("it.q.fill"))
+days = st.segmented_control(tr("it.q.period"), FILL_PERIODS, default=7, key="fill_days",
+                            format_func=lambda n: tr("it.q.days", n=n)) or 7
+today = local_today()
+fill = query(quality.fill_shares, today - dt.timedelta(days=days - 1), today)
+st.dataframe(it_team.fill_table(fill, query(queries.checkpoint_table), lang()), hide_index=True, width="stretch")
+
+left, right = st.columns(2)
+left.subheader(tr("it.q.warnings"))
+warnings = query(quality.warnings_by_field)
+if warnings.empty:
+    left.info(tr("it.q.no_warnings"))
+else:
+    left.dataframe(it_team.warnings_table(warnings, lang()), hide_index=True, width="stretch")
+right.subheader(tr("it.q.reasons"))
+reasons = query(quality.quarantine_reasons)
+if reasons.empty:
+    right.info(tr("it.q.no_quarantine"))
+else:
+    right.dataframe(it_team.reasons_table(reasons, lang()), hide_index=True, width="stretch")

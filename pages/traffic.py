@@ -1,0 +1,69 @@
+"""Lưu lượng — crossings by hour and by day, by checkpoint, direction and vehicle; people vs vehicles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from dashboard import charts, committee
+from dashboard.filters import filter_bar
+from dashboard.state import lang, query, tr
+from dashboard.cards import note_card
+from dashboard.ui import live
+from data_access import queries, queries_committee as qc
+from data_access.timeutil import now_utc
+
+st.title(tr("traffic.title"))
+checkpoints = query(queries.checkpoint_table)
+filters = filter_bar(checkpoints, now_utc())
+
+
+def body(now: dt.datetime) -> None:
+    """The traffic figures for the filtered view at ``now``."""
+    first, last = filters.days(now)
+    where = dict(checkpoint_ids=filters.checkpoint_ids(checkpoints), directions=filters.directions)
+    colors = committee.shown_colors(charts.checkpoint_colors(checkpoints), checkpoints, where["checkpoint_ids"])
+    by_day = query(qc.crossings_by_day, first, last, **where)
+    peaks = query(qc.peak_hours, first, last, **where)
+    st.caption(tr("page.range", range=committee.range_text(first, last, lang())))
+    for column, (label, value, note) in zip(st.columns(4), committee.traffic_headline(by_day, peaks, lang())):
+        note_card(column, label, value, note)
+
+    st.subheader(tr("traffic.by_hour"))
+    by_hour = committee.with_names(query(qc.crossings_by_hour, first, last, **where), checkpoints)
+    st.plotly_chart(charts.hourly_bars(by_hour, colors=colors, y_title=tr("axis.crossings"), lang=lang()),
+                    width="stretch", config=charts.CONFIG, key="chart-traffic.by_hour")
+
+    left, right = st.columns(2)
+    left.subheader(tr("traffic.by_day"))
+    per_day = committee.with_names(by_day.groupby(["local_day", "checkpoint_id"], as_index=False)["crossings"].sum(),
+                                   checkpoints)
+    left.plotly_chart(charts.daily_bars(per_day, value="crossings", colors=colors, y_title=tr("axis.crossings"),
+                                        lang=lang()), width="stretch", config=charts.CONFIG, key="chart-traffic.by_day")
+    right.subheader(tr("traffic.by_direction"))
+    per_direction = by_day.groupby(["local_day", "direction"], as_index=False)["crossings"].sum()
+    right.plotly_chart(charts.direction_bars(per_direction, labels={"in": tr("overview.in"), "out": tr("overview.out")},
+                                             y_title=tr("axis.crossings"), lang=lang()),
+                       width="stretch", config=charts.CONFIG, key="chart-traffic.by_direction")
+
+    left, right = st.columns(2)
+    left.subheader(tr("traffic.by_vehicle"))
+    vehicles = committee.with_names(query(qc.crossings_by_vehicle, first, last, **where), checkpoints)
+    left.plotly_chart(charts.category_bars(vehicles, category="vehicle", value="crossings", colors=colors,
+                                           labels=committee.vehicle_labels(lang()), x_title=tr("axis.crossings"),
+                                           lang=lang()),
+                      width="stretch", config=charts.CONFIG, key="chart-traffic.by_vehicle")
+    right.subheader(tr("traffic.people_vehicles"))
+    people = query(qc.people_and_vehicles_by_day, first, last, **where)
+    right.plotly_chart(charts.people_vehicle_bars(people, labels={"crossings": tr("traffic.people"),
+                                                                  "vehicles": tr("traffic.vehicles")},
+                                                  y_title=tr("axis.count"), lang=lang()),
+                       width="stretch", config=charts.CONFIG, key="chart-traffic.people_vehicles")
+    right.caption(tr("traffic.vehicles_note"))
+
+    st.subheader(tr("traffic.peak_hours"))
+    st.dataframe(committee.peak_hours_table(peaks, lang()), hide_index=True, width="stretch")
+
+
+live(body)
