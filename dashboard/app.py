@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.i18n import LANGUAGES
-from dashboard.state import lang, reader_engine, tr
+from dashboard.state import reader_engine, tr
 from dashboard.ui import store_problem_page
 from data_access.store import StoreError
 

@@ -33,7 +33,7 @@ def shown_colors(colors: dict[str, str], checkpoints: pd.DataFrame, ids: list[in
 
 def range_text(first_day: dt.date, last_day: dt.date, lang: str) -> str:
     """"25/11/2026" or "20/11/2026 – 25/11/2026"."""
-    a, b = first_day.strftime("%d/%m/%Y"), last_day.strftime("%d/%m/%Y")
+    a, b = fmt.date(first_day, lang), fmt.date(last_day, lang)
     return a if a == b else f"{a} – {b}"
 
 
@@ -112,7 +112,7 @@ def traffic_headline(by_day: pd.DataFrame, peaks: pd.DataFrame, lang: str) -> li
     else:
         top = peaks.iloc[0]
         cards.append((t("traffic.busiest_hour", lang), hour_span(int(top["local_hour"])),
-                      f"{top['local_day'].strftime('%d/%m')} · "
+                      f"{fmt.day(top['local_day'], lang)} · "
                       f"{t('traffic.crossings_n', lang, n=fmt.number(int(top['crossings']), lang))}"))
     return cards
 
@@ -125,7 +125,7 @@ def hour_span(hour: int) -> str:
 def peak_hours_table(peaks: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The peak hours table, busiest first, as display text."""
     return pd.DataFrame({
-        t("col.day", lang): [d.strftime("%d/%m/%Y") for d in peaks["local_day"]],
+        t("col.day", lang): [fmt.date(d, lang) for d in peaks["local_day"]],
         t("col.hour", lang): [hour_span(int(h)) for h in peaks["local_hour"]],
         t("col.total", lang): [fmt.number(int(v), lang) for v in peaks["crossings"]],
         t("col.in", lang): [fmt.number(int(v), lang) for v in peaks["crossings_in"]],
@@ -249,7 +249,7 @@ def wifi_table(wifi: pd.DataFrame, checkpoints: pd.DataFrame, today: dt.date, la
         days = (today - opened).days + 1
         rows.append({
             t("col.checkpoint", lang): row["checkpoint"],
-            t("wifi.opened", lang): opened.strftime("%d/%m/%Y"),
+            t("wifi.opened", lang): fmt.date(opened, lang),
             t("wifi.declarations", lang): fmt.number(int(row["free_wifi"]), lang),
             t("wifi.share_electronic", lang): fmt.percent(fmt.share(row["free_wifi"], row["electronic"]), lang),
             t("wifi.per_day", lang): fmt.number(round(row["free_wifi"] / days), lang),

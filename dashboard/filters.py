@@ -16,9 +16,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from data_access.timeutil import local_today
+from data_access import queries
+from data_access.timeutil import local_today, now_utc
 
-from .state import tr
+from .state import query, tr
 
 PARAM_FROM, PARAM_TO, PARAM_CHECKPOINTS, PARAM_DIRECTION = "tu", "den", "chot", "huong"
 #: Direction as written in the URL (Vietnamese, without diacritics) → store value.
@@ -167,3 +168,10 @@ def filter_bar(checkpoints: pd.DataFrame, now: dt.datetime, *, dates: bool = Tru
         st.query_params.update(params)
     st.session_state[_KEY_SIGNATURE] = _signature(filters)
     return filters
+
+
+def filtered_page(title_key: str, *, dates: bool = True, direction: bool = True) -> tuple[pd.DataFrame, Filters]:
+    """The head of a committee page: its title, the checkpoints and the filter bar."""
+    st.title(tr(title_key))
+    checkpoints = query(queries.checkpoint_table)
+    return checkpoints, filter_bar(checkpoints, now_utc(), dates=dates, direction=direction)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from babel.dates import format_datetime, format_timedelta
+from babel.dates import format_date, format_datetime, format_timedelta
 from babel.numbers import format_decimal, format_percent
 
 from data_access.timeutil import to_local
@@ -43,7 +43,12 @@ def local_datetime(ts_utc: dt.datetime, lang: str = "vi") -> str:
 
 def day(value: dt.date, lang: str = "vi") -> str:
     """25/11 (short day label for charts and tables)."""
-    return value.strftime("%d/%m")
+    return format_date(value, "dd/MM", locale=LOCALES[lang])
+
+
+def date(value: dt.date, lang: str = "vi") -> str:
+    """25/11/2026."""
+    return format_date(value, "dd/MM/yyyy", locale=LOCALES[lang])
 
 
 def ago(then_utc: dt.datetime, now_utc: dt.datetime, lang: str = "vi") -> str:

@@ -238,8 +238,8 @@ def changes_table(changes: list[dict], provinces: dict[str, str], lang: str) -> 
         place = provinces.get(z.get("province_code"), z.get("province_code"))
         if z.get("district_name"):
             place += f" / {z['district_name']}"
-        until = dt.date.fromisoformat(z["valid_to"]).strftime("%d/%m/%Y") if z.get("valid_to") else "…"
-        return f"{place} — {z.get('label')} ({dt.date.fromisoformat(z['valid_from']):%d/%m/%Y} – {until})"
+        until = fmt.date(dt.date.fromisoformat(z["valid_to"]), lang) if z.get("valid_to") else "…"
+        return f"{place} — {z.get('label')} ({fmt.date(dt.date.fromisoformat(z['valid_from']), lang)} – {until})"
 
     return pd.DataFrame([{
         t("it.hz.when", lang): fmt.local_datetime(c["changed_at"], lang),

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import streamlit as st
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from data_access.settings import get_settings
 from data_access.store import StoreError, check_store, create_store_engine

@@ -9,6 +9,8 @@ from collections.abc import Callable, Sequence
 
 from pathlib import Path
 
+from babel.dates import format_date
+from babel.numbers import format_decimal
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -25,6 +27,16 @@ STORE_MESSAGES = {
 }
 
 Command = Callable[[argparse.Namespace], int]
+
+
+def _n(value: int) -> str:
+    """A count in Vietnamese style: 1.234.567."""
+    return format_decimal(value, locale="vi_VN")
+
+
+def _date(value) -> str:
+    """A date in Vietnamese style: 25/11/2026."""
+    return format_date(value, "dd/MM/yyyy", locale="vi_VN")
 COMMANDS: dict[str, Command] = {}
 
 
@@ -105,7 +117,7 @@ def _import(args: argparse.Namespace) -> int:
     tty = sys.stderr.isatty()
 
     def progress(p) -> None:
-        line = f"Đang nhập {path.name}: {p.fraction:.0%} · {p.rows_in:,} dòng".replace(",", ".")
+        line = f"Đang nhập {path.name}: {p.fraction:.0%} · {_n(p.rows_in)} dòng"
         print(("\r" + line) if tty else line, end="" if tty else "\n", file=sys.stderr, flush=True)
 
     try:
@@ -120,12 +132,11 @@ def _import(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False))
     else:
-        n = lambda v: f"{v:,}".replace(",", ".")  # noqa: E731 - Vietnamese thousands separator
         if result.resumed_from_line:
             print(f"Tiếp tục lần nhập bị gián đoạn (sau dòng {result.resumed_from_line}).")
-        print(f"Tệp {result.file_name} (lô nhập #{result.batch_id}): {n(result.rows_in)} dòng")
-        print(f"  nhận: {n(result.accepted)} · trùng: {n(result.duplicates)} · cách ly: {n(result.quarantined)}"
-              f" · cảnh báo: {n(result.warnings)}")
+        print(f"Tệp {result.file_name} (lô nhập #{result.batch_id}): {_n(result.rows_in)} dòng")
+        print(f"  nhận: {_n(result.accepted)} · trùng: {_n(result.duplicates)} · cách ly: {_n(result.quarantined)}"
+              f" · cảnh báo: {_n(result.warnings)}")
     return 0
 
 
@@ -144,9 +155,9 @@ def _hotzones(args: argparse.Namespace) -> int:
             print("Chưa có vùng dịch nào.")
         for z in zones:
             place = z["province_name"] + (f" / {z['district_name']}" if z["district_name"] else "")
-            until = z["valid_to"].strftime("%d/%m/%Y") if z["valid_to"] else "nay"
+            until = _date(z["valid_to"]) if z["valid_to"] else "nay"
             state = "đang áp dụng" if z["active"] else "hết/chưa hiệu lực"
-            print(f"#{z['id']}\t{place}\t{z['label']}\t{z['valid_from']:%d/%m/%Y} – {until}\t{state}")
+            print(f"#{z['id']}\t{place}\t{z['label']}\t{_date(z['valid_from'])} – {until}\t{state}")
         return 0
     path = Path(args.file)
     try:

@@ -8,17 +8,15 @@ import streamlit as st
 
 from dashboard import charts, committee
 from dashboard import formatting as fmt
-from dashboard.filters import filter_bar
+from dashboard.filters import filtered_page
 from dashboard.state import lang, query, tr
 from dashboard.cards import note_card
 from dashboard.ui import live
-from data_access import queries, queries_committee as qc
+from data_access import queries_committee as qc
 from data_access.settings import get_settings
-from data_access.timeutil import local_today, now_utc
+from data_access.timeutil import local_today
 
-st.title(tr("adoption.title"))
-checkpoints = query(queries.checkpoint_table)
-filters = filter_bar(checkpoints, now_utc())
+checkpoints, filters = filtered_page("adoption.title")
 
 
 def daily_trends(first: dt.date, last: dt.date, where: dict, colors: dict[str, str], target: float,

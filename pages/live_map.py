@@ -8,18 +8,15 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import committee, maps
-from dashboard.filters import filter_bar
+from dashboard.filters import filtered_page
 from dashboard.state import lang, query, tr
 from dashboard.ui import live
-from data_access import queries, queries_committee
+from data_access import queries_committee
 from data_access.settings import get_settings
-from data_access.timeutil import now_utc
 
 SELECTED = "live_map_selected"
 
-st.title(tr("map.title"))
-checkpoints = query(queries.checkpoint_table)
-filters = filter_bar(checkpoints, now_utc(), dates=False, direction=False)
+checkpoints, filters = filtered_page("map.title", dates=False, direction=False)
 
 
 def body(now: dt.datetime) -> None:

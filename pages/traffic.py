@@ -7,16 +7,13 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import charts, committee
-from dashboard.filters import filter_bar
+from dashboard.filters import filtered_page
 from dashboard.state import lang, query, tr
 from dashboard.cards import note_card
 from dashboard.ui import live
-from data_access import queries, queries_committee as qc
-from data_access.timeutil import now_utc
+from data_access import queries_committee as qc
 
-st.title(tr("traffic.title"))
-checkpoints = query(queries.checkpoint_table)
-filters = filter_bar(checkpoints, now_utc())
+checkpoints, filters = filtered_page("traffic.title")
 
 
 def body(now: dt.datetime) -> None:

@@ -22,8 +22,7 @@ from sqlalchemy import select
 
 from data_access import masking, quality, schema
 from data_access.importer import KILL_HOOK_ENV, UnreadableFile, import_file
-from data_access.timeutil import LOCAL_TZ
-from tests.import_support import (HEADER_VI, TITLE_ROWS, check_import, csv_bytes, declaration_count, row,
+from tests.import_support import (TITLE_ROWS, check_import, csv_bytes, declaration_count, row,
                                   xlsx_bytes)
 
 ROOT = Path(__file__).resolve().parents[1]

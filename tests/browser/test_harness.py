@@ -8,7 +8,6 @@ included), that a ``run_every`` fragment refreshes in place, and that
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
