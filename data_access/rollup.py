@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, ColumnElement, Table, and_, case, delete, func, select
+from sqlalchemy import ColumnElement, Connection, Table, and_, case, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from . import schema
@@ -48,33 +48,10 @@ ROLLUPS: tuple[Rollup, ...] = (
 _ID_CHUNK = 5000
 
 
-def upsert_add(conn: Connection, table: Table, keys: Sequence[str], rows: list[dict]) -> None:
-    """Insert ``rows`` into ``table``, adding their counts to any row with the same key."""
-    if not rows:
-        return
-    dialect = conn.dialect.name
-    if dialect == "postgresql":
-        stmt = postgresql.insert(table)
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(table)
-    else:  # pragma: no cover - only the two supported backends
-        raise NotImplementedError(f"upsert on {dialect}")
-    counts = [c for c in rows[0] if c not in keys]
-    stmt = stmt.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={c: table.c[c] + stmt.excluded[c] for c in counts},
-    )
-    conn.execute(stmt, rows)
-
-
 def add_declarations(conn: Connection, ids: Sequence[int]) -> None:
     """Add the declarations with these primary keys to every rollup (call in the inserting transaction)."""
     for start in range(0, len(ids), _ID_CHUNK):
-        chunk = list(ids[start : start + _ID_CHUNK])
-        condition = declarations.c.id.in_(chunk)
-        for rollup in ROLLUPS:
-            rows = [dict(r) for r in conn.execute(rollup.select_from_declarations(condition)).mappings()]
-            upsert_add(conn, rollup.table, rollup.keys, rows)
+        _add_where(conn, declarations.c.id.in_(list(ids[start : start + _ID_CHUNK])))
 
 
 def add_batch_range(conn: Connection, batch_id: int, first_id: int, last_id: int) -> None:
@@ -82,10 +59,27 @@ def add_batch_range(conn: Connection, batch_id: int, first_id: int, last_id: int
     [first_id, last_id]: a range scan on the primary key instead of a long ``IN`` list, which
     halves the cost of the rollups on a large import. Correct because ids only grow and one batch
     has one writer, so every row of the batch in that id range is one of the new rows."""
-    condition = and_(declarations.c.batch_id == batch_id, declarations.c.id.between(first_id, last_id))
+    _add_where(conn, and_(declarations.c.batch_id == batch_id, declarations.c.id.between(first_id, last_id)))
+
+
+def _add_where(conn: Connection, condition: ColumnElement[bool]) -> None:
+    """Add the declarations matching ``condition`` to every rollup: one ``INSERT … SELECT … GROUP BY
+    … ON CONFLICT DO UPDATE`` each, run inside the database (issue 4: fetching the groups into
+    Python and sending them back cost as much as the GROUP BY itself)."""
+    dialect = conn.dialect.name
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - only the two supported backends
+        raise NotImplementedError(f"upsert on {dialect}")
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     for rollup in ROLLUPS:
-        rows = [dict(r) for r in conn.execute(rollup.select_from_declarations(condition)).mappings()]
-        upsert_add(conn, rollup.table, rollup.keys, rows)
+        # the WHERE of the SELECT also keeps SQLite from reading ON CONFLICT as a join's ON
+        query = rollup.select_from_declarations(condition)
+        names = [c.name for c in query.selected_columns]
+        stmt = dialect_insert(rollup.table).from_select(names, query)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(rollup.keys),
+            set_={c: rollup.table.c[c] + stmt.excluded[c] for c in names if c not in rollup.keys},
+        )
+        conn.execute(stmt)
 
 
 def rebuild_days(conn: Connection, days: Iterable[dt.date]) -> None:

@@ -8,13 +8,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.sql import sqltypes
 
 from . import reference_data, rollup, schema
 from .risk import HotZone, HotZoneIndex, assess
@@ -220,21 +222,50 @@ def write_declarations(conn: Connection, rows: Sequence[dict], zones: HotZoneInd
 def write_prepared(conn: Connection, prepared: Sequence[dict], *, batch_id: int | None = None) -> Written:
     """:func:`write_declarations` for rows already made by :func:`prepare_row` (issue 4: the import
     prepares rows in worker processes and only writes them here)."""
-    if not prepared:
-        return Written([], [])
-    for row in prepared:
-        row["batch_id"] = batch_id
-    table = schema.declarations
-    ids, decl_ids = [], []
+    return write_rows(conn, [tuple(row[c] for c in ROW_COLUMNS) for row in prepared], batch_id=batch_id)
+
+
+#: The columns of a prepared declaration row as :func:`write_rows` takes it (all but id and batch_id;
+#: tuples in this order travel between the import's processes several times faster than dicts).
+ROW_COLUMNS = tuple(c.name for c in schema.declarations.c if c.name not in ("id", "batch_id"))
+_INSERT_COLUMN_NAMES = (*ROW_COLUMNS, "batch_id")
+_INSERT_COLUMNS = ", ".join(_INSERT_COLUMN_NAMES)
+
+
+def insert_kind(conn: Connection) -> str:
+    """Which insert :func:`write_rows` uses on this connection: "sqlite", "psycopg" or "sqlalchemy"."""
+    if conn.dialect.name == "sqlite" and conn.dialect.driver == "pysqlite":
+        return "sqlite"
     if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
-        ids, decl_ids = _insert_pg_pipelined(conn, prepared)
-    else:
-        insert = (_dialect_insert(conn)(table).on_conflict_do_nothing(index_elements=["declaration_id"])
-                  .returning(table.c.id, table.c.declaration_id))
-        for start in range(0, len(prepared), 2000):
-            for pk, decl_id in conn.execute(insert, prepared[start : start + 2000]):
-                ids.append(pk)
-                decl_ids.append(decl_id)
+        return "psycopg"
+    return "sqlalchemy"
+
+
+def row_params(kind: str, rows: Sequence[tuple], batch_id: int | None) -> list:
+    """Rows in :data:`ROW_COLUMNS` order as the parameters of the insert of :func:`write_rows` for
+    ``kind`` (:func:`insert_kind`): the batch id appended and, on SQLite, dates and times as text.
+    The import's workers call it, so that the writer only sends them (issue 4)."""
+    if kind == "sqlite":
+        return _sqlite_params(rows, batch_id)
+    return [(*row, batch_id) for row in rows]
+
+
+def write_rows(conn: Connection, rows: Sequence[Sequence], *, batch_id: int | None = None,
+               params: bool = False) -> Written:
+    """:func:`write_prepared` for rows as tuples in :data:`ROW_COLUMNS` order: the import's writer.
+    With ``params``, the rows are already :func:`row_params` of this connection's kind and batch.
+
+    SQLite and PostgreSQL/psycopg are written through the DBAPI connection of ``conn`` (same
+    transaction): SQLAlchemy building the parameters of every row cost more than the database's own
+    work (issue 4). Other drivers take SQLAlchemy's insert.
+    """
+    if not rows:
+        return Written([], [])
+    kind = insert_kind(conn)
+    if not params:
+        rows = row_params(kind, rows, batch_id)
+    insert = {"sqlite": _insert_sqlite, "psycopg": _insert_pg_copy}.get(kind, _insert_sqlalchemy)
+    ids, decl_ids = insert(conn, rows)
     if batch_id is not None and ids:
         rollup.add_batch_range(conn, batch_id, min(ids), max(ids))  # issue 4: faster than IN (ids)
     else:
@@ -242,29 +273,117 @@ def write_prepared(conn: Connection, prepared: Sequence[dict], *, batch_id: int 
     return Written(ids, decl_ids)
 
 
-_PG_COLUMNS = tuple(c.name for c in schema.declarations.c if c.name != "id")
-_PG_INSERT = (f"INSERT INTO declarations ({', '.join(_PG_COLUMNS)}) VALUES ({', '.join(['%s'] * len(_PG_COLUMNS))})"
+def _insert_sqlalchemy(conn: Connection, params: Sequence[Sequence]) -> tuple[list[int], list[str]]:
+    table = schema.declarations
+    insert = (_dialect_insert(conn)(table).on_conflict_do_nothing(index_elements=["declaration_id"])
+              .returning(table.c.id, table.c.declaration_id))
+    ids, decl_ids = [], []
+    for start in range(0, len(params), 2000):
+        for pk, decl_id in conn.execute(insert, [dict(zip(_INSERT_COLUMN_NAMES, row))
+                                                 for row in params[start : start + 2000]]):
+            ids.append(pk)
+            decl_ids.append(decl_id)
+    return ids, decl_ids
+
+
+# Not INSERT OR IGNORE: that would also skip rows breaking NOT NULL or a foreign key, silently.
+_SQLITE_INSERT = (f"INSERT INTO declarations ({_INSERT_COLUMNS}) VALUES ({', '.join(['?'] * (len(ROW_COLUMNS) + 1))})"
+                  " ON CONFLICT (declaration_id) DO NOTHING")
+
+
+def _sqlite_temporal() -> list[tuple[int, object]]:
+    """(position, SQLAlchemy bind processor) of the date and time columns: the DBAPI insert stores
+    them as the same text SQLAlchemy's SQLite types write, so both paths store identical values."""
+    from sqlalchemy.dialects import sqlite
+
+    dialect = sqlite.dialect()
+    out = []
+    for i, name in enumerate(ROW_COLUMNS):
+        type_ = schema.declarations.c[name].type
+        if isinstance(type_, (sqltypes.Date, sqltypes.DateTime)):
+            out.append((i, type_.dialect_impl(dialect).bind_processor(dialect)))
+    return out
+
+
+_SQLITE_TEMPORAL = _sqlite_temporal()
+
+
+class Memo(dict):
+    """A dict that computes a missing value with ``compute(key)`` and keeps it: looked up through
+    ``memo[key]`` or ``map(memo.__getitem__, keys)``, a hit costs no Python-level call."""
+
+    def __init__(self, compute: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key: Any) -> Any:
+        value = self[key] = self.compute(key)
+        return value
+
+
+def _sqlite_params(rows: Sequence[tuple], batch_id: int | None) -> list[list]:
+    """The rows as sqlite3 parameters: dates and times as SQLAlchemy's text (memoised: a chunk has
+    few distinct days and one received_at), batch id appended."""
+    temporal = [(i, Memo(process)) for i, process in _SQLITE_TEMPORAL]
+    out = []
+    for row in rows:
+        params = list(row)
+        for i, memo in temporal:
+            params[i] = memo[params[i]]
+        params.append(batch_id)
+        out.append(params)
+    return out
+
+
+def _insert_sqlite(conn: Connection, params: Sequence[Sequence]) -> tuple[list[int], list[str]]:
+    """The insert of :func:`write_rows` on SQLite: one DBAPI executemany without RETURNING (which
+    sqlite3's executemany cannot do), then the new rows read back by id.
+
+    The first INSERT takes the database's write lock for the rest of the transaction, so the rows
+    it adds get consecutive ids ending at max(id), and ``total_changes`` counts them: they are the
+    last ``count`` ids, whatever other writers did before.
+    """
+    dbapi = conn.connection.driver_connection
+    before = dbapi.total_changes
+    cursor = dbapi.cursor()
+    try:
+        cursor.executemany(_SQLITE_INSERT, params)
+        count = dbapi.total_changes - before
+        if not count:
+            return [], []
+        last = cursor.execute("SELECT max(id) FROM declarations").fetchone()[0]
+        written = cursor.execute("SELECT id, declaration_id FROM declarations WHERE id > ? ORDER BY id",
+                                 (last - count,)).fetchall()
+    finally:
+        cursor.close()
+    if len(written) != count:  # cannot happen while SQLite has one writer at a time
+        raise RuntimeError(f"expected {count} new declarations after id {last - count}, found {len(written)}")
+    return [pk for pk, _ in written], [decl_id for _, decl_id in written]
+
+
+_PG_STAGE = ("CREATE TEMP TABLE IF NOT EXISTS import_stage ON COMMIT DELETE ROWS AS"
+             f" SELECT 0::bigint AS ord, {_INSERT_COLUMNS} FROM declarations WITH NO DATA")
+_PG_COPY = f"COPY import_stage (ord, {_INSERT_COLUMNS}) FROM STDIN"
+_PG_INSERT = (f"INSERT INTO declarations ({_INSERT_COLUMNS}) SELECT {_INSERT_COLUMNS} FROM import_stage ORDER BY ord"
               " ON CONFLICT (declaration_id) DO NOTHING RETURNING id, declaration_id")
 
 
-def _insert_pg_pipelined(conn: Connection, prepared: Sequence[dict]) -> tuple[list[int], list[str]]:
-    """The insert of :func:`write_prepared` on PostgreSQL/psycopg: one short prepared statement run
-    for every row in pipeline mode (issue 4). SQLAlchemy's multi-row VALUES statement is a
-    different, very long text for each page of rows, which psycopg parses in Python every time:
-    that parsing cost ~240 µs per row, more than everything else of an import together."""
+def _insert_pg_copy(conn: Connection, params: Sequence[Sequence]) -> tuple[list[int], list[str]]:
+    """The insert of :func:`write_rows` on PostgreSQL/psycopg: the rows are copied (COPY, the bulk
+    path) into a temporary table emptied at commit, then inserted from it in their order in one
+    statement (issue 4). Per-row statements, even pipelined, cost several times more: psycopg's
+    work for each statement and the server's for each execution."""
     cursor = conn.connection.driver_connection.cursor()
     try:
-        cursor.executemany(_PG_INSERT, [tuple(row[c] for c in _PG_COLUMNS) for row in prepared], returning=True)
-        ids, decl_ids = [], []
-        while True:
-            for pk, decl_id in cursor.fetchall():  # one result per row; empty when it was a duplicate
-                ids.append(pk)
-                decl_ids.append(decl_id)
-            if not cursor.nextset():
-                break
-        return ids, decl_ids
+        cursor.execute(_PG_STAGE)
+        with cursor.copy(_PG_COPY) as copy:
+            for ord_, row in enumerate(params):
+                copy.write_row((ord_, *row))
+        cursor.execute(_PG_INSERT)
+        written = cursor.fetchall()
     finally:
         cursor.close()
+    return [pk for pk, _ in written], [decl_id for _, decl_id in written]
 
 
 def _dialect_insert(conn: Connection):
