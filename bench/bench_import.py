@@ -2,7 +2,9 @@
 looks) imported into a fresh store; prints rows/s and peak RSS.
 
     .venv/bin/python bench/bench_import.py --rows 1000000 [--store sqlite:////tmp/bench-import.db]
-        [--csv /tmp/bench-1m.csv] [--keep-csv]
+        [--csv /tmp/bench-1m.csv] [--keep-csv] [--row-path]
+
+``--row-path`` measures the row-by-row normalisation (``IMPORT_COLUMNAR=0``) instead of the column-wise one.
 
 The CSV is generated once from the simulator (kept with --keep-csv / reused if it exists). The
 import runs in a child process so that its peak RSS (``resource.getrusage(RUSAGE_CHILDREN)``) is
@@ -123,6 +125,7 @@ def main() -> int:
     parser.add_argument("--store", default="sqlite:////tmp/bench-import.db")
     parser.add_argument("--csv", default=None)
     parser.add_argument("--keep-csv", action="store_true")
+    parser.add_argument("--row-path", action="store_true", help="normalise row by row (IMPORT_COLUMNAR=0)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -138,8 +141,9 @@ def main() -> int:
         db = Path(args.store.removeprefix("sqlite:///"))
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
+    env = {**os.environ, **({"IMPORT_COLUMNAR": "0"} if args.row_path else {})}
     out = subprocess.run([sys.executable, __file__, "--child", args.store, str(csv_path)], capture_output=True,
-                         text=True, check=True)
+                         text=True, check=True, env=env)
     result = json.loads(out.stdout.strip().splitlines()[-1])
     rate = result["rows_in"] / result["seconds"]
     print(f"rows: {result['rows_in']:,}  accepted: {result['accepted']:,}  duplicates: {result['duplicates']:,}  "

@@ -579,6 +579,15 @@ _MEMO_FIELDS = frozenset(
 )
 
 
+def normalize_field(f: Field, value: object, ref: Reference, now: datetime) -> tuple[object, str | None]:
+    """One field's stored value and error code (None if it is valid), as :func:`normalize_record`
+    stores it: a field that fails is None (a flag: False)."""
+    try:
+        return f.normalise(value, ref, now), None
+    except FieldError as exc:
+        return (False if f.name in FLAG_NAMES else None), exc.code
+
+
 class RecordNormalizer:
     """:func:`normalize_record` for many rows of one file, with the same results, faster.
 
@@ -593,10 +602,7 @@ class RecordNormalizer:
         self._memo: dict[str, dict] = {name: {} for name in _MEMO_FIELDS}
 
     def _apply(self, f: Field, value: object) -> tuple[object, str | None]:
-        try:
-            return f.normalise(value, self.ref, self.now), None
-        except FieldError as exc:
-            return (False if f.name in FLAG_NAMES else None), exc.code
+        return normalize_field(f, value, self.ref, self.now)
 
     def __call__(self, raw: Mapping[str, object]) -> NormalizedRecord:
         values: dict[str, object] = {}

@@ -14,7 +14,9 @@ quarantined, in every committed state.
 
 Large files are read and normalised by worker processes (``import_workers``) while this process
 writes; the chunks arrive in file order through bounded queues, so memory stays flat whatever the
-file's size, and the result is the same as the inline path that small files (and tests) take.
+file's size, and the result is the same as the inline path that small files (and tests) take. CSV
+files are normalised column-wise (:mod:`data_access.import_fast`, setting ``import_columnar``), with
+exactly the result of the row-by-row path that XLSX files take (tests/test_import_equivalence.py).
 """
 
 from __future__ import annotations
@@ -31,10 +33,11 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from . import schema
 from .fields import CheckpointRef, DistrictRef, ProvinceRef, RecordNormalizer, Reference
-from .parsing import UnreadableFile, read_table
+from .import_fast import ColumnPreparer
+from .parsing import UnreadableFile, nfc_cells, read_table
 from .risk import HotZoneIndex
 from .settings import get_settings
-from .store import load_hot_zones, new_batch, prepare_row, write_prepared
+from .store import ROW_COLUMNS, insert_kind, load_hot_zones, new_batch, prepare_row, row_params, write_rows
 from .timeutil import UTC, now_utc
 
 __all__ = ["ImportProgress", "ImportResult", "UnreadableFile", "file_checksum", "import_file", "load_reference"]
@@ -117,9 +120,7 @@ def _json_cell(value: object) -> object:
     return str(value)
 
 
-#: Columns of a prepared declaration row, in the order rows travel between processes (tuples pickle
-#: several times faster than dicts).
-_COLUMNS = tuple(c.name for c in schema.declarations.c if c.name not in ("id", "batch_id"))
+_DECL_ID = ROW_COLUMNS.index("declaration_id")
 
 
 @dataclass
@@ -129,40 +130,80 @@ class _Chunk:
     rows: int
     last_line: int
     fraction: float
-    good: list[tuple[int, tuple, list[tuple[str, str, str]]]]  #: (line, prepared row, warnings)
+    lines: list[int]  #: source line of each good row
+    good: list  #: the rows without errors, prepared, as insert parameters (:func:`store.row_params`)
+    warnings: dict[int, list[tuple[str, str, str]]]  #: index in ``good`` -> (field, code, raw value)
     quarantined: list[dict]
 
 
+def _quarantine(reader, line: int, cells: list, errors, received: dt.datetime) -> dict:
+    """The quarantined_rows record of a row with errors: reasons, and the row as read (header -> cell)."""
+    return dict(line_number=line, created_at=received,
+                reasons=[{"field": f, "code": c, "raw": raw} for f, c, raw in errors],
+                raw={str(k): _json_cell(v) for k, v in reader.original(cells).items()})
+
+
 def _prepared_chunks(source, file_name: str, sheet: str | None, ref: Reference, zones: HotZoneIndex,
-                     now: dt.datetime, resumed_from: int, batch_rows: int, part: int = 0,
+                     now: dt.datetime, resumed_from: int, batch_rows: int, columnar: bool = True,
+                     target: tuple[str, int | None] = ("sqlalchemy", None), part: int = 0,
                      parts: int = 1) -> Iterator[_Chunk]:
     """Read the file and yield its chunks after line ``resumed_from``, normalised and prepared.
 
-    With ``parts`` > 1, only chunks number ``part``, ``part + parts``… are prepared (the others are
-    read and skipped): several processes can share the work of one file, each reading it.
+    A CSV file is normalised column by column (:mod:`data_access.import_fast`) unless ``columnar``
+    is false; XLSX files (typed cells) row by row (:class:`RecordNormalizer`); both give the same
+    chunks. The rows are the insert's parameters for ``target`` (:func:`store.insert_kind`, batch id),
+    made here so that the writer only sends them. With ``parts`` > 1, only chunks number ``part``,
+    ``part + parts``… are prepared (the others are read and skipped): several processes can share the
+    work of one file, each reading it.
     """
     reader = read_table(source, file_name, sheet)
-    normalize = RecordNormalizer(ref, now)
+    columnar = columnar and reader.format == "csv"
+    kind, batch_id = target
 
-    def make(buffer: list) -> _Chunk:
+    def make_rows(buffer: list) -> _Chunk:
         received = now_utc()
-        good, quarantined = [], []
+        lines, good, warnings, quarantined = [], [], {}, []
         for line, raw, cells in buffer:
             record = normalize(raw)
             if record.errors:
-                quarantined.append(dict(
-                    line_number=line, created_at=received,
-                    reasons=[{"field": e.field, "code": e.code, "raw": e.raw} for e in record.errors],
-                    raw={str(k): _json_cell(v) for k, v in reader.original(cells).items()}))
+                quarantined.append(_quarantine(reader, line, cells, [(e.field, e.code, e.raw) for e in record.errors],
+                                               received))
             else:
                 row = prepare_row(record.values, zones, received)
-                good.append((line, tuple(row[c] for c in _COLUMNS),
-                             [(w.field, w.code, w.raw) for w in record.warnings]))
-        return _Chunk(len(buffer), buffer[-1][0], reader.progress, good, quarantined)
+                if record.warnings:
+                    warnings[len(good)] = [(w.field, w.code, w.raw) for w in record.warnings]
+                lines.append(line)
+                good.append(tuple(row[c] for c in ROW_COLUMNS))
+        return _Chunk(len(buffer), buffer[-1][0], reader.progress, lines, row_params(kind, good, batch_id), warnings,
+                      quarantined)
 
+    def make_columns(buffer: list) -> _Chunk:
+        received = now_utc()
+        rows, row_warnings, errors = preparer.prepare([cells for _, cells in buffer], received)
+        if not errors:
+            return _Chunk(len(buffer), buffer[-1][0], reader.progress, [line for line, _ in buffer],
+                          row_params(kind, rows, batch_id), row_warnings, [])
+        lines, good, warnings, quarantined = [], [], {}, []
+        for i, (line, cells) in enumerate(buffer):
+            if i in errors:
+                quarantined.append(_quarantine(reader, line, nfc_cells(cells), errors[i], received))
+            else:
+                if i in row_warnings:
+                    warnings[len(good)] = row_warnings[i]
+                lines.append(line)
+                good.append(rows[i])
+        return _Chunk(len(buffer), buffer[-1][0], reader.progress, lines, row_params(kind, good, batch_id), warnings,
+                      quarantined)
+
+    if columnar:
+        preparer = ColumnPreparer(reader.columns, ref, zones, now)
+        items, make = reader.iter_cells(nfc=False), make_columns
+    else:
+        normalize = RecordNormalizer(ref, now)
+        items, make = reader.iter_records(), make_rows
     buffer: list = []
     index = 0
-    for item in reader.iter_records():
+    for item in items:
         if item[0] <= resumed_from:
             continue  # committed by the interrupted run
         buffer.append(item)
@@ -265,21 +306,33 @@ class _Batcher:
     def __init__(self, engine: Engine, batch_id: int, counts: ImportProgress):
         self.engine, self.batch_id, self.counts = engine, batch_id, counts
 
+    def _sort_out(self, chunk: _Chunk, written_ids: list[str]) -> tuple[list[dict], list[dict]]:
+        """The warnings of the rows written and the duplicate_rows records of the others."""
+        b = self.batch_id
+        duplicates = []
+        if len(written_ids) == len(chunk.good):  # all written, no duplicate: the usual chunk
+            accepted = sorted(chunk.warnings)
+        else:
+            fresh = set(written_ids)
+            accepted = []
+            for i, (line, row) in enumerate(zip(chunk.lines, chunk.good)):
+                decl_id = row[_DECL_ID]
+                if decl_id in fresh:
+                    fresh.discard(decl_id)  # a second row with this id in the chunk is a duplicate
+                    if i in chunk.warnings:
+                        accepted.append(i)
+                else:
+                    duplicates.append(dict(batch_id=b, line_number=line, declaration_id=decl_id))
+        warnings = [dict(batch_id=b, line_number=chunk.lines[i], declaration_id=chunk.good[i][_DECL_ID], field=f,
+                         code=c, raw_value=raw) for i in accepted for f, c, raw in chunk.warnings[i]]
+        return warnings, duplicates
+
     def write(self, chunk: _Chunk) -> None:
         """Store and count one chunk in one transaction, with the batch record's counts and last line."""
         b = self.batch_id
         with self.engine.begin() as conn:
-            written = write_prepared(conn, [dict(zip(_COLUMNS, row)) for _, row, _ in chunk.good], batch_id=b)
-            fresh = set(written.declaration_ids)
-            warnings, duplicates = [], []
-            for line, row, issues in chunk.good:
-                decl_id = row[_DECL_ID]
-                if decl_id in fresh:
-                    fresh.discard(decl_id)  # a second row with this id in the chunk is a duplicate
-                    warnings.extend(dict(batch_id=b, line_number=line, declaration_id=decl_id, field=f, code=c,
-                                         raw_value=raw) for f, c, raw in issues)
-                else:
-                    duplicates.append(dict(batch_id=b, line_number=line, declaration_id=decl_id))
+            written = write_rows(conn, chunk.good, batch_id=b, params=True)
+            warnings, duplicates = self._sort_out(chunk, written.declaration_ids)
             quarantined = [dict(q, batch_id=b) for q in chunk.quarantined]
             for table, rows in ((schema.quarantined_rows, quarantined), (schema.import_warnings, warnings),
                                 (schema.duplicate_rows, duplicates)):
@@ -295,9 +348,6 @@ class _Batcher:
             conn.execute(update(schema.import_batches).where(schema.import_batches.c.id == b).values(
                 rows_in=c.rows_in, accepted=c.accepted, duplicates=c.duplicates, quarantined=c.quarantined,
                 warnings=c.warnings, last_line=c.last_line))
-
-
-_DECL_ID = _COLUMNS.index("declaration_id")
 
 
 def _open_batch(engine: Engine, file_name: str, checksum: str, created_by: str) -> tuple[int, ImportProgress]:
@@ -325,7 +375,7 @@ def import_file(engine: Engine, source: str | os.PathLike | bytes, file_name: st
                 sheet: str | None = None, created_by: str = "cli",
                 progress: Callable[[ImportProgress], None] | None = None,
                 batch_rows: int | None = None, workers: int | None = None,
-                now: dt.datetime | None = None) -> ImportResult:
+                now: dt.datetime | None = None, columnar: bool | None = None) -> ImportResult:
     """Import a declaration file (a path, or the bytes of an upload) into the store.
 
     Raises :class:`UnreadableFile` (one-line Vietnamese message) when the file cannot be read as a
@@ -335,6 +385,8 @@ def import_file(engine: Engine, source: str | os.PathLike | bytes, file_name: st
     there (what was committed stays, and a later run resumes). ``workers`` processes read and
     normalise while this one writes (default: ``import_workers`` for files of more than
     ``import_parallel_bytes``, else none). ``now`` (aware) is the reference for "in the future".
+    ``columnar`` (default: setting ``import_columnar``) normalises CSV files column-wise, which gives
+    the same result as the row-by-row path several times faster.
     """
     if file_name is None:
         file_name = Path(os.fsdecode(source)).name if not isinstance(source, bytes) else "upload"
@@ -352,7 +404,10 @@ def import_file(engine: Engine, source: str | os.PathLike | bytes, file_name: st
     resumed_from = counts.last_line
     batcher = _Batcher(engine, batch_id, counts)
     kill_after = int(os.environ.get(KILL_HOOK_ENV) or 0)
-    args = (source, file_name, sheet, ref, zones, now, resumed_from, batch_rows)
+    columnar = settings.import_columnar if columnar is None else columnar
+    with engine.connect() as conn:
+        target = (insert_kind(conn), batch_id)
+    args = (source, file_name, sheet, ref, zones, now, resumed_from, batch_rows, columnar, target)
     chunks = _chunks_from_workers(args, workers) if workers > 0 else _prepared_chunks(*args)
     committed = 0
     try:

@@ -75,6 +75,12 @@ def _cell(value: object) -> object:
     return value
 
 
+def nfc_cells(cells: list[str]) -> list[str]:
+    """A CSV row's cells NFC-normalised (csv gives str cells only; ASCII ones, most of a file, need
+    no normalisation)."""
+    return [c if c.isascii() else unicodedata.normalize("NFC", c) for c in cells]
+
+
 def _blank(cell: object) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
@@ -228,13 +234,16 @@ class TableReader:
         self.delimiter = best[1]
         self._setup(self._csv_rows())
 
-    def _csv_rows(self) -> Iterator[tuple[int, list[object]]]:
+    def _csv_rows(self, nfc: bool = True) -> Iterator[tuple[int, list[object]]]:
         binary = self._open_binary()
         self._stream = binary
         with io.TextIOWrapper(binary, encoding=self.encoding, errors="replace", newline="") as text:
-            for number, cells in enumerate(csv.reader(text, delimiter=self.delimiter), start=1):
-                # csv gives str cells only; ASCII ones need no normalisation (most of a file)
-                yield number, [c if c.isascii() else unicodedata.normalize("NFC", c) for c in cells]
+            rows = enumerate(csv.reader(text, delimiter=self.delimiter), start=1)
+            if not nfc:
+                yield from rows
+                return
+            for number, cells in rows:
+                yield number, nfc_cells(cells)
 
     # -- XLSX
 
@@ -305,26 +314,44 @@ class TableReader:
     def iter_records(self) -> Iterator[tuple[int, dict[str, object], list[object]]]:
         """Like :meth:`iter_rows`, but yield the row's cells instead of ``raw_original``: a large
         import builds the original only for the few rows it quarantines (:meth:`original`)."""
-        self._fraction = 0.0
-        rows = self._rows()
         columns = list(self._columns.items())
         fields = list(self.mapped_fields)
+        for number, cells in self.iter_cells(nfc=True):
+            raw: dict[str, object] = dict.fromkeys(fields)
+            n = len(cells)
+            for i, name in columns:
+                if i < n and raw[name] is None and not _blank(cells[i]):
+                    raw[name] = cells[i]
+            yield number, raw, cells
+
+    def iter_cells(self, nfc: bool = True) -> Iterator[tuple[int, list[object]]]:
+        """Yield ``(row_number, cells)`` for each non-blank row below the header, as read.
+
+        With ``nfc=False`` the text cells of a CSV are not NFC-normalised: the column-wise import
+        (:mod:`data_access.import_fast`) normalises a whole column at once, and only when needed.
+        """
+        self._fraction = 0.0
+        rows = self._rows() if nfc or self.format == "xlsx" else self._csv_rows(nfc=False)
         try:
             for _ in islice(rows, self.header_row_index + 1):
                 pass
-            for number, cells in rows:
-                if _is_blank_row(cells):
-                    continue
-                raw: dict[str, object] = dict.fromkeys(fields)
-                n = len(cells)
-                for i, name in columns:
-                    if i < n and raw[name] is None and not _blank(cells[i]):
-                        raw[name] = cells[i]
-                yield number, raw, cells
+            if self.format == "csv":  # str cells only: one join instead of a test per cell
+                for number, cells in rows:
+                    if "".join(cells).strip():
+                        yield number, cells
+            else:
+                for number, cells in rows:
+                    if not _is_blank_row(cells):
+                        yield number, cells
         except csv.Error as exc:
             raise UnreadableFile(f"Không đọc được tệp CSV: {exc}") from exc
         self._fraction = 1.0
         self._stream = None
+
+    @property
+    def columns(self) -> dict[int, str]:
+        """Column index -> field name of the mapped columns (several columns may map one field)."""
+        return dict(self._columns)
 
     def original(self, cells: list[object]) -> dict[str, object]:
         """The row as read: header text → cell (None where the row is short)."""

@@ -1,0 +1,135 @@
+"""The column-wise CSV import (data_access.import_fast, issue 4) against the row-by-row path: every fixture
+file of the import tests, plus odd files written here, imported in order through each path into the same
+empty store must leave identical declarations, quarantined rows, warnings, duplicates, rollups and counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import unicodedata
+from pathlib import Path
+
+from sqlalchemy import delete, select
+
+from data_access import schema
+from data_access.importer import import_file
+from tests.import_support import HEADER_VI, TITLE_ROWS, csv_bytes, row
+from tests.test_import import BASIC, HOSTILE, NOW
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Rows whose cells take every branch of the fast path: values already as stored, values that are
+#: not, blanks, spaces, NFD, too long, invalid, future, derived ids, duplicates.
+ODD = [
+    row(declaration_id=" spaced id ", plate="17a-123.45", phone="+84 912 345 678", id_number="034 090 001 234"),
+    row(declaration_id="p1", plate="17A12345", phone="0912345678", id_number="034090001234"),
+    row(declaration_id="p2", plate="  ", phone="   ", id_number="\t", full_name="  Trần   Thị\tBình "),
+    row(declaration_id="p3", plate="X" * 21, phone="0012345678", id_number="12345678901", birth_year="abc"),
+    row(declaration_id="p4", phone="84912345678", id_number="１２３４５６７８９", plate="ÁB-123"),
+    row(declaration_id="x" * 65, declared_at="20/11/2026 08:15:01"),
+    row(declaration_id="p5", declared_at="2026-11-20 08:15:00", checkpoint="TAN_DE", direction="in"),
+    row(declaration_id="p6", declared_at="2026-11-20T01:15:00Z", fever="x", contact_f0="có"),
+    row(declaration_id="p7", declared_at="20-11-2026 8:15", origin_province="Hà Nội", origin_district="Ba Đình"),
+    row(declaration_id="p8", declared_at="25/11/2026 19:09:00"),  # in the future, within the tolerance
+    row(declaration_id="p9", declared_at="25/11/2026 19:11:00"),  # beyond it
+    row(declaration_id="p10", declared_at="32/11/2026 08:00", checkpoint="nowhere", direction="?"),
+    row(declaration_id="p1", full_name="Same id again"),
+    row(declared_at="20/11/2026 09:00:00", phone="0912345678"),
+    row(declared_at="20/11/2026 09:00:00", phone="0912 345 678"),  # same derived id: a duplicate
+    row(declared_at="20/11/2026 09:00:01", full_name="Không Giấy Tờ"),
+    row(declared_at="20/11/2026 09:00:02", full_name=""),
+    row(declaration_id="p11", origin_province="Bắc Giang", origin_district="Việt Yên", visited_hotzone="1"),
+    row(declaration_id="p12", origin_province="Bắc Giang", origin_district="Lục Nam", cough="yes"),
+    row(declaration_id="p13", origin_province="24", declared_at="01/06/2026 10:00:00"),
+    row(declaration_id="p14", gender="?", vehicle="tàu bay", destination_district="Hà Đông", fever="có lẽ"),
+    ["p15", "20/11/2026 10:00:00", "Cầu Tân Đệ", "Vào", "Giấy"],  # a short row
+    ["p16", "20/11/2026 10:00:01", "Cầu Tân Đệ", "Ra", "QR", *[""] * 19, "extra", "cells"],  # a long one
+    ["", "", "", " ", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", "", ""],  # blank
+]
+
+
+def _bench_rows(tmp_path: Path, rows: int) -> bytes:
+    """A simulated export as the import benchmark writes it (bench/bench_import.py)."""
+    spec = importlib.util.spec_from_file_location("bench_import", ROOT / "bench" / "bench_import.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    path = tmp_path / "bench.csv"
+    bench.generate(path, rows)
+    return path.read_bytes()
+
+
+def corpus(tmp_path: Path) -> list[tuple[str, bytes]]:
+    """Every CSV of the import tests and more, in the order they are imported."""
+    files = [(f"basic-{e}-{ord(d)}.csv", csv_bytes(BASIC, encoding=e, delimiter=d))
+             for e in ("utf-8", "utf-8-sig", "utf-16", "cp1258") for d in (",", ";", "\t")]
+    files.append(("nfd.csv", unicodedata.normalize("NFD", csv_bytes(BASIC + ODD).decode()).encode()))
+    files.append(("odd.csv", csv_bytes(ODD, title_rows=TITLE_ROWS)))
+    files.append(("odd-cp1258.csv", csv_bytes([r for r in ODD if "１" not in "".join(r)], encoding="cp1258", delimiter=";")))
+    hostile = [row(declaration_id=f"h{i}", full_name=t, origin_district=t) for i, t in enumerate(HOSTILE)]
+    hostile.append(row(declaration_id="hq", origin_province="=cmd|' /C calc'!A0", origin_district="<script>"))
+    files.append(("hostile.csv", csv_bytes(hostile, encoding="utf-8-sig", delimiter=";")))
+    invalid = [row(declaration_id=f"i{n}", **{f: v}) for n, (f, v) in enumerate([
+        ("declared_at", ""), ("declared_at", "31/02/2026 10:00"), ("declared_at", "hôm qua"),
+        ("declared_at", "20/11/2026"), ("declared_at", "01/01/2099 10:00"), ("checkpoint", ""),
+        ("checkpoint", "Cầu Long Biên"), ("direction", ""), ("direction", "ngang"), ("channel", ""),
+        ("channel", "fax"), ("origin_province", ""), ("origin_province", "Atlantis"), ("origin_province", "99")])]
+    files.append(("invalid.csv", csv_bytes(invalid)))
+    two_columns = [r[:7] + [r[7], "Tên khác " + str(n)] + r[8:] for n, r in enumerate(BASIC + ODD[:4])]
+    files.append(("two-name-columns.csv", csv_bytes(two_columns, header=HEADER_VI[:8] + ["Họ tên"] + HEADER_VI[8:])))
+    cut = csv_bytes([row(declaration_id=f"t{i}") for i in range(6)])
+    files.append(("cut.csv", cut[: len(cut) - 40]))
+    files.append(("bench.csv", _bench_rows(tmp_path, 3000)))
+    files.append(("bench-again.csv", files[-1][1] + csv_bytes(ODD, header=[])))
+    return files
+
+
+_OUTCOME_TABLES = (schema.import_warnings, schema.duplicate_rows, schema.quarantined_rows, schema.declarations)
+_ROLLUP_TABLES = (schema.crossing_hourly, schema.origin_hourly, schema.plate_daily, schema.quality_daily)
+_IGNORED = {"id", "batch_id", "received_at", "created_at"}  # differ between any two runs
+
+
+def _snapshot(conn) -> dict:
+    out = {}
+    for table in _OUTCOME_TABLES + _ROLLUP_TABLES:
+        names = [c.name for c in table.c if c.name not in _IGNORED]
+        order = [table.c[n] for n in names if n in ("line_number", "declaration_id", "field")] or \
+            [table.c[n] for n in names]
+        out[table.name] = [tuple(r) for r in conn.execute(select(*(table.c[n] for n in names)).order_by(*order))]
+    return out
+
+
+def _import_all(engine, files, columnar: bool, batch_rows: int) -> tuple[list, dict]:
+    results = []
+    for name, data in files:
+        r = import_file(engine, data, name, created_by="test", now=NOW, batch_rows=batch_rows, columnar=columnar)
+        results.append((name, r.rows_in, r.accepted, r.duplicates, r.quarantined, r.warnings))
+    with engine.connect() as conn:
+        return results, _snapshot(conn)
+
+
+def _wipe(engine) -> None:
+    with engine.begin() as conn:
+        for table in _OUTCOME_TABLES + _ROLLUP_TABLES + (schema.import_batches,):
+            conn.execute(delete(table))
+
+
+def test_column_wise_import_equals_the_row_path(engine, tmp_path):
+    with engine.begin() as conn:  # hot zones, so that risk depends on origin and day
+        conn.execute(schema.hot_zones.insert(), [
+            dict(province_code="24", district_name=None, label="Bắc Giang", valid_from=dt.date(2026, 5, 1),
+                 valid_to=dt.date(2026, 6, 30), created_at=dt.datetime(2026, 5, 1)),
+            dict(province_code="24", district_name="Viet Yen", label="Việt Yên", valid_from=dt.date(2026, 11, 1),
+                 valid_to=None, created_at=dt.datetime(2026, 11, 1)),
+        ])
+    files = corpus(tmp_path)
+    for batch_rows in (7, 1000):
+        rows_results, rows_state = _import_all(engine, files, columnar=False, batch_rows=batch_rows)
+        _wipe(engine)
+        columns_results, columns_state = _import_all(engine, files, columnar=True, batch_rows=batch_rows)
+        _wipe(engine)
+        assert columns_results == rows_results
+        for table, expected in rows_state.items():
+            assert columns_state[table] == expected, table
+        assert len(rows_state["declarations"]) > 3000 and rows_state["quarantined_rows"]
+        assert rows_state["import_warnings"] and rows_state["duplicate_rows"]
