@@ -47,16 +47,17 @@ def demo_url(tmp_path_factory):
     return url
 
 
-def errors(at: AppTest) -> list[str]:
-    return [e.value for e in at.exception] + [e.value for e in at.error]
+STORE_PROBLEM_TITLES = {"Không mở được kho dữ liệu", "The data store cannot be opened"}
 
 
 @pytest.mark.parametrize("page", PAGE_FILES)
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_every_page_renders(monkeypatch, demo_url, page, lang):
+    # Pages may show st.error as content (a surge, an hour that dropped): only exceptions fail here.
     at = run_app(monkeypatch, demo_url, page=page, lang=lang)
-    assert errors(at) == []
+    assert [e.value for e in at.exception] == []
     assert at.title, f"{page} has no title"
+    assert at.title[0].value not in STORE_PROBLEM_TITLES
 
 
 def test_overview_figures_are_the_store_figures(monkeypatch, demo_url):

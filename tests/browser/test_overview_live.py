@@ -41,11 +41,14 @@ def test_overview_updates_in_place_as_declarations_arrive(tmp_path, streamlit_se
     with engine.begin() as conn:
         write_declarations(conn, rows, HotZoneIndex(load_hot_zones(conn)))
 
+    # The cards re-render one after the other: wait until both show the new rows.
     page.wait_for_function(
-        """([expected]) => [...document.querySelectorAll('[data-testid="stMetric"]')].some(
-               m => m.innerText.startsWith('Lượt qua chốt') &&
-                    parseInt(m.querySelector('[data-testid="stMetricValue"]').innerText.replace(/\\D/g, '')) === expected)""",
-        arg=[before + 10], timeout=20_000)
+        """(expected) => Object.entries(expected).every(([label, value]) =>
+               [...document.querySelectorAll('[data-testid="stMetric"]')].some(
+                   m => m.innerText.startsWith(label) &&
+                        parseInt(m.querySelector('[data-testid="stMetricValue"]').innerText.replace(/\\D/g, '')) === value))""",
+        arg={"Lượt qua chốt": before + 10, "Nguy cơ cao": high_before + 3}, timeout=20_000)
+    assert metric_value(page, "Lượt qua chốt") == before + 10
     assert metric_value(page, "Nguy cơ cao") == high_before + 3
     assert page.evaluate("window.__no_reload_marker") == 42
     assert_no_exception(page)
