@@ -14,6 +14,7 @@ import pandas as pd
 from data_access.schema import CHANNELS, VEHICLES
 
 from . import formatting as fmt
+from .charts import checkpoint_colors
 from .i18n import t
 
 
@@ -21,6 +22,14 @@ def with_names(frame: pd.DataFrame, checkpoints: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with a ``checkpoint`` column (the checkpoint's name) from its checkpoint_id."""
     names = dict(zip(checkpoints["id"], checkpoints["name"]))
     return frame.assign(checkpoint=frame["checkpoint_id"].map(names))
+
+
+def scope(filters, checkpoints: pd.DataFrame, now: dt.datetime) -> tuple[dt.date, dt.date, dict, dict[str, str]]:
+    """What a filtered committee page shows at ``now``: its first and last local day, the query
+    filters (``checkpoint_ids``, ``directions``) and the colours of the checkpoints on screen."""
+    first, last = filters.days(now)
+    where = dict(checkpoint_ids=filters.checkpoint_ids(checkpoints), directions=filters.directions)
+    return first, last, where, shown_colors(checkpoint_colors(checkpoints), checkpoints, where["checkpoint_ids"])
 
 
 def shown_colors(colors: dict[str, str], checkpoints: pd.DataFrame, ids: list[int] | None) -> dict[str, str]:

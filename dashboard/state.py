@@ -33,15 +33,13 @@ def _reader_engine(url: str) -> Engine:
 
 
 def reader_engine() -> Engine:
-    """The dashboard's read-only engine (shared by sessions; it holds no personal data itself).
+    """The dashboard's read-only engine (shared by sessions; it holds no personal data itself),
+    checked: the entry calls it once per run.
 
     Raises :class:`StoreError` when the store cannot be opened or is not a current store.
     """
     url = get_settings().reader_url
-    try:
-        engine = _reader_engine(url)
-    except StoreError:
-        raise
+    engine = _reader_engine(url)
     try:
         check_store(engine, url)
     except StoreError:
@@ -52,6 +50,10 @@ def reader_engine() -> Engine:
 
 
 def query(fn: Callable[..., T], *args, **kwargs) -> T:
-    """Run a ``data_access.queries`` function on a fresh read-only connection."""
-    with reader_engine().connect() as conn:
+    """Run a ``data_access.queries`` function on a fresh read-only connection.
+
+    The store was checked when this run began (``reader_engine``); if it goes away since, the query
+    raises and the live frame reruns the app, which shows the store page.
+    """
+    with _reader_engine(get_settings().reader_url).connect() as conn:
         return fn(conn, *args, **kwargs)

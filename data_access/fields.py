@@ -10,17 +10,14 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
+from data_access.schema import PERSONAL_FIELDS
 from data_access.text import fold, nfc
+from data_access.timeutil import LOCAL_TZ
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 #: How far past ``now`` a declaration time may lie (clock skew between devices).
 FUTURE_TOLERANCE = timedelta(minutes=10)
 DECLARATION_ID_MAX = 64
 PLATE_MAX = 20
-CHANNELS = ("paper", "vhd", "bluezone", "ncovi", "other")
-VEHICLES = ("car", "motorbike", "truck", "bus", "bicycle", "pedestrian", "other")
 
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _DMY = re.compile(
@@ -470,8 +467,8 @@ class Field:
 
 
 def _f(name: str, label: str, fn: Normaliser, *, column: str | None = None,
-       required: bool = False, pii: bool = False) -> Field:
-    return Field(name, column or name, label, required, pii, fn)
+       required: bool = False) -> Field:
+    return Field(name, column or name, label, required, name in PERSONAL_FIELDS, fn)
 
 
 FLAG_FIELDS = (
@@ -481,7 +478,6 @@ FLAG_FIELDS = (
     ("bluezone_installed", "Cài Bluezone"), ("used_free_wifi", "Dùng Wi-Fi miễn phí"),
 )
 FLAG_NAMES = frozenset(name for name, _ in FLAG_FIELDS)
-SYMPTOM_FIELDS = ("fever", "cough", "breathing_difficulty", "sore_throat", "loss_of_taste_smell")
 
 #: SPEC §3 fields in order.
 FIELDS: tuple[Field, ...] = (
@@ -494,10 +490,10 @@ FIELDS: tuple[Field, ...] = (
     _f("channel", "Hình thức khai báo", lambda v, r, n: normalize_channel(v), required=True),
     _f("vehicle", "Phương tiện",
        lambda v, r, n: None if _is_blank(v) else normalize_vehicle(v)),
-    _f("plate", "Biển số", lambda v, r, n: normalize_plate(v), pii=True),
-    _f("full_name", "Họ và tên", lambda v, r, n: normalize_text(v), pii=True),
-    _f("id_number", "Số CCCD/CMND", lambda v, r, n: normalize_id_number(v), pii=True),
-    _f("phone", "Số điện thoại", lambda v, r, n: normalize_phone(v), pii=True),
+    _f("plate", "Biển số", lambda v, r, n: normalize_plate(v)),
+    _f("full_name", "Họ và tên", lambda v, r, n: normalize_text(v)),
+    _f("id_number", "Số CCCD/CMND", lambda v, r, n: normalize_id_number(v)),
+    _f("phone", "Số điện thoại", lambda v, r, n: normalize_phone(v)),
     _f("birth_year", "Năm sinh", lambda v, r, n: normalize_birth_year(v, n)),
     _f("gender", "Giới tính", lambda v, r, n: normalize_gender(v)),
     _f("origin_province", "Đi từ tỉnh", lambda v, r, n: normalize_origin_province(v, r),
@@ -550,17 +546,21 @@ def normalize_record(raw: Mapping[str, object], ref: Reference, now: datetime) -
     warning and stored as None (booleans: False). Without a usable declaration_id one is derived,
     which needs declared_at, checkpoint and direction (else it stays None, the row has errors).
     """
+    return _assemble(raw, lambda f, value: normalize_field(f, value, ref, now))
+
+
+def _assemble(raw: Mapping[str, object],
+              outcome: Callable[[Field, object], tuple[object, str | None]]) -> NormalizedRecord:
+    """A record from each field's ``outcome(field, raw value)`` (stored value, error code or None)."""
     values: dict[str, object] = {}
     errors: list[Issue] = []
     warnings: list[Issue] = []
     for f in FIELDS:
         value = raw.get(f.name)
-        try:
-            values[f.column] = f.normalise(value, ref, now)
-        except FieldError as exc:
-            values[f.column] = False if f.name in FLAG_NAMES else None
-            if f.required or exc.code != "missing":
-                (errors if f.required else warnings).append(Issue(f.name, exc.code, _raw_text(value)))
+        result, code = outcome(f, value)
+        values[f.column] = result
+        if code is not None and (f.required or code != "missing"):
+            (errors if f.required else warnings).append(Issue(f.name, code, _raw_text(value)))
     if values["declaration_id"] is None and all(
         values[c] is not None for c in ("declared_at", "checkpoint_id", "direction")
     ):
@@ -604,33 +604,18 @@ class RecordNormalizer:
     def _apply(self, f: Field, value: object) -> tuple[object, str | None]:
         return normalize_field(f, value, self.ref, self.now)
 
+    def _outcome(self, f: Field, value: object) -> tuple[object, str | None]:
+        cache = self._memo.get(f.name)
+        if cache is None:
+            return self._apply(f, value)
+        # The type is part of the key: True == 1 == 1.0 for a dict, not for the normalisers.
+        key = (type(value), value)
+        hit = cache.get(key)
+        if hit is None:
+            if len(cache) >= self.memo_limit:
+                cache.clear()
+            hit = cache[key] = self._apply(f, value)
+        return hit
+
     def __call__(self, raw: Mapping[str, object]) -> NormalizedRecord:
-        values: dict[str, object] = {}
-        errors: list[Issue] = []
-        warnings: list[Issue] = []
-        memo = self._memo
-        for f in FIELDS:
-            value = raw.get(f.name)
-            cache = memo.get(f.name)
-            if cache is None:
-                result, code = self._apply(f, value)
-            else:
-                # The type is part of the key: True == 1 == 1.0 for a dict, not for the normalisers.
-                key = (type(value), value)
-                hit = cache.get(key)
-                if hit is None:
-                    if len(cache) >= self.memo_limit:
-                        cache.clear()
-                    hit = cache[key] = self._apply(f, value)
-                result, code = hit
-            values[f.column] = result
-            if code is not None and (f.required or code != "missing"):
-                (errors if f.required else warnings).append(Issue(f.name, code, _raw_text(value)))
-        if values["declaration_id"] is None and all(
-            values[c] is not None for c in ("declared_at", "checkpoint_id", "direction")
-        ):
-            values["declaration_id"] = derive_declaration_id(
-                values["declared_at"], values["checkpoint_id"], values["direction"],  # type: ignore[arg-type]
-                values["id_number"], values["phone"], values["full_name"],  # type: ignore[arg-type]
-            )
-        return NormalizedRecord(values, errors, warnings)
+        return _assemble(raw, self._outcome)

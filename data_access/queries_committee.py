@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import pandas as pd
 from sqlalchemy import Connection, and_, case, distinct, func, literal, or_, select, union_all
@@ -28,7 +29,7 @@ REASONS = ("reason_contact_f0", "reason_hotzone_origin", "reason_symptom_travel"
 #: previous ``SURGE_BASELINE_DAYS`` days.
 SURGE_BASELINE_DAYS = 7
 SURGE_MIN_EXCESS = 10
-SURGE_RATIO = 1.5
+SURGE_RATIO = Fraction(3, 2)
 
 Ids = Sequence[int] | None
 Dirs = Sequence[str] | None
@@ -279,14 +280,11 @@ class Surge:
 def is_surge(today: int, previous: Sequence[int]) -> bool:
     """The surge rule: ``today`` exceeds the average of ``previous`` by 50% and by at least 10.
 
-    "By 50%" is reached at exactly 1.5 × the average, "by at least 10" at exactly average + 10. Integer
-    arithmetic (the average is a fraction) so that the thresholds are exact.
+    "By 50%" is reached at exactly 1.5 × the average, "by at least 10" at exactly average + 10. Exact
+    fractions (the average is rarely whole) so that the thresholds are exact.
     """
-    n = len(previous)
-    total = sum(previous)
-    if n == 0:
-        return today >= SURGE_MIN_EXCESS
-    return 2 * n * today >= 3 * total and n * today - total >= SURGE_MIN_EXCESS * n
+    average = Fraction(sum(previous), len(previous)) if previous else Fraction(0)
+    return today >= SURGE_RATIO * average and today - average >= SURGE_MIN_EXCESS
 
 
 def high_risk_surge(conn: Connection, now: dt.datetime, *, checkpoint_ids: Ids = None) -> Surge:

@@ -10,6 +10,7 @@ import hashlib
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -95,6 +96,7 @@ def create_store_engine(url: str, *, read_only: bool = False) -> Engine:
     return engine
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str:
     """The newest schema revision this code knows."""
     from alembic.script import ScriptDirectory
@@ -122,8 +124,9 @@ def check_store(engine: Engine, url: str | None = None) -> None:
         raise StoreError(kind, target, message.splitlines()[0] if message else "") from exc
     except SQLAlchemyError as exc:
         raise StoreError("unreachable", target, str(exc).splitlines()[0]) from exc
-    if version != head_revision():
-        raise StoreError("outdated", target, f"schema {version}, code expects {head_revision()}")
+    head = head_revision()
+    if version != head:
+        raise StoreError("outdated", target, f"schema {version}, code expects {head}")
 
 
 def _alembic_config(url: str):

@@ -35,9 +35,7 @@ def daily_trends(first: dt.date, last: dt.date, where: dict, colors: dict[str, s
 def body(now: dt.datetime) -> None:
     """The adoption figures for the filtered view at ``now``."""
     target = get_settings().adoption_target
-    first, last = filters.days(now)
-    where = dict(checkpoint_ids=filters.checkpoint_ids(checkpoints), directions=filters.directions)
-    colors = committee.shown_colors(charts.checkpoint_colors(checkpoints), checkpoints, where["checkpoint_ids"])
+    first, last, where, colors = committee.scope(filters, checkpoints, now)
     shares = committee.adoption_shares(query(qc.adoption_by_checkpoint, first, last, **where), checkpoints)
     total = shares[["crossings", "electronic", "bluezone_installed"]].sum()
     lag = committee.lagging_checkpoint(shares, target)

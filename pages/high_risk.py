@@ -22,9 +22,7 @@ checkpoints, filters = filtered_page("risk.title")
 
 def body(now: dt.datetime) -> None:
     """The high-risk figures for the filtered view at ``now``."""
-    first, last = filters.days(now)
-    where = dict(checkpoint_ids=filters.checkpoint_ids(checkpoints), directions=filters.directions)
-    colors = committee.shown_colors(charts.checkpoint_colors(checkpoints), checkpoints, where["checkpoint_ids"])
+    first, last, where, colors = committee.scope(filters, checkpoints, now)
     surge_banner(now, where["checkpoint_ids"], quiet=False)
     levels = query(qc.risk_levels_by_day, first, last, **where)
     reasons = query(qc.high_risk_reasons_by_day, first, last, **where)

@@ -18,9 +18,7 @@ checkpoints, filters = filtered_page("traffic.title")
 
 def body(now: dt.datetime) -> None:
     """The traffic figures for the filtered view at ``now``."""
-    first, last = filters.days(now)
-    where = dict(checkpoint_ids=filters.checkpoint_ids(checkpoints), directions=filters.directions)
-    colors = committee.shown_colors(charts.checkpoint_colors(checkpoints), checkpoints, where["checkpoint_ids"])
+    first, last, where, colors = committee.scope(filters, checkpoints, now)
     by_day = query(qc.crossings_by_day, first, last, **where)
     peaks = query(qc.peak_hours, first, last, **where)
     st.caption(tr("page.range", range=committee.range_text(first, last, lang())))
