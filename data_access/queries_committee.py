@@ -1,8 +1,9 @@
 """Read side of the steering committee's pages (live map, traffic, high risk, app adoption).
 
-One function per figure, each a SQL aggregate over the rollups (``crossing_hourly``, ``origin_hourly``,
-``plate_daily``); only "last hour" and "today up to now" windows read the partial hour at their edge
-from the declarations (through :func:`data_access.queries.window_counts`). Day ranges are inclusive
+One function per figure, each a SQL aggregate over the rollups (``crossing_hourly``, ``origin_hourly``)
+or, for distinct vehicles, over the partial plate index of the declarations; only "last hour" and
+"today up to now" windows read the partial hour at their edge from the declarations (through
+:func:`data_access.queries.window_counts`). Day ranges are inclusive
 local days (Asia/Ho_Chi_Minh); ``checkpoint_ids`` / ``directions`` of None mean all.
 """
 
@@ -18,7 +19,7 @@ from sqlalchemy import Connection, and_, case, distinct, func, literal, or_, sel
 
 from . import schema
 from .queries import _filters, _frame, checkpoint_table, window_counts
-from .schema import CHANNELS, VEHICLES, crossing_hourly, declarations, origin_hourly, plate_daily
+from .schema import CHANNELS, VEHICLES, crossing_hourly, declarations, origin_hourly
 from .timeutil import local_day_hour, local_midnight_utc, local_today
 
 #: Checkpoint states on the live map, in the order of their urgency.
@@ -198,10 +199,12 @@ def people_and_vehicles_by_day(conn: Connection, first_day: dt.date, last_day: d
     checkpoints and directions). Columns: local_day, crossings, vehicles."""
     people = _day_sums(conn, first_day, last_day, measures=("crossings",), by=("local_day",),
                        checkpoint_ids=checkpoint_ids, directions=directions)
-    p = plate_daily.c
-    stmt = (select(p.local_day, func.count(distinct(p.plate_hash)))
-            .where(p.local_day.between(first_day, last_day), *_filters(plate_daily, checkpoint_ids, directions))
-            .group_by(p.local_day))
+    # Read from the partial index on plated declarations alone (the WHERE repeats its condition).
+    d = declarations.c
+    stmt = (select(d.local_day, func.count(distinct(d.plate_hash)))
+            .where(d.local_day.between(first_day, last_day), d.plate_hash.is_not(None),
+                   *_filters(declarations, checkpoint_ids, directions))
+            .group_by(d.local_day))
     vehicles = pd.DataFrame(conn.execute(stmt).all(), columns=["local_day", "vehicles"])
     vehicles["local_day"] = pd.to_datetime(vehicles["local_day"]).dt.date
     frame = people.merge(vehicles, on="local_day", how="outer").fillna(0)
