@@ -73,9 +73,11 @@ def generate(path: Path, rows: int) -> None:
             hour += dt.timedelta(hours=1)
 
 
-def _descendants_peak_kb(root: int, peaks: dict[int, int], stop) -> None:
-    """Sample the peak RSS (VmHWM) of every descendant of ``root`` (the import's worker processes are
-    children of multiprocessing's fork server, so getrusage(RUSAGE_CHILDREN) does not see them)."""
+def _descendants_peak_kb(root: int, peaks: dict[int, int], cpu: dict[int, float], stop) -> None:
+    """Sample the peak RSS (VmHWM) and the CPU seconds of every descendant of ``root`` (the import's
+    worker processes are children of multiprocessing's fork server, so getrusage(RUSAGE_CHILDREN)
+    does not see them)."""
+    ticks = os.sysconf("SC_CLK_TCK")
     while not stop.wait(0.5):
         parents = {}
         for entry in os.listdir("/proc"):
@@ -92,6 +94,11 @@ def _descendants_peak_kb(root: int, peaks: dict[int, int], stop) -> None:
                 p = parents[p][0]
             if p == root and pid != root:
                 peaks[pid] = max(peaks.get(pid, 0), hwm)
+                try:
+                    stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    cpu[pid] = (int(stat[11]) + int(stat[12])) / ticks  # utime + stime
+                except (OSError, IndexError, ValueError):
+                    pass
 
 
 def child(store: str, csv_path: str) -> None:
@@ -105,15 +112,18 @@ def child(store: str, csv_path: str) -> None:
     import threading
 
     peaks: dict[int, int] = {}
+    cpu: dict[int, float] = {}
     stop = threading.Event()
-    sampler = threading.Thread(target=_descendants_peak_kb, args=(os.getpid(), peaks, stop), daemon=True)
+    sampler = threading.Thread(target=_descendants_peak_kb, args=(os.getpid(), peaks, cpu, stop), daemon=True)
     sampler.start()
     start = time.perf_counter()
     result = import_file(engine, csv_path, created_by="bench")
     elapsed = time.perf_counter() - start
     stop.set()
     sampler.join()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     print(json.dumps({**result.as_json(), "seconds": elapsed,
+                      "cpu_s": usage.ru_utime + usage.ru_stime, "worker_cpu_s": max(cpu.values(), default=0),
                       "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       # the largest worker process (reading and normalising), if any ran
                       "worker_maxrss_mb": max(peaks.values(), default=0) / 1024}))
@@ -150,6 +160,7 @@ def main() -> int:
           f"quarantined: {result['quarantined']:,}  warnings: {result['warnings']:,}")
     print(f"time: {result['seconds']:.1f} s  speed: {rate:,.0f} rows/s  peak RSS: {result['maxrss_mb']:.0f} MB "
           f"(worker process: {result['worker_maxrss_mb']:.0f} MB)  "
+          f"CPU: importer {result['cpu_s']:.1f} s, worker {result['worker_cpu_s']:.1f} s  "
           f"(store {args.store})")
     if not args.keep_csv and not args.csv:
         csv_path.unlink()

@@ -117,9 +117,10 @@ class ColumnPreparer:
     def prepare(self, cells: Sequence[list], received: dt.datetime):
         """Normalise and prepare one chunk of rows.
 
-        Returns ``(rows, warnings, errors)``: the prepared tuple (in :data:`ROW_COLUMNS` order, or
-        None for a row with errors) of every row; row index -> [(field, code, raw)] of the warnings
-        of good rows; row index -> [(field, code, raw)] of the errors of quarantined rows.
+        Returns ``(columns, warnings, errors)``: the prepared columns (in :data:`ROW_COLUMNS` order,
+        one value per row; a row with errors has meaningless values); row index -> [(field, code,
+        raw)] of the warnings of good rows; row index -> [(field, code, raw)] of the errors of
+        quarantined rows.
         """
         n = len(cells)
         width = self.width
@@ -143,7 +144,7 @@ class ColumnPreparer:
         warnings = {i: [(name, code, text) for name, code, text, _ in found]
                     for i, found in issues.items() if i not in errors}
         self._derive_ids(values, errors)
-        return self._rows(values, errors, received, n), warnings, errors
+        return self._columns(values, received, n), warnings, errors
 
     def _derive_ids(self, values: dict[str, list], errors: dict) -> None:
         """Derive the declaration id of the good rows that came without one (as normalize_record)."""
@@ -154,9 +155,9 @@ class ColumnPreparer:
                                                values["direction"][i], values["id_number"][i],
                                                values["phone"][i], values["full_name"][i])
 
-    def _rows(self, values: dict[str, list], errors: dict, received: dt.datetime, n: int) -> list:
-        """The prepared rows of :func:`store.prepare_row`, built column by column (flags are bools
-        already: a flag that fails is False)."""
+    def _columns(self, values: dict[str, list], received: dt.datetime, n: int) -> list[list]:
+        """The columns of the rows :func:`store.prepare_row` makes, in :data:`ROW_COLUMNS` order (flags
+        are bools already: a flag that fails is False)."""
         for memo in (self._times, self._hashes, self._risks):
             if len(memo) > self.memo_limit:
                 memo.clear()
@@ -170,10 +171,7 @@ class ColumnPreparer:
             map(any, zip(*(cols[s] for s in SYMPTOMS))), cols["visited_hotzone"])))
         cols["origin_in_hotzone"], cols["risk_level"], cols["risk_reason"] = \
             (list(c) for c in zip(*risks)) if n else ([], [], [])
-        rows = list(zip(*(cols[c] for c in ROW_COLUMNS)))
-        for i in errors:
-            rows[i] = None
-        return rows
+        return [cols[c] for c in ROW_COLUMNS]
 
     def _risk(self, key: tuple) -> tuple[bool, str | None, str | None]:
         """(origin_in_hotzone, risk_level, risk_reason) as :func:`risk.assess`, for

@@ -37,7 +37,8 @@ from .import_fast import ColumnPreparer
 from .parsing import UnreadableFile, nfc_cells, read_table
 from .risk import HotZoneIndex
 from .settings import get_settings
-from .store import ROW_COLUMNS, insert_kind, load_hot_zones, new_batch, prepare_row, row_params, write_rows
+from .staging import open_stage, stage, write_staged
+from .store import ROW_COLUMNS, insert_kind, load_hot_zones, new_batch, prepare_row
 from .timeutil import UTC, now_utc
 
 __all__ = ["ImportProgress", "ImportResult", "UnreadableFile", "file_checksum", "import_file", "load_reference"]
@@ -130,9 +131,10 @@ class _Chunk:
     rows: int
     last_line: int
     fraction: float
-    lines: list[int]  #: source line of each good row
-    good: list  #: the rows without errors, prepared, as insert parameters (:func:`store.row_params`)
-    warnings: dict[int, list[tuple[str, str, str]]]  #: index in ``good`` -> (field, code, raw value)
+    good: int  #: rows without errors
+    staged: object  #: those rows, staged for the store (:func:`staging.stage`)
+    #: source line of a good row with warnings -> (its declaration id, [(field, code, raw value)])
+    warnings: dict[int, tuple[str, list[tuple[str, str, str]]]]
     quarantined: list[dict]
 
 
@@ -151,14 +153,20 @@ def _prepared_chunks(source, file_name: str, sheet: str | None, ref: Reference, 
 
     A CSV file is normalised column by column (:mod:`data_access.import_fast`) unless ``columnar``
     is false; XLSX files (typed cells) row by row (:class:`RecordNormalizer`); both give the same
-    chunks. The rows are the insert's parameters for ``target`` (:func:`store.insert_kind`, batch id),
-    made here so that the writer only sends them. With ``parts`` > 1, only chunks number ``part``,
+    chunks. The good rows are staged for ``target`` (:func:`store.insert_kind`, batch id) here
+    (:func:`staging.stage`), so that the writer only loads them. With ``parts`` > 1, only chunks number ``part``,
     ``part + parts``… are prepared (the others are read and skipped): several processes can share the
     work of one file, each reading it.
     """
     reader = read_table(source, file_name, sheet)
     columnar = columnar and reader.format == "csv"
     kind, batch_id = target
+
+    def chunk(buffer: list, lines: list[int], columns: list, warnings: dict, quarantined: list) -> _Chunk:
+        """The chunk of ``buffer`` whose good rows are ``columns`` (:data:`ROW_COLUMNS` order)."""
+        decl_ids = columns[_DECL_ID]
+        return _Chunk(len(buffer), buffer[-1][0], reader.progress, len(lines), stage(kind, lines, columns, batch_id),
+                      {lines[i]: (decl_ids[i], found) for i, found in warnings.items()}, quarantined)
 
     def make_rows(buffer: list) -> _Chunk:
         received = now_utc()
@@ -174,26 +182,21 @@ def _prepared_chunks(source, file_name: str, sheet: str | None, ref: Reference, 
                     warnings[len(good)] = [(w.field, w.code, w.raw) for w in record.warnings]
                 lines.append(line)
                 good.append(tuple(row[c] for c in ROW_COLUMNS))
-        return _Chunk(len(buffer), buffer[-1][0], reader.progress, lines, row_params(kind, good, batch_id), warnings,
-                      quarantined)
+        columns = [list(c) for c in zip(*good)] if good else [[] for _ in ROW_COLUMNS]
+        return chunk(buffer, lines, columns, warnings, quarantined)
 
     def make_columns(buffer: list) -> _Chunk:
         received = now_utc()
-        rows, row_warnings, errors = preparer.prepare([cells for _, cells in buffer], received)
+        columns, row_warnings, errors = preparer.prepare([cells for _, cells in buffer], received)
+        lines = [line for line, _ in buffer]
         if not errors:
-            return _Chunk(len(buffer), buffer[-1][0], reader.progress, [line for line, _ in buffer],
-                          row_params(kind, rows, batch_id), row_warnings, [])
-        lines, good, warnings, quarantined = [], [], {}, []
-        for i, (line, cells) in enumerate(buffer):
-            if i in errors:
-                quarantined.append(_quarantine(reader, line, nfc_cells(cells), errors[i], received))
-            else:
-                if i in row_warnings:
-                    warnings[len(good)] = row_warnings[i]
-                lines.append(line)
-                good.append(rows[i])
-        return _Chunk(len(buffer), buffer[-1][0], reader.progress, lines, row_params(kind, good, batch_id), warnings,
-                      quarantined)
+            return chunk(buffer, lines, columns, row_warnings, [])
+        keep = [i for i in range(len(buffer)) if i not in errors]
+        quarantined = [_quarantine(reader, line, nfc_cells(cells), errors[i], received)
+                       for i, (line, cells) in enumerate(buffer) if i in errors]
+        position = {i: k for k, i in enumerate(keep)}
+        return chunk(buffer, [lines[i] for i in keep], [[column[i] for i in keep] for column in columns],
+                     {position[i]: found for i, found in row_warnings.items()}, quarantined)
 
     if columnar:
         preparer = ColumnPreparer(reader.columns, ref, zones, now)
@@ -237,7 +240,12 @@ def _worker(queue, main_pid: int, args: tuple, part: int, parts: int) -> None:
     If the importer dies (killed between batches), the worker stops within a second instead of
     waiting for ever on the full queue, so nothing is left behind holding the terminal's pipes.
     """
+    import gc
     import queue as queue_module
+
+    # The worker makes millions of short-lived tuples and strings and no reference cycles worth
+    # collecting: the cyclic collector would only rescan them (a third of the worker's time, issue 4).
+    gc.disable()
 
     def put(message) -> None:
         while True:
@@ -301,38 +309,24 @@ def _chunks_from_workers(args: tuple, workers: int) -> Iterator[_Chunk]:
 
 
 class _Batcher:
-    """Writes prepared chunks, each in one transaction, and keeps the running counts."""
+    """Writes prepared chunks, each in one transaction on the import's connection, and keeps the
+    running counts."""
 
-    def __init__(self, engine: Engine, batch_id: int, counts: ImportProgress):
-        self.engine, self.batch_id, self.counts = engine, batch_id, counts
-
-    def _sort_out(self, chunk: _Chunk, written_ids: list[str]) -> tuple[list[dict], list[dict]]:
-        """The warnings of the rows written and the duplicate_rows records of the others."""
-        b = self.batch_id
-        duplicates = []
-        if len(written_ids) == len(chunk.good):  # all written, no duplicate: the usual chunk
-            accepted = sorted(chunk.warnings)
-        else:
-            fresh = set(written_ids)
-            accepted = []
-            for i, (line, row) in enumerate(zip(chunk.lines, chunk.good)):
-                decl_id = row[_DECL_ID]
-                if decl_id in fresh:
-                    fresh.discard(decl_id)  # a second row with this id in the chunk is a duplicate
-                    if i in chunk.warnings:
-                        accepted.append(i)
-                else:
-                    duplicates.append(dict(batch_id=b, line_number=line, declaration_id=decl_id))
-        warnings = [dict(batch_id=b, line_number=chunk.lines[i], declaration_id=chunk.good[i][_DECL_ID], field=f,
-                         code=c, raw_value=raw) for i in accepted for f, c, raw in chunk.warnings[i]]
-        return warnings, duplicates
+    def __init__(self, conn: Connection, batch_id: int, counts: ImportProgress):
+        self.conn, self.batch_id, self.counts = conn, batch_id, counts
 
     def write(self, chunk: _Chunk) -> None:
         """Store and count one chunk in one transaction, with the batch record's counts and last line."""
         b = self.batch_id
-        with self.engine.begin() as conn:
-            written = write_rows(conn, chunk.good, batch_id=b, params=True)
-            warnings, duplicates = self._sort_out(chunk, written.declaration_ids)
+        with self.conn.begin():
+            conn = self.conn
+            written = write_staged(conn, chunk.staged, chunk.good, b)
+            duplicate_lines = {line for line, _ in written.duplicates}
+            warnings = [dict(batch_id=b, line_number=line, declaration_id=decl_id, field=f, code=c, raw_value=raw)
+                        for line, (decl_id, found) in sorted(chunk.warnings.items()) if line not in duplicate_lines
+                        for f, c, raw in found]
+            duplicates = [dict(batch_id=b, line_number=line, declaration_id=decl_id)
+                          for line, decl_id in written.duplicates]
             quarantined = [dict(q, batch_id=b) for q in chunk.quarantined]
             for table, rows in ((schema.quarantined_rows, quarantined), (schema.import_warnings, warnings),
                                 (schema.duplicate_rows, duplicates)):
@@ -340,7 +334,7 @@ class _Batcher:
                     conn.execute(insert(table), rows)
             c = self.counts
             c.rows_in += chunk.rows
-            c.accepted += len(chunk.good) - len(duplicates)
+            c.accepted += written.inserted
             c.duplicates += len(duplicates)
             c.quarantined += len(quarantined)
             c.warnings += len(warnings)
@@ -402,31 +396,32 @@ def import_file(engine: Engine, source: str | os.PathLike | bytes, file_name: st
         zones = HotZoneIndex(load_hot_zones(conn))
     batch_id, counts = _open_batch(engine, file_name, checksum, created_by)
     resumed_from = counts.last_line
-    batcher = _Batcher(engine, batch_id, counts)
     kill_after = int(os.environ.get(KILL_HOOK_ENV) or 0)
     columnar = settings.import_columnar if columnar is None else columnar
     with engine.connect() as conn:
         target = (insert_kind(conn), batch_id)
-    args = (source, file_name, sheet, ref, zones, now, resumed_from, batch_rows, columnar, target)
-    chunks = _chunks_from_workers(args, workers) if workers > 0 else _prepared_chunks(*args)
-    committed = 0
-    try:
-        for chunk in chunks:
-            batcher.write(chunk)
-            committed += 1
-            if kill_after and committed >= kill_after:
-                os.kill(os.getpid(), signal.SIGKILL)
-            if progress and chunk.rows >= batch_rows:
-                counts.fraction = chunk.fraction
-                progress(counts)
-    except BaseException:
+        args = (source, file_name, sheet, ref, zones, now, resumed_from, batch_rows, columnar, target)
+        chunks = _chunks_from_workers(args, workers) if workers > 0 else _prepared_chunks(*args)
+        committed = 0
         try:
-            _finish(engine, batch_id, "failed")
-        except Exception:  # noqa: BLE001 - the store may be the thing that failed; the record stays "running"
-            pass
-        raise
-    finally:
-        chunks.close()
+            with open_stage(conn):
+                batcher = _Batcher(conn, batch_id, counts)
+                for chunk in chunks:
+                    batcher.write(chunk)
+                    committed += 1
+                    if kill_after and committed >= kill_after:
+                        os.kill(os.getpid(), signal.SIGKILL)
+                    if progress and chunk.rows >= batch_rows:
+                        counts.fraction = chunk.fraction
+                        progress(counts)
+        except BaseException:
+            try:
+                _finish(engine, batch_id, "failed")
+            except Exception:  # noqa: BLE001 - the store may be the thing that failed; the record stays "running"
+                pass
+            raise
+        finally:
+            chunks.close()
     _finish(engine, batch_id, "done")
     counts.fraction = 1.0
     if progress:

@@ -197,18 +197,31 @@ def people_and_vehicles_by_day(conn: Connection, first_day: dt.date, last_day: d
                                checkpoint_ids: Ids = None, directions: Dirs = None) -> pd.DataFrame:
     """Per local day: crossings (people) and vehicles (distinct plates seen that day at the selected
     checkpoints and directions). Columns: local_day, crossings, vehicles."""
-    people = _day_sums(conn, first_day, last_day, measures=("crossings",), by=("local_day",),
-                       checkpoint_ids=checkpoint_ids, directions=directions)
-    # Read from the partial index on plated declarations alone (the WHERE repeats its condition).
+    c = crossing_hourly.c
+    people = dict(conn.execute(
+        select(c.local_day, func.sum(c.n_crossings))
+        .where(c.local_day.between(first_day, last_day), *_filters(crossing_hourly, checkpoint_ids, directions))
+        .group_by(c.local_day)).all())
+    # Read from the partial index on plated declarations alone (the WHERE repeats its condition),
+    # one UNION ALL arm per day: SQLite then counts each day's distinct plates along the index
+    # order, a fifth faster than one GROUP BY. The checkpoint is compared as checkpoint_id + 0,
+    # which no index serves: otherwise SQLite takes the (checkpoint_id, declared_at) index and
+    # reads every row of the checkpoint (ten times slower on a million rows).
     d = declarations.c
-    stmt = (select(d.local_day, func.count(distinct(d.plate_hash)))
-            .where(d.local_day.between(first_day, last_day), d.plate_hash.is_not(None),
-                   *_filters(declarations, checkpoint_ids, directions))
-            .group_by(d.local_day))
-    vehicles = pd.DataFrame(conn.execute(stmt).all(), columns=["local_day", "vehicles"])
-    vehicles["local_day"] = pd.to_datetime(vehicles["local_day"]).dt.date
-    frame = people.merge(vehicles, on="local_day", how="outer").fillna(0)
-    return frame.astype({"crossings": "int64", "vehicles": "int64"}).sort_values("local_day").reset_index(drop=True)
+    where = [d.plate_hash.is_not(None), *_filters(declarations, None, directions)]
+    if checkpoint_ids is not None:
+        where.append((d.checkpoint_id + 0).in_(list(checkpoint_ids)))
+    all_days = [first_day + dt.timedelta(days=i) for i in range((last_day - first_day).days + 1)]
+    vehicles = {}
+    for start in range(0, len(all_days), 100):  # SQLite allows 500 arms in one compound SELECT
+        arms = [select(literal(i).label("i"), func.count(distinct(d.plate_hash))).where(d.local_day == day, *where)
+                for i, day in enumerate(all_days[start : start + 100], start=start)]
+        vehicles.update((all_days[i], n) for i, n in conn.execute(union_all(*arms)).all() if n)
+    days = sorted(set(people) | set(vehicles))
+    return pd.DataFrame({"local_day": days, "crossings": [int(people.get(day) or 0) for day in days],
+                         "vehicles": [int(vehicles.get(day) or 0) for day in days]},
+                        columns=["local_day", "crossings", "vehicles"]).astype({"crossings": "int64",
+                                                                                 "vehicles": "int64"})
 
 
 def peak_hours(conn: Connection, first_day: dt.date, last_day: dt.date, *, checkpoint_ids: Ids = None,

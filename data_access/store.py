@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -231,8 +231,8 @@ def write_prepared(conn: Connection, prepared: Sequence[dict], *, batch_id: int 
 #: The columns of a prepared declaration row as :func:`write_rows` takes it (all but id and batch_id;
 #: tuples in this order travel between the import's processes several times faster than dicts).
 ROW_COLUMNS = tuple(c.name for c in schema.declarations.c if c.name not in ("id", "batch_id"))
-_INSERT_COLUMN_NAMES = (*ROW_COLUMNS, "batch_id")
-_INSERT_COLUMNS = ", ".join(_INSERT_COLUMN_NAMES)
+INSERT_COLUMN_NAMES = (*ROW_COLUMNS, "batch_id")
+_INSERT_COLUMNS = ", ".join(INSERT_COLUMN_NAMES)
 
 
 def insert_kind(conn: Connection) -> str:
@@ -244,13 +244,27 @@ def insert_kind(conn: Connection) -> str:
     return "sqlalchemy"
 
 
-def row_params(kind: str, rows: Sequence[tuple], batch_id: int | None) -> list:
+def row_params(kind: str, rows: Sequence[tuple], batch_id: int | None) -> list[tuple]:
     """Rows in :data:`ROW_COLUMNS` order as the parameters of the insert of :func:`write_rows` for
-    ``kind`` (:func:`insert_kind`): the batch id appended and, on SQLite, dates and times as text.
-    The import's workers call it, so that the writer only sends them (issue 4)."""
+    ``kind`` (:func:`insert_kind`): :func:`param_columns`, row by row."""
+    if not rows:
+        return []
+    return list(zip(*param_columns(kind, list(zip(*rows)), batch_id)))
+
+
+def param_columns(kind: str, columns: Sequence[Sequence], batch_id: int | None) -> list[Sequence]:
+    """Columns in :data:`ROW_COLUMNS` order as the insert's parameter columns for ``kind``: the batch
+    id column appended and, on SQLite, dates and times as the text SQLAlchemy's SQLite types write
+    and booleans as the 0/1 they are stored as (sqlite3 binds a bool several times slower than an
+    int: issue 4). Column-wise, so that each conversion runs once per distinct value."""
+    out = list(columns)
     if kind == "sqlite":
-        return _sqlite_params(rows, batch_id)
-    return [(*row, batch_id) for row in rows]
+        for i, process in _SQLITE_TEMPORAL:
+            out[i] = list(map(Memo(process).__getitem__, out[i]))
+        for i in _BOOLEAN_POSITIONS:
+            out[i] = list(map(_AS_INT.__getitem__, out[i]))
+    out.append([batch_id] * (len(out[0]) if out else 0))
+    return out
 
 
 def write_rows(conn: Connection, rows: Sequence[Sequence], *, batch_id: int | None = None,
@@ -282,7 +296,7 @@ def _insert_sqlalchemy(conn: Connection, params: Sequence[Sequence]) -> tuple[li
               .returning(table.c.id, table.c.declaration_id))
     ids, decl_ids = [], []
     for start in range(0, len(params), 2000):
-        for pk, decl_id in conn.execute(insert, [dict(zip(_INSERT_COLUMN_NAMES, row))
+        for pk, decl_id in conn.execute(insert, [dict(zip(INSERT_COLUMN_NAMES, row))
                                                  for row in params[start : start + 2000]]):
             ids.append(pk)
             decl_ids.append(decl_id)
@@ -324,18 +338,9 @@ class Memo(dict):
         return value
 
 
-def _sqlite_params(rows: Sequence[tuple], batch_id: int | None) -> list[list]:
-    """The rows as sqlite3 parameters: dates and times as SQLAlchemy's text (memoised: a chunk has
-    few distinct days and one received_at), batch id appended."""
-    temporal = [(i, Memo(process)) for i, process in _SQLITE_TEMPORAL]
-    out = []
-    for row in rows:
-        params = list(row)
-        for i, memo in temporal:
-            params[i] = memo[params[i]]
-        params.append(batch_id)
-        out.append(params)
-    return out
+_BOOLEAN_POSITIONS = tuple(i for i, name in enumerate(ROW_COLUMNS)
+                           if isinstance(schema.declarations.c[name].type, sqltypes.Boolean))
+_AS_INT = {False: 0, True: 1, None: None}
 
 
 def _insert_sqlite(conn: Connection, params: Sequence[Sequence]) -> tuple[list[int], list[str]]:
@@ -365,10 +370,19 @@ def _insert_sqlite(conn: Connection, params: Sequence[Sequence]) -> tuple[list[i
 
 
 _PG_STAGE = ("CREATE TEMP TABLE IF NOT EXISTS import_stage ON COMMIT DELETE ROWS AS"
-             f" SELECT 0::bigint AS ord, {_INSERT_COLUMNS} FROM declarations WITH NO DATA")
-_PG_COPY = f"COPY import_stage (ord, {_INSERT_COLUMNS}) FROM STDIN"
-_PG_INSERT = (f"INSERT INTO declarations ({_INSERT_COLUMNS}) SELECT {_INSERT_COLUMNS} FROM import_stage ORDER BY ord"
+             f" SELECT 0::bigint AS line, {_INSERT_COLUMNS} FROM declarations WITH NO DATA")
+_PG_COPY = f"COPY import_stage (line, {_INSERT_COLUMNS}) FROM STDIN"
+PG_INSERT_STAGED = (f"INSERT INTO declarations ({_INSERT_COLUMNS}) SELECT {_INSERT_COLUMNS} FROM import_stage ORDER BY line"
               " ON CONFLICT (declaration_id) DO NOTHING RETURNING id, declaration_id")
+
+
+def pg_stage(cursor, rows: Iterable[Sequence]) -> None:
+    """Copy ``rows`` (a line number, then the insert's columns) into the session's temporary table
+    ``import_stage``, which commit empties (PostgreSQL/psycopg)."""
+    cursor.execute(_PG_STAGE)
+    with cursor.copy(_PG_COPY) as copy:
+        for row in rows:
+            copy.write_row(row)
 
 
 def _insert_pg_copy(conn: Connection, params: Sequence[Sequence]) -> tuple[list[int], list[str]]:
@@ -378,11 +392,8 @@ def _insert_pg_copy(conn: Connection, params: Sequence[Sequence]) -> tuple[list[
     work for each statement and the server's for each execution."""
     cursor = conn.connection.driver_connection.cursor()
     try:
-        cursor.execute(_PG_STAGE)
-        with cursor.copy(_PG_COPY) as copy:
-            for ord_, row in enumerate(params):
-                copy.write_row((ord_, *row))
-        cursor.execute(_PG_INSERT)
+        pg_stage(cursor, ((line, *row) for line, row in enumerate(params)))
+        cursor.execute(PG_INSERT_STAGED)
         written = cursor.fetchall()
     finally:
         cursor.close()

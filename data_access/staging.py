@@ -1,0 +1,183 @@
+"""An import's chunks on their way into the store (issue 4: 1M rows at 50k rows/s on two cores).
+
+A worker process turns a chunk's good rows into a *staged chunk* (:func:`stage`). On SQLite that is
+an in-memory database holding one table, ``declarations`` (source line, then the insert's columns),
+shipped as its serialised image: bytes cross between processes at memory speed, where rows as
+Python tuples cost the writer more to unpickle and bind than SQLite spends storing them. Elsewhere
+it is the rows themselves, which PostgreSQL receives with COPY into a temporary table.
+
+The importer writes a staged chunk with :func:`write_staged`, inside its transaction: one
+``INSERT … SELECT … ORDER BY line ON CONFLICT (declaration_id) DO NOTHING`` from the stage, so the
+first row of an id wins, as row by row. When every row was new (the usual case) the rollups read the
+staged rows, with their own SELECTs (:func:`rollup.add_staged`); when some were duplicates, they
+read the rows actually inserted from the store, as the live feed does, and the duplicates are
+reported by line.
+
+On SQLite the stage is an attached in-memory database, ``import_stage``, which an import opens once
+on its connection (:func:`open_stage`, outside any transaction) and closes at the end.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from sqlalchemy import Column, Connection, Integer, MetaData, Table
+
+from . import rollup, schema
+from .store import INSERT_COLUMN_NAMES, PG_INSERT_STAGED, ROW_COLUMNS, insert_kind, param_columns, pg_stage, write_rows
+
+STAGE_SCHEMA = "import_stage"
+#: The writer's SQLite page cache during an import (KiB, as PRAGMA cache_size takes it negative):
+#: the unique index on declaration_id takes random inserts, and misses cost most of the insert.
+IMPORT_CACHE_KIB = 64 * 1024
+
+_COLUMNS = ", ".join(INSERT_COLUMN_NAMES)
+_DECL_ID = 1 + ROW_COLUMNS.index("declaration_id")  # in a staged row, after the line
+
+
+def _stage_table(name: str, schema_name: str | None = None) -> Table:
+    """The staged rows as a table: ``line`` and the insert's columns, with the declarations' types."""
+    return Table(name, MetaData(), Column("line", Integer, primary_key=True),
+                 *(Column(name, schema.declarations.c[name].type) for name in INSERT_COLUMN_NAMES),
+                 schema=schema_name)
+
+
+SQLITE_STAGE = _stage_table("declarations", STAGE_SCHEMA)
+PG_STAGE = _stage_table("import_stage")  # the session's temporary table (store.pg_stage)
+
+# Untyped columns: the stage keeps each value as bound, and the insert into the store applies the
+# store's column affinities, exactly as binding the row there would.
+_SQLITE_STAGE_DDL = f"CREATE TABLE declarations (line INTEGER PRIMARY KEY, {_COLUMNS})"
+_SQLITE_STAGE_ROWS = f"INSERT INTO declarations VALUES ({', '.join('?' * (1 + len(INSERT_COLUMN_NAMES)))})"
+# WHERE: without it SQLite would read ON CONFLICT as the ON of a join.
+_SQLITE_INSERT = (f"INSERT INTO main.declarations ({_COLUMNS}) SELECT {_COLUMNS} FROM {STAGE_SCHEMA}.declarations"
+                  " WHERE true ORDER BY line ON CONFLICT (declaration_id) DO NOTHING")
+_SQLITE_LINES = f"SELECT line, declaration_id FROM {STAGE_SCHEMA}.declarations ORDER BY line"
+_PG_LINES = "SELECT line, declaration_id FROM import_stage ORDER BY line"
+
+
+@dataclass(frozen=True)
+class StagedWrite:
+    """What :func:`write_staged` did: rows inserted, and (line, declaration id) of the duplicates."""
+
+    inserted: int
+    duplicates: list[tuple[int, str]]
+
+
+def stage(kind: str, lines: Sequence[int], columns: Sequence[Sequence], batch_id: int) -> object:
+    """A chunk's good rows staged for the store of ``kind`` (:func:`store.insert_kind`): ``columns``
+    in :data:`store.ROW_COLUMNS` order, one value per line. Runs in the import's worker processes."""
+    rows = list(zip(lines, *param_columns(kind, columns, batch_id)))
+    if kind != "sqlite":
+        return rows
+    db = sqlite3.connect(":memory:")
+    try:
+        db.execute(_SQLITE_STAGE_DDL)
+        db.executemany(_SQLITE_STAGE_ROWS, rows)
+        db.commit()
+        return db.serialize()
+    finally:
+        db.close()
+
+
+@contextmanager
+def open_stage(conn: Connection) -> Iterator[None]:
+    """Make ``conn`` ready to take staged chunks, for the duration of the block (an import).
+
+    SQLite: attaches the in-memory ``import_stage`` database and enlarges the page cache, then
+    restores both. Must run outside a transaction (SQLite cannot attach or detach inside one).
+    """
+    if insert_kind(conn) != "sqlite":
+        yield
+        return
+    dbapi = conn.connection.driver_connection
+    if conn.in_transaction() or dbapi.in_transaction:
+        raise RuntimeError("open_stage needs a connection outside any transaction")
+    cache_size = dbapi.execute("PRAGMA cache_size").fetchone()[0]
+    attached = {row[1] for row in dbapi.execute("PRAGMA database_list")}
+    if STAGE_SCHEMA not in attached:
+        dbapi.execute(f"ATTACH DATABASE ':memory:' AS {STAGE_SCHEMA}")
+    dbapi.execute(f"PRAGMA cache_size=-{int(__import__('os').environ.get('XCACHE', IMPORT_CACHE_KIB))}")
+    if __import__('os').environ.get('XWAL'):
+        dbapi.execute(f"PRAGMA wal_autocheckpoint={__import__('os').environ['XWAL']}")
+    try:
+        yield
+    finally:
+        if conn.in_transaction():
+            conn.rollback()
+        dbapi.execute(f"PRAGMA cache_size={cache_size}")  # also frees the extra pages
+        dbapi.execute(f"DETACH DATABASE {STAGE_SCHEMA}")
+
+
+def write_staged(conn: Connection, staged: object, count: int, batch_id: int) -> StagedWrite:
+    """Insert a staged chunk of ``count`` rows (:func:`stage`) and add it to the rollups, in the
+    caller's transaction. Rows whose declaration id is stored already, or came on an earlier line,
+    are not inserted: they are the duplicates returned."""
+    if not count:
+        return StagedWrite(0, [])
+    kind = insert_kind(conn)
+    if kind == "sqlite":
+        return _write_sqlite(conn, staged, count, batch_id)
+    if kind == "psycopg":
+        return _write_pg(conn, staged, count, batch_id)
+    written = write_rows(conn, [row[1:-1] for row in staged], batch_id=batch_id)
+    return StagedWrite(len(written.ids), _duplicates([(row[0], row[_DECL_ID]) for row in staged],
+                                                     written.declaration_ids))
+
+
+def _write_sqlite(conn: Connection, image: bytes, count: int, batch_id: int) -> StagedWrite:
+    dbapi = conn.connection.driver_connection
+    dbapi.deserialize(image, name=STAGE_SCHEMA)
+    cursor = dbapi.cursor()
+    try:
+        before = dbapi.total_changes
+        cursor.execute(_SQLITE_INSERT)
+        inserted = dbapi.total_changes - before
+        if inserted == count:
+            rollup.add_staged(conn, SQLITE_STAGE)
+            return StagedWrite(inserted, [])
+        # The first INSERT holds the write lock to the commit, so the new rows are the last ids.
+        last = cursor.execute("SELECT max(id) FROM declarations").fetchone()[0]
+        written = cursor.execute("SELECT declaration_id FROM declarations WHERE id > ?",
+                                 (last - inserted,)).fetchall() if inserted else []
+        lines = cursor.execute(_SQLITE_LINES).fetchall()
+    finally:
+        cursor.close()
+    if inserted:
+        rollup.add_batch_range(conn, batch_id, last - inserted + 1, last)
+    return StagedWrite(inserted, _duplicates(lines, [decl_id for (decl_id,) in written]))
+
+
+def _write_pg(conn: Connection, rows: Sequence[tuple], count: int, batch_id: int) -> StagedWrite:
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        pg_stage(cursor, rows)
+        cursor.execute(PG_INSERT_STAGED)
+        written = cursor.fetchall()
+        if len(written) == count:
+            rollup.add_staged(conn, PG_STAGE)
+            return StagedWrite(count, [])
+        cursor.execute(_PG_LINES)
+        lines = cursor.fetchall()
+    finally:
+        cursor.close()
+    if written:
+        ids = [pk for pk, _ in written]
+        rollup.add_batch_range(conn, batch_id, min(ids), max(ids))
+    return StagedWrite(len(written), _duplicates(lines, [decl_id for _, decl_id in written]))
+
+
+def _duplicates(lines: Sequence[tuple[int, str]], written: Sequence[str]) -> list[tuple[int, str]]:
+    """The (line, declaration id) of the staged rows that were not inserted: all but the first line
+    of each written id (rows go in by line)."""
+    fresh = set(written)
+    out = []
+    for line, decl_id in lines:
+        if decl_id in fresh:
+            fresh.discard(decl_id)
+        else:
+            out.append((line, decl_id))
+    return out
