@@ -66,7 +66,8 @@ class ColumnPreparer:
         self.width = max(columns, default=-1) + 1
         self._failures: dict[str, dict] = {f.name: {} for f in FIELDS}  # raw cell -> error code, per field
         self._memo = {f.name: Memo(self._normaliser(f)) for f in FIELDS if f.name not in _AS_STORED}
-        self._times = Memo(_store_times)
+        self._local_hours = Memo(local_day_hour)  # naive UTC hour -> (local day, local hour)
+        self._times = Memo(self._store_times)
         self._hashes = Memo(plate_hash)
         self._risks = Memo(self._risk)
 
@@ -107,9 +108,11 @@ class ColumnPreparer:
             return list(map(memo.__getitem__, raw))
         values = list(raw)
         normalise = self._normaliser(f)
+        optional = not f.required
         for i, text in enumerate(raw):
             if text is None or not as_stored(text):
-                values[i] = normalise(text)
+                # a blank optional cell is None (and no issue) without the normaliser's round trip
+                values[i] = None if optional and _cell(text) is None else normalise(text)
         return values
 
     # -- chunk
@@ -158,7 +161,7 @@ class ColumnPreparer:
     def _columns(self, values: dict[str, list], received: dt.datetime, n: int) -> list[list]:
         """The columns of the rows :func:`store.prepare_row` makes, in :data:`ROW_COLUMNS` order (flags
         are bools already: a flag that fails is False)."""
-        for memo in (self._times, self._hashes, self._risks):
+        for memo in (self._times, self._local_hours, self._hashes, self._risks):
             if len(memo) > self.memo_limit:
                 memo.clear()
         cols = dict(values)
@@ -173,6 +176,15 @@ class ColumnPreparer:
             (list(c) for c in zip(*risks)) if n else ([], [], [])
         return [cols[c] for c in ROW_COLUMNS]
 
+    def _store_times(self, utc: dt.datetime | None) -> tuple:
+        """(declared_at as stored, local day, local hour) of an aware UTC time, as
+        :func:`store.prepare_row`; the local day and hour looked up once per UTC hour (a local hour
+        is one UTC hour: the rollups rest on it too)."""
+        if utc is None:
+            return (None, None, None)  # a quarantined row
+        stored = to_store(utc)
+        return (stored, *self._local_hours[stored.replace(minute=0, second=0, microsecond=0)])
+
     def _risk(self, key: tuple) -> tuple[bool, str | None, str | None]:
         """(origin_in_hotzone, risk_level, risk_reason) as :func:`risk.assess`, for
         (province, district, local day, contact_f0, any symptom, visited_hotzone)."""
@@ -183,11 +195,3 @@ class ColumnPreparer:
         level, reason = classify(contact_f0=contact_f0, any_symptom=any_symptom, visited_hotzone=visited,
                                  origin_in_hotzone=in_zone)
         return (in_zone, level, reason)
-
-
-def _store_times(utc: dt.datetime | None) -> tuple:
-    """(declared_at as stored, local day, local hour) of an aware UTC time, as :func:`store.prepare_row`."""
-    if utc is None:
-        return (None, None, None)  # a quarantined row
-    stored = to_store(utc)
-    return (stored, *local_day_hour(stored))

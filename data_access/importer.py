@@ -27,6 +27,7 @@ import os
 import signal
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, insert, select, update
@@ -46,6 +47,8 @@ __all__ = ["ImportProgress", "ImportResult", "UnreadableFile", "file_checksum", 
 #: Test-only hook: after this many committed batches the process kills itself (SIGKILL), to prove
 #: that an import interrupted between batches resumes cleanly. Never set it in production.
 KILL_HOOK_ENV = "DATA_ACCESS_TEST_KILL_AFTER_BATCHES"
+#: Batches of at least this many rows start and end with smaller chunks (see _prepared_chunks).
+_TAPER_MIN_ROWS = 1_000
 
 
 @dataclass
@@ -147,8 +150,8 @@ def _quarantine(reader, line: int, cells: list, errors, received: dt.datetime) -
 
 def _prepared_chunks(source, file_name: str, sheet: str | None, ref: Reference, zones: HotZoneIndex,
                      now: dt.datetime, resumed_from: int, batch_rows: int, columnar: bool = True,
-                     target: tuple[str, int | None] = ("sqlalchemy", None), part: int = 0,
-                     parts: int = 1) -> Iterator[_Chunk]:
+                     target: tuple[str, int | None] = ("sqlalchemy", None), encoding: str | None = None,
+                     part: int = 0, parts: int = 1) -> Iterator[_Chunk]:
     """Read the file and yield its chunks after line ``resumed_from``, normalised and prepared.
 
     A CSV file is normalised column by column (:mod:`data_access.import_fast`) unless ``columnar``
@@ -158,7 +161,7 @@ def _prepared_chunks(source, file_name: str, sheet: str | None, ref: Reference, 
     ``part + parts``… are prepared (the others are read and skipped): several processes can share the
     work of one file, each reading it.
     """
-    reader = read_table(source, file_name, sheet)
+    reader = read_table(source, file_name, sheet, encoding)
     columnar = columnar and reader.format == "csv"
     kind, batch_id = target
 
@@ -204,19 +207,30 @@ def _prepared_chunks(source, file_name: str, sheet: str | None, ref: Reference, 
     else:
         normalize = RecordNormalizer(ref, now)
         items, make = reader.iter_records(), make_rows
+    # With large batches, the first chunk is a tenth of the others, and so are the last ones (once
+    # less than a full chunk is estimated to remain): the writer starts sooner, and its last write,
+    # which no reading overlaps, is short. (Deterministic, so that every part cuts the file alike.)
+    small = batch_rows // 10 if batch_rows >= _TAPER_MIN_ROWS else batch_rows
+    size, index, read = small, 0, 0
     buffer: list = []
-    index = 0
-    for item in items:
-        if item[0] <= resumed_from:
-            continue  # committed by the interrupted run
-        buffer.append(item)
-        if len(buffer) >= batch_rows:
-            if index % parts == part:
-                yield make(buffer)
-            buffer = []
-            index += 1
-    if buffer and index % parts == part:
-        yield make(buffer)
+    while True:
+        # rows are taken a slice at a time, without a Python step per row
+        items_read = list(islice(items, size - len(buffer)))
+        read += len(items_read)
+        if resumed_from and items_read and items_read[0][0] <= resumed_from:
+            buffer += [item for item in items_read if item[0] > resumed_from]  # the rest was committed
+        else:
+            buffer += items_read
+        if len(buffer) < size and items_read:
+            continue
+        if not buffer:
+            return
+        if index % parts == part:
+            yield make(buffer)
+        buffer = []
+        index += 1
+        done = reader.progress
+        size = batch_rows if done and read * (1 - done) / done > batch_rows else small
 
 
 def _alive(pid: int) -> bool:
@@ -271,8 +285,12 @@ def _chunks_from_workers(args: tuple, workers: int) -> Iterator[_Chunk]:
     import multiprocessing
     import queue as queue_module
 
-    # forkserver: safe from a threaded process (the dashboard); the workers import this module afresh.
-    ctx = multiprocessing.get_context("forkserver")
+    # fork from a single-threaded process (the CLI): the workers start at once with every module
+    # loaded (importing them afresh took 0.6 s of a 20 s import). forkserver from a threaded one (the
+    # dashboard), where a fork could copy a lock another thread holds.
+    import threading
+
+    ctx = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
     queues = [ctx.Queue(maxsize=2) for _ in range(workers)]
     procs = [ctx.Process(target=_worker, args=(q, os.getpid(), args, k, workers), daemon=True)
              for k, q in enumerate(queues)]
@@ -400,7 +418,7 @@ def import_file(engine: Engine, source: str | os.PathLike | bytes, file_name: st
     columnar = settings.import_columnar if columnar is None else columnar
     with engine.connect() as conn:
         target = (insert_kind(conn), batch_id)
-        args = (source, file_name, sheet, ref, zones, now, resumed_from, batch_rows, columnar, target)
+        args = (source, file_name, sheet, ref, zones, now, resumed_from, batch_rows, columnar, target, reader.encoding)
         chunks = _chunks_from_workers(args, workers) if workers > 0 else _prepared_chunks(*args)
         committed = 0
         try:
@@ -411,8 +429,8 @@ def import_file(engine: Engine, source: str | os.PathLike | bytes, file_name: st
                     committed += 1
                     if kill_after and committed >= kill_after:
                         os.kill(os.getpid(), signal.SIGKILL)
-                    if progress and chunk.rows >= batch_rows:
-                        counts.fraction = chunk.fraction
+                    counts.fraction = chunk.fraction
+                    if progress:
                         progress(counts)
         except BaseException:
             try:
@@ -423,9 +441,10 @@ def import_file(engine: Engine, source: str | os.PathLike | bytes, file_name: st
         finally:
             chunks.close()
     _finish(engine, batch_id, "done")
-    counts.fraction = 1.0
-    if progress:
+    if progress and counts.fraction < 1.0:
+        counts.fraction = 1.0
         progress(counts)
+    counts.fraction = 1.0
     return ImportResult(batch_id, file_name, counts.rows_in, counts.accepted, counts.duplicates, counts.quarantined,
                         counts.warnings, resumed_from)
 

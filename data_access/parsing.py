@@ -181,7 +181,8 @@ class TableReader:
     ``iter_rows()`` may be called more than once; each call reads the file again from the start.
     """
 
-    def __init__(self, source: str | os.PathLike | bytes, filename: str, sheet: str | None) -> None:
+    def __init__(self, source: str | os.PathLike | bytes, filename: str, sheet: str | None,
+                 encoding: str | None = None) -> None:
         self.filename = filename
         self._source = source
         self.total_bytes = len(source) if isinstance(source, bytes) else os.path.getsize(source)
@@ -203,7 +204,7 @@ class TableReader:
         if self.format == "xlsx":
             self._setup(self._xlsx_rows())
         else:
-            self._setup_csv(head)
+            self._setup_csv(head, encoding)
 
     def _open_binary(self) -> BinaryIO:
         if isinstance(self._source, bytes):
@@ -212,8 +213,8 @@ class TableReader:
 
     # -- CSV
 
-    def _setup_csv(self, head: bytes) -> None:
-        self.encoding = _detect_encoding(self._open_binary, head)
+    def _setup_csv(self, head: bytes, encoding: str | None) -> None:
+        self.encoding = encoding or _detect_encoding(self._open_binary, head)
         text = head.decode(self.encoding, errors="ignore")
         if _looks_binary(text):
             raise UnreadableFile(MSG_NOT_TABLE)
@@ -372,12 +373,14 @@ class TableReader:
 
 
 def read_table(source: str | os.PathLike | bytes, filename: str,
-               sheet: str | None = None) -> TableReader:
+               sheet: str | None = None, encoding: str | None = None) -> TableReader:
     """Open a declaration file (path or bytes) and locate its header row.
 
     The format is taken from the content (XLSX is a zip; anything else is tried as CSV);
     ``filename`` is only kept for messages. ``sheet`` names an XLSX sheet (default: the first).
     Raises :class:`UnreadableFile` for empty, non-tabular or broken files and when no header
-    row is found in the first 30 rows.
+    row is found in the first 30 rows. ``encoding`` is a CSV file's encoding if already known (the
+    import's workers reopen the file their importer has read: telling UTF-8 from Windows-1258 reads
+    the whole file).
     """
-    return TableReader(source, filename, sheet)
+    return TableReader(source, filename, sheet, encoding)

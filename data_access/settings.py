@@ -27,7 +27,7 @@ class Settings(BaseSettings):
     adoption_target: float = Field(default=0.80, ge=0, le=1)
     map_tile_url: str = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
     map_tile_attribution: str = "© OpenStreetMap"
-    import_batch_rows: int = Field(default=25_000, gt=0,
+    import_batch_rows: int = Field(default=50_000, gt=0,
                                    description="rows per import transaction (the unit an interrupted import resumes from)")
     import_workers: int = Field(default=1, ge=0,
                                 description="processes that read and normalise a large file while the importer writes")

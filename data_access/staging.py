@@ -1,8 +1,8 @@
 """An import's chunks on their way into the store (issue 4: 1M rows at 50k rows/s on two cores).
 
 A worker process turns a chunk's good rows into a *staged chunk* (:func:`stage`). On SQLite that is
-an in-memory database holding one table, ``declarations`` (source line, then the insert's columns),
-shipped as its serialised image: bytes cross between processes at memory speed, where rows as
+an in-memory database whose view ``declarations`` gives the rows (source line, then the insert's
+columns), shipped as its serialised image: bytes cross between processes at memory speed, where rows as
 Python tuples cost the writer more to unpickle and bind than SQLite spends storing them. Elsewhere
 it is the rows themselves, which PostgreSQL receives with COPY into a temporary table.
 
@@ -27,12 +27,17 @@ from dataclasses import dataclass
 from sqlalchemy import Column, Connection, Integer, MetaData, Table
 
 from . import rollup, schema
-from .store import INSERT_COLUMN_NAMES, PG_INSERT_STAGED, ROW_COLUMNS, insert_kind, param_columns, pg_stage, write_rows
+from .store import (BOOLEAN_POSITIONS, INSERT_COLUMN_NAMES, PG_INSERT_STAGED, ROW_COLUMNS, Memo, insert_kind, param_columns,
+                    pg_stage, write_rows)
 
 STAGE_SCHEMA = "import_stage"
 #: The writer's SQLite page cache during an import (KiB, as PRAGMA cache_size takes it negative):
 #: the unique index on declaration_id takes random inserts, and misses cost most of the insert.
 IMPORT_CACHE_KIB = 64 * 1024
+#: WAL pages after which an import's commit checkpoints (copies the WAL into the database file):
+#: SQLite's default of 1,000 made every batch's commit a checkpoint, which cost two thirds of the
+#: commit. The import checkpoints once more at its end.
+IMPORT_WAL_PAGES = 100_000
 
 _COLUMNS = ", ".join(INSERT_COLUMN_NAMES)
 _DECL_ID = 1 + ROW_COLUMNS.index("declaration_id")  # in a staged row, after the line
@@ -48,10 +53,29 @@ def _stage_table(name: str, schema_name: str | None = None) -> Table:
 SQLITE_STAGE = _stage_table("declarations", STAGE_SCHEMA)
 PG_STAGE = _stage_table("import_stage")  # the session's temporary table (store.pg_stage)
 
-# Untyped columns: the stage keeps each value as bound, and the insert into the store applies the
-# store's column affinities, exactly as binding the row there would.
-_SQLITE_STAGE_DDL = f"CREATE TABLE declarations (line INTEGER PRIMARY KEY, {_COLUMNS})"
-_SQLITE_STAGE_ROWS = f"INSERT INTO declarations VALUES ({', '.join('?' * (1 + len(INSERT_COLUMN_NAMES)))})"
+# The SQLite stage binds as few values per row as it can, binding being most of a worker's cost for
+# the stage: the yes/no columns travel as the bits of one integer, and the two columns with one value
+# per chunk (received_at, batch_id) as constants of the view ``declarations``, which gives the rows
+# back with every column. Untyped columns: the stage keeps each value as bound, and the insert into
+# the store applies the store's column affinities, exactly as binding the row there would.
+_FLAG_POSITIONS = BOOLEAN_POSITIONS
+_CONSTANT = ("received_at", "batch_id")
+_BOUND_POSITIONS = tuple(i for i, name in enumerate(ROW_COLUMNS) if i not in _FLAG_POSITIONS and name not in _CONSTANT)
+_SQLITE_STAGE_DDL = (f"CREATE TABLE staged (line INTEGER PRIMARY KEY,"
+                     f" {', '.join(ROW_COLUMNS[i] for i in _BOUND_POSITIONS)}, flags INTEGER)")
+_SQLITE_STAGE_ROWS = f"INSERT INTO staged VALUES ({', '.join('?' * (len(_BOUND_POSITIONS) + 2))})"
+#: yes/no values of a row (in _FLAG_POSITIONS order) -> their bits (at most 2^11 keys)
+_FLAG_BITS = Memo(lambda flags: sum(1 << k for k, flag in enumerate(flags) if flag))
+
+
+def _sqlite_stage_view(received_at: str, batch_id: int | None) -> str:
+    """The view ``declarations`` of the staged rows: every insert column, unpacked."""
+    bits = {ROW_COLUMNS[i]: k for k, i in enumerate(_FLAG_POSITIONS)}
+    constants = {"received_at": "'" + received_at.replace("'", "''") + "'",
+                 "batch_id": "NULL" if batch_id is None else str(int(batch_id))}
+    exprs = [f"(flags >> {bits[name]}) & 1 AS {name}" if name in bits
+             else f"{constants[name]} AS {name}" if name in constants else name for name in INSERT_COLUMN_NAMES]
+    return f"CREATE VIEW declarations AS SELECT line, {', '.join(exprs)} FROM staged"
 # WHERE: without it SQLite would read ON CONFLICT as the ON of a join.
 _SQLITE_INSERT = (f"INSERT INTO main.declarations ({_COLUMNS}) SELECT {_COLUMNS} FROM {STAGE_SCHEMA}.declarations"
                   " WHERE true ORDER BY line ON CONFLICT (declaration_id) DO NOTHING")
@@ -70,12 +94,18 @@ class StagedWrite:
 def stage(kind: str, lines: Sequence[int], columns: Sequence[Sequence], batch_id: int) -> object:
     """A chunk's good rows staged for the store of ``kind`` (:func:`store.insert_kind`): ``columns``
     in :data:`store.ROW_COLUMNS` order, one value per line. Runs in the import's worker processes."""
-    rows = list(zip(lines, *param_columns(kind, columns, batch_id)))
     if kind != "sqlite":
-        return rows
+        return list(zip(lines, *param_columns(kind, columns, batch_id)))
+    params = param_columns(kind, columns, batch_id, booleans=False)
+    received = set(params[ROW_COLUMNS.index("received_at")])
+    if len(received) > 1:
+        raise ValueError("a staged chunk has one received_at")
+    flags = map(_FLAG_BITS.__getitem__, zip(*(params[i] for i in _FLAG_POSITIONS)))
+    rows = list(zip(lines, *(params[i] for i in _BOUND_POSITIONS), flags))
     db = sqlite3.connect(":memory:")
     try:
         db.execute(_SQLITE_STAGE_DDL)
+        db.execute(_sqlite_stage_view(received.pop() if received else "", batch_id))
         db.executemany(_SQLITE_STAGE_ROWS, rows)
         db.commit()
         return db.serialize()
@@ -87,8 +117,8 @@ def stage(kind: str, lines: Sequence[int], columns: Sequence[Sequence], batch_id
 def open_stage(conn: Connection) -> Iterator[None]:
     """Make ``conn`` ready to take staged chunks, for the duration of the block (an import).
 
-    SQLite: attaches the in-memory ``import_stage`` database and enlarges the page cache, then
-    restores both. Must run outside a transaction (SQLite cannot attach or detach inside one).
+    SQLite: attaches the in-memory ``import_stage`` database, enlarges the page cache and spaces
+    out the WAL checkpoints, then restores all three and checkpoints. Must run outside a transaction (SQLite cannot attach or detach inside one).
     """
     if insert_kind(conn) != "sqlite":
         yield

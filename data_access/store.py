@@ -252,16 +252,18 @@ def row_params(kind: str, rows: Sequence[tuple], batch_id: int | None) -> list[t
     return list(zip(*param_columns(kind, list(zip(*rows)), batch_id)))
 
 
-def param_columns(kind: str, columns: Sequence[Sequence], batch_id: int | None) -> list[Sequence]:
+def param_columns(kind: str, columns: Sequence[Sequence], batch_id: int | None, *,
+                  booleans: bool = True) -> list[Sequence]:
     """Columns in :data:`ROW_COLUMNS` order as the insert's parameter columns for ``kind``: the batch
     id column appended and, on SQLite, dates and times as the text SQLAlchemy's SQLite types write
-    and booleans as the 0/1 they are stored as (sqlite3 binds a bool several times slower than an
-    int: issue 4). Column-wise, so that each conversion runs once per distinct value."""
+    and (unless not ``booleans``) booleans as the 0/1 they are stored as (sqlite3 binds a bool
+    several times slower than an int: issue 4). Column-wise, so that each conversion runs once per
+    distinct value."""
     out = list(columns)
     if kind == "sqlite":
         for i, process in _SQLITE_TEMPORAL:
             out[i] = list(map(Memo(process).__getitem__, out[i]))
-        for i in _BOOLEAN_POSITIONS:
+        for i in BOOLEAN_POSITIONS if booleans else ():
             out[i] = list(map(_AS_INT.__getitem__, out[i]))
     out.append([batch_id] * (len(out[0]) if out else 0))
     return out
@@ -338,7 +340,7 @@ class Memo(dict):
         return value
 
 
-_BOOLEAN_POSITIONS = tuple(i for i, name in enumerate(ROW_COLUMNS)
+BOOLEAN_POSITIONS = tuple(i for i, name in enumerate(ROW_COLUMNS)
                            if isinstance(schema.declarations.c[name].type, sqltypes.Boolean))
 _AS_INT = {False: 0, True: 1, None: None}
 
