@@ -47,7 +47,7 @@ __all__ = ["ImportProgress", "ImportResult", "UnreadableFile", "file_checksum", 
 #: Test-only hook: after this many committed batches the process kills itself (SIGKILL), to prove
 #: that an import interrupted between batches resumes cleanly. Never set it in production.
 KILL_HOOK_ENV = "DATA_ACCESS_TEST_KILL_AFTER_BATCHES"
-#: Batches of at least this many rows start and end with smaller chunks (see _prepared_chunks).
+#: Batches of at least this many rows start with a smaller chunk (see _prepared_chunks).
 _TAPER_MIN_ROWS = 1_000
 
 
@@ -207,16 +207,13 @@ def _prepared_chunks(source, file_name: str, sheet: str | None, ref: Reference, 
     else:
         normalize = RecordNormalizer(ref, now)
         items, make = reader.iter_records(), make_rows
-    # With large batches, the first chunk is a tenth of the others, and so are the last ones (once
-    # less than a full chunk is estimated to remain): the writer starts sooner, and its last write,
-    # which no reading overlaps, is short. (Deterministic, so that every part cuts the file alike.)
-    small = batch_rows // 10 if batch_rows >= _TAPER_MIN_ROWS else batch_rows
-    size, index, read = small, 0, 0
+    # With large batches the first chunk is a tenth of the others, so that the writer starts sooner.
+    size = batch_rows // 10 if batch_rows >= _TAPER_MIN_ROWS else batch_rows
+    index = 0
     buffer: list = []
     while True:
         # rows are taken a slice at a time, without a Python step per row
         items_read = list(islice(items, size - len(buffer)))
-        read += len(items_read)
         if resumed_from and items_read and items_read[0][0] <= resumed_from:
             buffer += [item for item in items_read if item[0] > resumed_from]  # the rest was committed
         else:
@@ -229,8 +226,7 @@ def _prepared_chunks(source, file_name: str, sheet: str | None, ref: Reference, 
             yield make(buffer)
         buffer = []
         index += 1
-        done = reader.progress
-        size = batch_rows if done and read * (1 - done) / done > batch_rows else small
+        size = batch_rows
 
 
 def _alive(pid: int) -> bool:
