@@ -34,10 +34,6 @@ STAGE_SCHEMA = "import_stage"
 #: The writer's SQLite page cache during an import (KiB, as PRAGMA cache_size takes it negative):
 #: the unique index on declaration_id takes random inserts, and misses cost most of the insert.
 IMPORT_CACHE_KIB = 64 * 1024
-#: WAL pages after which an import's commit checkpoints (copies the WAL into the database file):
-#: SQLite's default of 1,000 made every batch's commit a checkpoint, which cost two thirds of the
-#: commit. The import checkpoints once more at its end.
-IMPORT_WAL_PAGES = 100_000
 
 _COLUMNS = ", ".join(INSERT_COLUMN_NAMES)
 _DECL_ID = 1 + ROW_COLUMNS.index("declaration_id")  # in a staged row, after the line
@@ -117,8 +113,10 @@ def stage(kind: str, lines: Sequence[int], columns: Sequence[Sequence], batch_id
 def open_stage(conn: Connection) -> Iterator[None]:
     """Make ``conn`` ready to take staged chunks, for the duration of the block (an import).
 
-    SQLite: attaches the in-memory ``import_stage`` database, enlarges the page cache and spaces
-    out the WAL checkpoints, then restores all three and checkpoints. Must run outside a transaction (SQLite cannot attach or detach inside one).
+    SQLite: attaches the in-memory ``import_stage`` database and enlarges the page cache, then
+    restores both. Must run outside a transaction (SQLite cannot attach or detach inside one).
+    (Checkpoints stay as SQLite does them, at commits: spacing them out made the commits cheaper
+    but left one long checkpoint at the end, which nothing overlaps.)
     """
     if insert_kind(conn) != "sqlite":
         yield
@@ -130,9 +128,7 @@ def open_stage(conn: Connection) -> Iterator[None]:
     attached = {row[1] for row in dbapi.execute("PRAGMA database_list")}
     if STAGE_SCHEMA not in attached:
         dbapi.execute(f"ATTACH DATABASE ':memory:' AS {STAGE_SCHEMA}")
-    dbapi.execute(f"PRAGMA cache_size=-{int(__import__('os').environ.get('XCACHE', IMPORT_CACHE_KIB))}")
-    if __import__('os').environ.get('XWAL'):
-        dbapi.execute(f"PRAGMA wal_autocheckpoint={__import__('os').environ['XWAL']}")
+    dbapi.execute(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
     try:
         yield
     finally:
