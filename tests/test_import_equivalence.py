@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import random
 import unicodedata
 from pathlib import Path
 
 from sqlalchemy import delete, select
+from sqlalchemy.sql import sqltypes as sa_types
 
 from data_access import schema
 from data_access.importer import import_file
@@ -133,3 +135,24 @@ def test_column_wise_import_equals_the_row_path(engine, tmp_path):
             assert columns_state[table] == expected, table
         assert len(rows_state["declarations"]) > 3000 and rows_state["quarantined_rows"]
         assert rows_state["import_warnings"] and rows_state["duplicate_rows"]
+
+
+def test_sqlite_time_text_is_sqlalchemys():
+    """The import writes dates and times on SQLite as text of its own making, faster than SQLAlchemy's
+    bind processors: it must be the very text they write, or both paths would not store alike."""
+    from sqlalchemy.dialects import sqlite
+
+    from data_access.store import _SQLITE_TEMPORAL, ROW_COLUMNS
+
+    rng = random.Random(4)
+    dialect = sqlite.dialect()
+    for i, process in _SQLITE_TEMPORAL:
+        type_ = schema.declarations.c[ROW_COLUMNS[i]].type
+        reference = type_.dialect_impl(dialect).bind_processor(dialect)
+        for _ in range(2000):
+            value = dt.datetime(rng.randint(1, 9999), rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23),
+                                rng.randint(0, 59), rng.randint(0, 59), rng.choice((0, rng.randint(0, 999_999))))
+            if not isinstance(type_, sa_types.DateTime):
+                value = value.date()
+            assert process(value) == reference(value)
+        assert process(None) is None
