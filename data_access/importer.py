@@ -2,8 +2,9 @@
 IT team's upload page.
 
 The file is streamed (:func:`data_access.parsing.read_table`) and written in batches of rows, one
-transaction each: the batch's declarations (with risk and rollups, :func:`store.write_declarations`),
-its quarantined rows, warnings and duplicates, and the import batch record's counts and ``last_line``.
+transaction each: the batch's declarations with their risk, staged by the reading side and added
+to the rollups (:mod:`data_access.staging`), its quarantined rows, warnings and duplicates, and the
+import batch record's counts and ``last_line``.
 So an import that stops anywhere (killed, disk full, store gone) leaves the store exactly as after its
 last committed batch, and the record says where that was. Running the same file again (same
 checksum) resumes that batch after ``last_line``; a file whose import finished is imported afresh
