@@ -1,6 +1,7 @@
 """Where the import's writer spends its time, per row, without the worker: the chunks of the first
-N rows of a CSV are prepared once (cached in a pickle), then written into a fresh store, timing the
-declarations insert, the rollups and the commit separately.
+N rows of a CSV are prepared and staged once (cached in a pickle), then written into a fresh store,
+timing the staged write (insert and rollups, :func:`data_access.staging.write_staged`) and the commit
+separately.
 
     .venv/bin/python bench/profile_writer.py --csv /tmp/bench-import-1m.csv --rows 300000
         [--store sqlite:////tmp/profile-writer.db] [--ddl "DROP INDEX …"]…
@@ -23,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 def prepared(csv_path: str, rows: int, kind: str) -> list:
     """The chunks of the first ``rows`` rows, prepared as the import's worker would (cached)."""
-    cache = Path(f"/tmp/profile-writer-{Path(csv_path).stem}-{rows}-{kind}.pickle")
+    cache = Path(f"/tmp/profile-writer-staged-{Path(csv_path).stem}-{rows}-{kind}.pickle")
     if cache.exists():
         return pickle.loads(cache.read_bytes())
     from data_access.importer import _prepared_chunks, load_reference
@@ -36,7 +37,7 @@ def prepared(csv_path: str, rows: int, kind: str) -> list:
         ref, zones = load_reference(conn), HotZoneIndex(load_hot_zones(conn))
     chunks = []
     for chunk in _prepared_chunks(csv_path, Path(csv_path).name, None, ref, zones, dt.datetime.now(dt.UTC), 0,
-                                  10_000, True, (kind, 1)):
+                                  50_000, True, (kind, 1)):
         chunks.append(chunk)
         if sum(c.rows for c in chunks) >= rows:
             break
@@ -54,7 +55,8 @@ def main() -> int:
 
     from sqlalchemy import text
 
-    from data_access import rollup, store
+    from data_access import store
+    from data_access.staging import open_stage, write_staged
     from data_access.store import create_store_engine, init_store, new_batch
 
     if args.store.startswith("sqlite:///"):
@@ -69,25 +71,19 @@ def main() -> int:
         batch_id = new_batch(conn, "import", file_name="profile")
         kind = store.insert_kind(conn)
     chunks = prepared(args.csv, args.rows, kind)
-    insert = {"sqlite": store._insert_sqlite, "psycopg": store._insert_pg_copy}[kind]
-    spent = {"insert": 0.0, "rollups": 0.0, "commit": 0.0}
+    spent = {"staged write": 0.0, "commit": 0.0}
     n = 0
     t_all = time.perf_counter()
-    for chunk in chunks:
-        conn = engine.connect()
-        trans = conn.begin()
-        t0 = time.perf_counter()
-        ids, _ = insert(conn, chunk.good)
-        t1 = time.perf_counter()
-        rollup.add_batch_range(conn, batch_id, min(ids), max(ids))
-        t2 = time.perf_counter()
-        trans.commit()
-        t3 = time.perf_counter()
-        conn.close()
-        spent["insert"] += t1 - t0
-        spent["rollups"] += t2 - t1
-        spent["commit"] += t3 - t2
-        n += len(chunk.good)
+    with engine.connect() as conn, open_stage(conn):
+        for chunk in chunks:
+            trans = conn.begin()
+            t0 = time.perf_counter()
+            written = write_staged(conn, chunk.staged, chunk.good, batch_id)
+            t1 = time.perf_counter()
+            trans.commit()
+            spent["staged write"] += t1 - t0
+            spent["commit"] += time.perf_counter() - t1
+            n += written.inserted
     total = time.perf_counter() - t_all
     print(f"{n:,} rows in {total:.1f} s: {n / total:,.0f} rows/s; per row: "
           + ", ".join(f"{k} {v / n * 1e6:.1f} µs" for k, v in spent.items())

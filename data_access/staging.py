@@ -2,9 +2,9 @@
 
 A worker process turns a chunk's good rows into a *staged chunk* (:func:`stage`). On SQLite that is
 an in-memory database whose view ``declarations`` gives the rows (source line, then the insert's
-columns), shipped as its serialised image: bytes cross between processes at memory speed, where rows as
-Python tuples cost the writer more to unpickle and bind than SQLite spends storing them. Elsewhere
-it is the rows themselves, which PostgreSQL receives with COPY into a temporary table.
+columns), shipped as its serialised image: bytes cross between processes at memory speed, where
+rows as Python tuples cost the writer more to unpickle and bind than SQLite spends storing them.
+Elsewhere it is the rows themselves, which PostgreSQL receives with COPY into a temporary table.
 
 The importer writes a staged chunk with :func:`write_staged`, inside its transaction: one
 ``INSERT … SELECT … ORDER BY line ON CONFLICT (declaration_id) DO NOTHING`` from the stage, so the
@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from sqlalchemy import Column, Connection, Integer, MetaData, Table
 
 from . import rollup, schema
-from .store import (BOOLEAN_POSITIONS, INSERT_COLUMN_NAMES, PG_INSERT_STAGED, ROW_COLUMNS, Memo, insert_kind, param_columns,
-                    pg_stage, write_rows)
+from .store import (BOOLEAN_POSITIONS, INSERT_COLUMN_NAMES, PG_INSERT_STAGED, ROW_COLUMNS, Memo, insert_kind,
+                    param_columns, pg_stage, write_rows)
 
 STAGE_SCHEMA = "import_stage"
 #: The writer's SQLite page cache during an import (KiB, as PRAGMA cache_size takes it negative):
@@ -56,7 +56,8 @@ PG_STAGE = _stage_table("import_stage")  # the session's temporary table (store.
 # the store applies the store's column affinities, exactly as binding the row there would.
 _FLAG_POSITIONS = BOOLEAN_POSITIONS
 _CONSTANT = ("received_at", "batch_id")
-_BOUND_POSITIONS = tuple(i for i, name in enumerate(ROW_COLUMNS) if i not in _FLAG_POSITIONS and name not in _CONSTANT)
+_BOUND_POSITIONS = tuple(i for i, name in enumerate(ROW_COLUMNS)
+                         if i not in _FLAG_POSITIONS and name not in _CONSTANT)
 _SQLITE_STAGE_DDL = (f"CREATE TABLE staged (line INTEGER PRIMARY KEY,"
                      f" {', '.join(ROW_COLUMNS[i] for i in _BOUND_POSITIONS)}, flags INTEGER)")
 _SQLITE_STAGE_ROWS = f"INSERT INTO staged VALUES ({', '.join('?' * (len(_BOUND_POSITIONS) + 2))})"
@@ -72,6 +73,8 @@ def _sqlite_stage_view(received_at: str, batch_id: int | None) -> str:
     exprs = [f"(flags >> {bits[name]}) & 1 AS {name}" if name in bits
              else f"{constants[name]} AS {name}" if name in constants else name for name in INSERT_COLUMN_NAMES]
     return f"CREATE VIEW declarations AS SELECT line, {', '.join(exprs)} FROM staged"
+
+
 # WHERE: without it SQLite would read ON CONFLICT as the ON of a join.
 _SQLITE_INSERT = (f"INSERT INTO main.declarations ({_COLUMNS}) SELECT {_COLUMNS} FROM {STAGE_SCHEMA}.declarations"
                   " WHERE true ORDER BY line ON CONFLICT (declaration_id) DO NOTHING")

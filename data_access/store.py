@@ -394,8 +394,8 @@ def _insert_sqlite(conn: Connection, params: Sequence[Sequence]) -> tuple[list[i
 _PG_STAGE = ("CREATE TEMP TABLE IF NOT EXISTS import_stage ON COMMIT DELETE ROWS AS"
              f" SELECT 0::bigint AS line, {_INSERT_COLUMNS} FROM declarations WITH NO DATA")
 _PG_COPY = f"COPY import_stage (line, {_INSERT_COLUMNS}) FROM STDIN"
-PG_INSERT_STAGED = (f"INSERT INTO declarations ({_INSERT_COLUMNS}) SELECT {_INSERT_COLUMNS} FROM import_stage ORDER BY line"
-              " ON CONFLICT (declaration_id) DO NOTHING RETURNING id, declaration_id")
+PG_INSERT_STAGED = (f"INSERT INTO declarations ({_INSERT_COLUMNS}) SELECT {_INSERT_COLUMNS} FROM import_stage"
+                    " ORDER BY line ON CONFLICT (declaration_id) DO NOTHING RETURNING id, declaration_id")
 
 
 def pg_stage(cursor, rows: Iterable[Sequence]) -> None:
