@@ -59,16 +59,27 @@ def window_counts(conn: Connection, start: dt.datetime, end: dt.datetime, *,
     """
     predicates = _ROLLUP_MEASURES[rollup.name]
     by = list(by)
-    parts: list[pd.DataFrame] = []
+    # The parts are summed in plain Python: a handful of groups each, where a pandas frame per part
+    # cost ten times the SQL (pandas 3).
+    totals: dict[tuple, list[int]] = {}
+
+    def add(stmt) -> None:
+        for row in conn.execute(stmt):
+            key, values = tuple(row[: len(by)]), row[len(by):]
+            acc = totals.get(key)
+            if acc is None:
+                totals[key] = [int(v or 0) for v in values]
+            else:
+                for i, v in enumerate(values):
+                    acc[i] += int(v or 0)
+
     first_whole = floor_hour(start) if start == floor_hour(start) else floor_hour(start) + dt.timedelta(hours=1)
     last_whole = floor_hour(end)
-    raw_ranges = []
     if first_whole < last_whole:
         c = rollup.c
-        stmt = (select(*(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in measures))
-                .where(_hour_range(first_whole, last_whole, rollup), *_filters(rollup, checkpoint_ids, directions))
-                .group_by(*(c[k] for k in by)))
-        parts.append(_frame(conn, stmt, by, measures))
+        add(select(*(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in measures))
+            .where(_hour_range(first_whole, last_whole, rollup), *_filters(rollup, checkpoint_ids, directions))
+            .group_by(*(c[k] for k in by)))
         raw_ranges = [(start, first_whole), (last_whole, end)]
     else:
         raw_ranges = [(start, end)]
@@ -76,17 +87,11 @@ def window_counts(conn: Connection, start: dt.datetime, end: dt.datetime, *,
     for lo, hi in raw_ranges:
         if lo >= hi:
             continue
-        stmt = (select(*(d[k] for k in by),
-                       *(func.sum(case((predicates[m], 1), else_=0)).label(m) for m in measures))
-                .where(d.declared_at >= lo, d.declared_at < hi, *_filters(declarations, checkpoint_ids, directions))
-                .group_by(*(d[k] for k in by)))
-        parts.append(_frame(conn, stmt, by, measures))
-    if not parts:
-        return pd.DataFrame(columns=[*by, *measures])
-    combined = pd.concat(parts, ignore_index=True)
-    if combined.empty:
-        return pd.DataFrame(columns=[*by, *measures]).astype({m: "int64" for m in measures})
-    return combined.groupby(by, as_index=False)[list(measures)].sum()
+        add(select(*(d[k] for k in by), *(func.sum(case((predicates[m], 1), else_=0)).label(m) for m in measures))
+            .where(d.declared_at >= lo, d.declared_at < hi, *_filters(declarations, checkpoint_ids, directions))
+            .group_by(*(d[k] for k in by)))
+    rows = [(*key, *values) for key, values in sorted(totals.items())]  # in key order, as a groupby gives
+    return pd.DataFrame(rows, columns=[*by, *measures]).astype({m: "int64" for m in measures})
 
 
 def _frame(conn: Connection, stmt, by: Sequence[str], measures: Sequence[str]) -> pd.DataFrame:
