@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import unicodedata
 from pathlib import Path
 
@@ -332,10 +333,20 @@ def test_an_import_stopped_by_its_progress_callback_resumes(engine):
         assert declaration_count(conn) == 12
 
 
-def test_worker_processes_give_the_same_result_as_inline(engine):
+@pytest.mark.parametrize("threaded", [False, True], ids=["forked", "fork-server"])
+def test_worker_processes_give_the_same_result_as_inline(engine, threaded):
     rows = BASIC + [row(declaration_id=f"m{i}", declared_at=f"20/11/2026 12:{i:02d}") for i in range(30)]
     rows += [row(channel="fax"), row(declaration_id="A1"), row(declaration_id="w", gender="?")]
-    result = import_file(engine, csv_bytes(rows), "w.csv", workers=2, batch_rows=4, now=NOW)
+    # From a process with other threads (the dashboard), workers come from multiprocessing's fork
+    # server instead of a fork of the importer.
+    done = threading.Event()
+    other = threading.Thread(target=done.wait, daemon=True)
+    if threaded:
+        other.start()
+    try:
+        result = import_file(engine, csv_bytes(rows), "w.csv", workers=2, batch_rows=4, now=NOW)
+    finally:
+        done.set()
     assert (result.rows_in, result.accepted, result.duplicates, result.quarantined, result.warnings) == (
         36, 34, 1, 1, 1)
     with engine.connect() as conn:
