@@ -49,7 +49,7 @@ __all__ = ["ImportProgress", "ImportResult", "UnreadableFile", "file_checksum", 
 #: that an import interrupted between batches resumes cleanly. Never set it in production.
 KILL_HOOK_ENV = "DATA_ACCESS_TEST_KILL_AFTER_BATCHES"
 #: Batches of at least this many rows start with a smaller chunk (see _prepared_chunks).
-_TAPER_MIN_ROWS = 1_000
+_SMALL_FIRST_CHUNK_FROM = 1_000
 
 
 @dataclass
@@ -158,9 +158,9 @@ def _prepared_chunks(source, file_name: str, sheet: str | None, ref: Reference, 
     A CSV file is normalised column by column (:mod:`data_access.import_fast`) unless ``columnar``
     is false; XLSX files (typed cells) row by row (:class:`RecordNormalizer`); both give the same
     chunks. The good rows are staged for ``target`` (:func:`store.insert_kind`, batch id) here
-    (:func:`staging.stage`), so that the writer only loads them. With ``parts`` > 1, only chunks number ``part``,
-    ``part + parts``… are prepared (the others are read and skipped): several processes can share the
-    work of one file, each reading it.
+    (:func:`staging.stage`), so that the writer only loads them. ``encoding`` is the CSV file's, if
+    known. With ``parts`` > 1, only chunks number ``part``, ``part + parts``… are prepared (the
+    others are read and skipped): several processes can share the work of one file, each reading it.
     """
     reader = read_table(source, file_name, sheet, encoding)
     columnar = columnar and reader.format == "csv"
@@ -209,7 +209,7 @@ def _prepared_chunks(source, file_name: str, sheet: str | None, ref: Reference, 
         normalize = RecordNormalizer(ref, now)
         items, make = reader.iter_records(), make_rows
     # With large batches the first chunk is a tenth of the others, so that the writer starts sooner.
-    size = batch_rows // 10 if batch_rows >= _TAPER_MIN_ROWS else batch_rows
+    size = batch_rows // 10 if batch_rows >= _SMALL_FIRST_CHUNK_FROM else batch_rows
     index = 0
     buffer: list = []
     while True:
