@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
@@ -15,6 +16,9 @@ from data_access.timeutil import now_utc
 
 from . import formatting as fmt
 from .state import lang, query, reader_engine, tr
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STORE_RETRY_SECONDS = 5
 
@@ -72,3 +76,13 @@ def store_problem_page(error: StoreError) -> None:
         st.rerun(scope="app")
 
     _retry()
+
+
+def table_or_note(container, frame: pd.DataFrame, note: str, table: Callable[[pd.DataFrame], pd.DataFrame],
+                  **options) -> None:
+    """``table(frame)`` as a full-width table in ``container`` (st or a column), or ``note`` when
+    ``frame`` is empty."""
+    if frame.empty:
+        container.info(note)
+    else:
+        container.dataframe(table(frame), hide_index=True, width="stretch", **options)

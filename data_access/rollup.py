@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import Column, ColumnElement, Connection, Table, and_, delete, func, select, true
 from sqlalchemy.dialects import postgresql, sqlite
@@ -80,27 +81,38 @@ def add_staged(conn: Connection, source: Table) -> None:
     """Add every row of ``source`` (a table with the declarations' columns: the rows an import has
     just inserted, staged) to every rollup. Reading the staged chunk instead of the store's rows
     spares the GROUP BYs the store's indexes and pages (issue 4)."""
-    _add_where(conn, true(), source)
+    for stmt in _staged_upserts(conn.dialect.name, source):
+        conn.execute(stmt)
 
 
-def _add_where(conn: Connection, condition: ColumnElement[bool], source: Table = declarations) -> None:
+@lru_cache(maxsize=8)
+def _staged_upserts(dialect: str, source: Table) -> tuple:
+    """The upserts of :func:`add_staged`, built once: every chunk of an import runs the same ones."""
+    return tuple(_upsert(dialect, rollup, true(), source) for rollup in ROLLUPS)
+
+
+def _add_where(conn: Connection, condition: ColumnElement[bool]) -> None:
     """Add the declarations matching ``condition`` to every rollup: one ``INSERT … SELECT … GROUP BY
     … ON CONFLICT DO UPDATE`` each, run inside the database (issue 4: fetching the groups into
     Python and sending them back cost as much as the GROUP BY itself)."""
-    dialect = conn.dialect.name
+    for rollup in ROLLUPS:
+        conn.execute(_upsert(conn.dialect.name, rollup, condition, declarations))
+
+
+def _upsert(dialect: str, rollup: Rollup, condition: ColumnElement[bool], source: Table):
+    """``INSERT INTO`` the rollup's table the groups of ``source``'s rows matching ``condition``,
+    adding to the groups already there."""
     if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - only the two supported backends
         raise NotImplementedError(f"upsert on {dialect}")
     dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    for rollup in ROLLUPS:
-        # the WHERE of the SELECT also keeps SQLite from reading ON CONFLICT as a join's ON
-        query = rollup.select_from_declarations(condition, source)
-        names = [c.name for c in query.selected_columns]
-        stmt = dialect_insert(rollup.table).from_select(names, query)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=list(rollup.keys),
-            set_={c: rollup.table.c[c] + stmt.excluded[c] for c in names if c not in rollup.keys},
-        )
-        conn.execute(stmt)
+    # the WHERE of the SELECT also keeps SQLite from reading ON CONFLICT as a join's ON
+    query = rollup.select_from_declarations(condition, source)
+    names = [c.name for c in query.selected_columns]
+    stmt = dialect_insert(rollup.table).from_select(names, query)
+    return stmt.on_conflict_do_update(
+        index_elements=list(rollup.keys),
+        set_={c: rollup.table.c[c] + stmt.excluded[c] for c in names if c not in rollup.keys},
+    )
 
 
 def _day_runs(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 from sqlalchemy import Column, Connection, Integer, MetaData, Table
 
 from . import rollup, schema
-from .store import (BOOLEAN_POSITIONS, INSERT_COLUMN_NAMES, PG_INSERT_STAGED, ROW_COLUMNS, Memo, insert_kind,
-                    param_columns, pg_stage, write_rows)
+from .store import (BOOLEAN_POSITIONS, INSERT_COLUMN_NAMES, ROW_COLUMNS, Memo, insert_kind, param_columns,
+                    pg_insert_staged, sqlite_new_rows, write_rows)
 
 STAGE_SCHEMA = "import_stage"
 #: The writer's SQLite page cache during an import (KiB, as PRAGMA cache_size takes it negative):
@@ -47,27 +47,26 @@ def _stage_table(name: str, schema_name: str | None = None) -> Table:
 
 
 SQLITE_STAGE = _stage_table("declarations", STAGE_SCHEMA)
-PG_STAGE = _stage_table("import_stage")  # the session's temporary table (store.pg_stage)
+PG_STAGE = _stage_table("import_stage")  # the session's temporary table (store.pg_insert_staged)
 
 # The SQLite stage binds as few values per row as it can, binding being most of a worker's cost for
 # the stage: the yes/no columns travel as the bits of one integer, and the two columns with one value
 # per chunk (received_at, batch_id) as constants of the view ``declarations``, which gives the rows
 # back with every column. Untyped columns: the stage keeps each value as bound, and the insert into
 # the store applies the store's column affinities, exactly as binding the row there would.
-_FLAG_POSITIONS = BOOLEAN_POSITIONS
 _CONSTANT = ("received_at", "batch_id")
 _BOUND_POSITIONS = tuple(i for i, name in enumerate(ROW_COLUMNS)
-                         if i not in _FLAG_POSITIONS and name not in _CONSTANT)
+                         if i not in BOOLEAN_POSITIONS and name not in _CONSTANT)
 _SQLITE_STAGE_DDL = (f"CREATE TABLE staged (line INTEGER PRIMARY KEY,"
                      f" {', '.join(ROW_COLUMNS[i] for i in _BOUND_POSITIONS)}, flags INTEGER)")
 _SQLITE_STAGE_ROWS = f"INSERT INTO staged VALUES ({', '.join('?' * (len(_BOUND_POSITIONS) + 2))})"
-#: yes/no values of a row (in _FLAG_POSITIONS order) -> their bits (at most 2^11 keys)
+#: yes/no values of a row (in BOOLEAN_POSITIONS order) -> their bits (at most 2^11 keys)
 _FLAG_BITS = Memo(lambda flags: sum(1 << k for k, flag in enumerate(flags) if flag))
 
 
 def _sqlite_stage_view(received_at: str, batch_id: int | None) -> str:
     """The view ``declarations`` of the staged rows: every insert column, unpacked."""
-    bits = {ROW_COLUMNS[i]: k for k, i in enumerate(_FLAG_POSITIONS)}
+    bits = {ROW_COLUMNS[i]: k for k, i in enumerate(BOOLEAN_POSITIONS)}
     constants = {"received_at": "'" + received_at.replace("'", "''") + "'",
                  "batch_id": "NULL" if batch_id is None else str(int(batch_id))}
     exprs = [f"(flags >> {bits[name]}) & 1 AS {name}" if name in bits
@@ -99,7 +98,7 @@ def stage(kind: str, lines: Sequence[int], columns: Sequence[Sequence], batch_id
     received = set(params[ROW_COLUMNS.index("received_at")])
     if len(received) > 1:
         raise ValueError("a staged chunk has one received_at")
-    flags = map(_FLAG_BITS.__getitem__, zip(*(params[i] for i in _FLAG_POSITIONS)))
+    flags = map(_FLAG_BITS.__getitem__, zip(*(params[i] for i in BOOLEAN_POSITIONS)))
     rows = list(zip(lines, *(params[i] for i in _BOUND_POSITIONS), flags))
     db = sqlite3.connect(":memory:")
     try:
@@ -168,24 +167,17 @@ def _write_sqlite(conn: Connection, image: bytes, count: int, batch_id: int) -> 
         if inserted == count:
             rollup.add_staged(conn, SQLITE_STAGE)
             return StagedWrite(inserted, [])
-        # The first INSERT holds the write lock to the commit, so the new rows are the last ids.
-        last = cursor.execute("SELECT max(id) FROM declarations").fetchone()[0]
-        written = cursor.execute("SELECT declaration_id FROM declarations WHERE id > ?",
-                                 (last - inserted,)).fetchall() if inserted else []
+        written = sqlite_new_rows(cursor, inserted)
         lines = cursor.execute(_SQLITE_LINES).fetchall()
     finally:
         cursor.close()
-    if inserted:
-        rollup.add_batch_range(conn, batch_id, last - inserted + 1, last)
-    return StagedWrite(inserted, _duplicates(lines, [decl_id for (decl_id,) in written]))
+    return _with_duplicates(conn, batch_id, written, lines)
 
 
 def _write_pg(conn: Connection, rows: Sequence[tuple], count: int, batch_id: int) -> StagedWrite:
     cursor = conn.connection.driver_connection.cursor()
     try:
-        pg_stage(cursor, rows)
-        cursor.execute(PG_INSERT_STAGED)
-        written = cursor.fetchall()
+        written = pg_insert_staged(cursor, rows)
         if len(written) == count:
             rollup.add_staged(conn, PG_STAGE)
             return StagedWrite(count, [])
@@ -193,6 +185,13 @@ def _write_pg(conn: Connection, rows: Sequence[tuple], count: int, batch_id: int
         lines = cursor.fetchall()
     finally:
         cursor.close()
+    return _with_duplicates(conn, batch_id, written, lines)
+
+
+def _with_duplicates(conn: Connection, batch_id: int, written: Sequence[tuple[int, str]],
+                     lines: Sequence[tuple[int, str]]) -> StagedWrite:
+    """A staged chunk some of whose rows were not inserted: the rollups read the ``written`` rows
+    (id, declaration id) from the store, and the others are reported by line."""
     if written:
         ids = [pk for pk, _ in written]
         rollup.add_batch_range(conn, batch_id, min(ids), max(ids))

@@ -269,10 +269,8 @@ def param_columns(kind: str, columns: Sequence[Sequence], batch_id: int | None, 
     return out
 
 
-def write_rows(conn: Connection, rows: Sequence[Sequence], *, batch_id: int | None = None,
-               params: bool = False) -> Written:
-    """:func:`write_prepared` for rows as tuples in :data:`ROW_COLUMNS` order: the import's writer.
-    With ``params``, the rows are already :func:`row_params` of this connection's kind and batch.
+def write_rows(conn: Connection, rows: Sequence[Sequence], *, batch_id: int | None = None) -> Written:
+    """:func:`write_prepared` for rows as tuples in :data:`ROW_COLUMNS` order.
 
     SQLite and PostgreSQL/psycopg are written through the DBAPI connection of ``conn`` (same
     transaction): SQLAlchemy building the parameters of every row cost more than the database's own
@@ -281,10 +279,8 @@ def write_rows(conn: Connection, rows: Sequence[Sequence], *, batch_id: int | No
     if not rows:
         return Written([], [])
     kind = insert_kind(conn)
-    if not params:
-        rows = row_params(kind, rows, batch_id)
     insert = {"sqlite": _insert_sqlite, "psycopg": _insert_pg_copy}.get(kind, _insert_sqlalchemy)
-    ids, decl_ids = insert(conn, rows)
+    ids, decl_ids = insert(conn, row_params(kind, rows, batch_id))
     if batch_id is not None and ids:
         rollup.add_batch_range(conn, batch_id, min(ids), max(ids))  # issue 4: faster than IN (ids)
     else:
@@ -367,56 +363,62 @@ _AS_INT = {False: 0, True: 1, None: None}
 
 def _insert_sqlite(conn: Connection, params: Sequence[Sequence]) -> tuple[list[int], list[str]]:
     """The insert of :func:`write_rows` on SQLite: one DBAPI executemany without RETURNING (which
-    sqlite3's executemany cannot do), then the new rows read back by id.
-
-    The first INSERT takes the database's write lock for the rest of the transaction, so the rows
-    it adds get consecutive ids ending at max(id), and ``total_changes`` counts them: they are the
-    last ``count`` ids, whatever other writers did before.
-    """
+    sqlite3's executemany cannot do), then the new rows read back (:func:`sqlite_new_rows`)."""
     dbapi = conn.connection.driver_connection
     before = dbapi.total_changes
     cursor = dbapi.cursor()
     try:
         cursor.executemany(_SQLITE_INSERT, params)
-        count = dbapi.total_changes - before
-        if not count:
-            return [], []
-        last = cursor.execute("SELECT max(id) FROM declarations").fetchone()[0]
-        written = cursor.execute("SELECT id, declaration_id FROM declarations WHERE id > ? ORDER BY id",
-                                 (last - count,)).fetchall()
+        written = sqlite_new_rows(cursor, dbapi.total_changes - before)
     finally:
         cursor.close()
+    return [pk for pk, _ in written], [decl_id for _, decl_id in written]
+
+
+def sqlite_new_rows(cursor, count: int) -> list[tuple[int, str]]:
+    """(id, declaration_id) of the ``count`` declarations this transaction has just inserted, in id order.
+
+    The first INSERT takes the database's write lock for the rest of the transaction, so the rows
+    it adds get consecutive ids ending at max(id), and ``total_changes`` counts them: they are the
+    last ``count`` ids, whatever other writers did before.
+    """
+    if not count:
+        return []
+    last = cursor.execute("SELECT max(id) FROM declarations").fetchone()[0]
+    written = cursor.execute("SELECT id, declaration_id FROM declarations WHERE id > ? ORDER BY id",
+                             (last - count,)).fetchall()
     if len(written) != count:  # cannot happen while SQLite has one writer at a time
         raise RuntimeError(f"expected {count} new declarations after id {last - count}, found {len(written)}")
-    return [pk for pk, _ in written], [decl_id for _, decl_id in written]
+    return written
 
 
 _PG_STAGE = ("CREATE TEMP TABLE IF NOT EXISTS import_stage ON COMMIT DELETE ROWS AS"
              f" SELECT 0::bigint AS line, {_INSERT_COLUMNS} FROM declarations WITH NO DATA")
 _PG_COPY = f"COPY import_stage (line, {_INSERT_COLUMNS}) FROM STDIN"
-PG_INSERT_STAGED = (f"INSERT INTO declarations ({_INSERT_COLUMNS}) SELECT {_INSERT_COLUMNS} FROM import_stage"
-                    " ORDER BY line ON CONFLICT (declaration_id) DO NOTHING RETURNING id, declaration_id")
+_PG_INSERT_STAGED = (f"INSERT INTO declarations ({_INSERT_COLUMNS}) SELECT {_INSERT_COLUMNS} FROM import_stage"
+                     " ORDER BY line ON CONFLICT (declaration_id) DO NOTHING RETURNING id, declaration_id")
 
 
-def pg_stage(cursor, rows: Iterable[Sequence]) -> None:
-    """Copy ``rows`` (a line number, then the insert's columns) into the session's temporary table
-    ``import_stage``, which commit empties (PostgreSQL/psycopg)."""
+def pg_insert_staged(cursor, rows: Iterable[Sequence]) -> list[tuple[int, str]]:
+    """Insert ``rows`` (a line number, then the insert's columns) on PostgreSQL/psycopg: copied (COPY,
+    the bulk path) into the session's temporary table ``import_stage``, which commit empties, then
+    inserted from it in line order in one statement. Returns (id, declaration_id) of the rows
+    inserted; the staged rows stay readable in ``import_stage`` until the commit."""
     cursor.execute(_PG_STAGE)
     with cursor.copy(_PG_COPY) as copy:
         for row in rows:
             copy.write_row(row)
+    cursor.execute(_PG_INSERT_STAGED)
+    return cursor.fetchall()
 
 
 def _insert_pg_copy(conn: Connection, params: Sequence[Sequence]) -> tuple[list[int], list[str]]:
-    """The insert of :func:`write_rows` on PostgreSQL/psycopg: the rows are copied (COPY, the bulk
-    path) into a temporary table emptied at commit, then inserted from it in their order in one
-    statement (issue 4). Per-row statements, even pipelined, cost several times more: psycopg's
-    work for each statement and the server's for each execution."""
+    """The insert of :func:`write_rows` on PostgreSQL/psycopg (:func:`pg_insert_staged`; issue 4).
+    Per-row statements, even pipelined, cost several times more: psycopg's work for each statement
+    and the server's for each execution."""
     cursor = conn.connection.driver_connection.cursor()
     try:
-        pg_stage(cursor, ((line, *row) for line, row in enumerate(params)))
-        cursor.execute(PG_INSERT_STAGED)
-        written = cursor.fetchall()
+        written = pg_insert_staged(cursor, ((line, *row) for line, row in enumerate(params)))
     finally:
         cursor.close()
     return [pk for pk, _ in written], [decl_id for _, decl_id in written]

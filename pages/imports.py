@@ -9,6 +9,7 @@ import streamlit as st
 from dashboard import it_team
 from dashboard import formatting as fmt
 from dashboard.state import lang, query, tr
+from dashboard.ui import table_or_note
 from data_access import importer, masking, quality
 
 st.title(tr("it.imp.title"))
@@ -76,10 +77,7 @@ else:
 
 # --- duplicates ----------------------------------------------------------------------------------
 st.subheader(tr("it.imp.duplicates"))
-dups = query(quality.duplicates, 500)
-if dups.empty:
-    st.info(tr("it.imp.no_duplicates"))
-else:
-    st.dataframe(dups.rename(columns={"batch_id": tr("it.col.batch"), "file_name": tr("it.col.file"),
-                                      "line_number": tr("it.col.line"), "declaration_id": tr("it.col.decl_id")}),
-                 hide_index=True, width="stretch", height=240)
+table_or_note(st, query(quality.duplicates, 500), tr("it.imp.no_duplicates"),
+              lambda frame: frame.rename(columns={"batch_id": tr("it.col.batch"), "file_name": tr("it.col.file"),
+                                                  "line_number": tr("it.col.line"),
+                                                  "declaration_id": tr("it.col.decl_id")}), height=240)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import it_team
 from dashboard.state import lang, query, tr
-from dashboard.ui import live
+from dashboard.ui import live, table_or_note
 from data_access import queries, quality
 from data_access.timeutil import local_today
 
@@ -46,14 +46,8 @@ st.dataframe(it_team.fill_table(fill, query(queries.checkpoint_table), lang()), 
 
 left, right = st.columns(2)
 left.subheader(tr("it.q.warnings"))
-warnings = query(quality.warnings_by_field)
-if warnings.empty:
-    left.info(tr("it.q.no_warnings"))
-else:
-    left.dataframe(it_team.warnings_table(warnings, lang()), hide_index=True, width="stretch")
+table_or_note(left, query(quality.warnings_by_field), tr("it.q.no_warnings"),
+              lambda frame: it_team.warnings_table(frame, lang()))
 right.subheader(tr("it.q.reasons"))
-reasons = query(quality.quarantine_reasons)
-if reasons.empty:
-    right.info(tr("it.q.no_quarantine"))
-else:
-    right.dataframe(it_team.reasons_table(reasons, lang()), hide_index=True, width="stretch")
+table_or_note(right, query(quality.quarantine_reasons), tr("it.q.no_quarantine"),
+              lambda frame: it_team.reasons_table(frame, lang()))
