@@ -77,13 +77,6 @@ def origin_card(row: pd.Series, lang: str) -> list[tuple[str, str]]:
 
 
 STATE_MARKS = {"normal": ":blue[●]", "high_risk": ":red[●]", "silent": ":gray[●]"}
-_MARKDOWN_SPECIALS = "\\`*_{}[]()#+-.!|<>:~$"
-
-
-def markdown_text(text: str) -> str:
-    """Store text (a checkpoint name) escaped for st.markdown: shown as typed, never as markup."""
-    return "".join(f"\\{ch}" if ch in _MARKDOWN_SPECIALS else ch for ch in str(text))
-
 
 def checkpoint_state_lines(status: pd.DataFrame, lang: str) -> list[str]:
     """The side panel's lines, one per checkpoint: coloured state mark, name, state, last hour."""
@@ -91,7 +84,7 @@ def checkpoint_state_lines(status: pd.DataFrame, lang: str) -> list[str]:
     for _, row in status.iterrows():
         state = row["state"]
         last_hour = t("map.last_hour_n", lang, n=fmt.number(int(row["last_hour"]), lang))
-        lines.append(f"{STATE_MARKS[state]} **{markdown_text(row['name'])}**  \n"
+        lines.append(f"{STATE_MARKS[state]} **{fmt.escape_markdown(row['name'])}**  \n"
                      f"{t(f'map.state.{state}', lang)} · {last_hour}")
     return lines
 

@@ -22,6 +22,7 @@ from data_access.timeutil import local_today, now_utc
 from .state import query, tr
 
 PARAM_FROM, PARAM_TO, PARAM_CHECKPOINTS, PARAM_DIRECTION = "tu", "den", "chot", "huong"
+FILTER_PARAMS = (PARAM_FROM, PARAM_TO, PARAM_CHECKPOINTS, PARAM_DIRECTION)
 #: Direction as written in the URL (Vietnamese, without diacritics) → store value.
 DIRECTION_PARAMS = {"vao": "in", "ra": "out", "in": "in", "out": "out"}
 _DIRECTION_TO_PARAM = {"in": "vao", "out": "ra"}
@@ -68,28 +69,65 @@ def _date(text: str | None) -> dt.date | None:
         return None
 
 
-def parse_params(params: Mapping[str, str], known_codes: Sequence[str], today: dt.date) -> Filters:
-    """Filters from URL parameters; anything unknown or malformed falls back to its default.
+#: Why an address's filters were corrected; each has a note ``filter.corrected.<code>`` in the catalogue.
+CORRECTIONS = ("dates_invalid", "dates_reversed", "dates_future", "dates_before_data", "dates_clamped",
+               "checkpoints_unknown", "direction_invalid")
 
-    One date alone means that single day; dates are ordered and kept within the past year, up to today.
+
+def read_params(params: Mapping[str, str | None], known_codes: Sequence[str], today: dt.date,
+                first_data_day: dt.date | None = None) -> tuple[Filters, list[str]]:
+    """Filters from URL parameters, and the corrections made to them (codes of :data:`CORRECTIONS`).
+
+    One date alone means that single day. A malformed date shows today. Reversed dates are swapped;
+    a range is cut to what can be shown: not after today, not before the past year nor before the
+    first stored declaration (``first_data_day``); a range wholly before that shows today.
     """
-    first, last = _date(params.get(PARAM_FROM)), _date(params.get(PARAM_TO))
-    if first is None and last is None:
-        first_day = last_day = None
-    else:
+    notes: list[str] = []
+    raw_first, raw_last = params.get(PARAM_FROM), params.get(PARAM_TO)
+    first, last = _date(raw_first), _date(raw_last)
+    first_day = last_day = None
+    if (raw_first and first is None) or (raw_last and last is None):
+        notes.append("dates_invalid")
+    elif first is not None or last is not None:
         first, last = first or last, last or first
-        first, last = sorted((first, last))
-        last = min(last, today)
-        first = max(min(first, last), today - dt.timedelta(days=MAX_RANGE_DAYS))
+        assert first is not None and last is not None
+        if last < first:
+            first, last = last, first
+            notes.append("dates_reversed")
+        if last > today:
+            last = today
+            first = min(first, today)
+            notes.append("dates_future")
+        earliest = today - dt.timedelta(days=MAX_RANGE_DAYS)
+        if first_data_day is not None:
+            earliest = max(earliest, min(first_data_day, today))
+        if last < earliest:
+            first = last = today
+            notes.append("dates_before_data")
+        elif first < earliest:
+            first = earliest
+            notes.append("dates_clamped")
         first_day, last_day = (None, None) if (first, last) == (today, today) else (first, last)
     codes = None
     raw_codes = params.get(PARAM_CHECKPOINTS)
     if raw_codes:
-        wanted = {c.strip().upper() for c in raw_codes.split(",")}
+        wanted = {c.strip().upper() for c in raw_codes.split(",") if c.strip()}
         picked = tuple(c for c in known_codes if c in wanted)
+        if wanted - set(known_codes):
+            notes.append("checkpoints_unknown")
         codes = picked if picked and len(picked) < len(known_codes) else None
-    direction = DIRECTION_PARAMS.get((params.get(PARAM_DIRECTION) or "").strip().lower())
-    return Filters(first_day, last_day, codes, direction)
+    raw_direction = (params.get(PARAM_DIRECTION) or "").strip().lower()
+    direction = DIRECTION_PARAMS.get(raw_direction)
+    if raw_direction and raw_direction not in DIRECTION_PARAMS and raw_direction not in ("both", "ca-hai"):
+        notes.append("direction_invalid")
+    return Filters(first_day, last_day, codes, direction), notes
+
+
+def parse_params(params: Mapping[str, str | None], known_codes: Sequence[str], today: dt.date,
+                 first_data_day: dt.date | None = None) -> Filters:
+    """Filters from URL parameters; anything unknown or malformed falls back to its default
+    (:func:`read_params` also says what was corrected)."""
+    return read_params(params, known_codes, today, first_data_day)[0]
 
 
 def to_params(filters: Filters) -> dict[str, str]:
@@ -103,6 +141,21 @@ def to_params(filters: Filters) -> dict[str, str]:
     if filters.direction is not None:
         params[PARAM_DIRECTION] = _DIRECTION_TO_PARAM[filters.direction]
     return params
+
+
+def set_address(params: Mapping[str, str]) -> None:
+    """Make the address's filter parameters exactly ``params`` (others, if any, are kept)."""
+    current = {k: st.query_params.get(k) for k in FILTER_PARAMS if k in st.query_params}
+    if dict(params) != current:
+        for key in FILTER_PARAMS:
+            if key in st.query_params and key not in params:
+                del st.query_params[key]
+        st.query_params.update(params)
+
+
+def drop_filters_from_address() -> None:
+    """For a page without the filter bar: filters in its address would mean nothing there."""
+    set_address({})
 
 
 def _signature(filters: Filters) -> str:
@@ -120,12 +173,17 @@ def filter_bar(checkpoints: pd.DataFrame, now: dt.datetime, *, dates: bool = Tru
     today = local_today(now)
     codes = list(checkpoints["code"])
     names = dict(zip(checkpoints["code"], checkpoints["name"]))
-    from_url = parse_params({k: st.query_params.get(k) for k in
-                             (PARAM_FROM, PARAM_TO, PARAM_CHECKPOINTS, PARAM_DIRECTION)}, codes, today)
+    asked = {k: st.query_params.get(k) for k in FILTER_PARAMS}
+    from_url, notes = read_params(asked, codes, today, query(queries.first_declaration_day) if dates else None)
     if not dates:
         from_url = Filters(checkpoint_codes=from_url.checkpoint_codes, direction=from_url.direction)
+        notes = [n for n in notes if not n.startswith("dates_")]
     if not direction:
         from_url = Filters(from_url.first_day, from_url.last_day, from_url.checkpoint_codes)
+        notes = [n for n in notes if n != "direction_invalid"]
+    if notes:
+        # The address is rewritten below to what is shown, so this is said once, when it is read.
+        st.info(" ".join(tr(f"filter.corrected.{n}") for n in notes), icon=":material/edit_calendar:")
     if st.session_state.get(_KEY_SIGNATURE) != _signature(from_url):
         # Widgets take their state from the URL; set before they are created in this run.
         st.session_state[_KEY_DAYS] = from_url.days(now)
@@ -158,14 +216,7 @@ def filter_bar(checkpoints: pd.DataFrame, now: dt.datetime, *, dates: bool = Tru
         chosen_direction = value if value in ("in", "out") else None
     filters = Filters(first_day, last_day, checkpoint_codes, chosen_direction)
 
-    params = to_params(filters)
-    current = {k: st.query_params.get(k) for k in (PARAM_FROM, PARAM_TO, PARAM_CHECKPOINTS, PARAM_DIRECTION)
-               if k in st.query_params}
-    if params != current:
-        for key in (PARAM_FROM, PARAM_TO, PARAM_CHECKPOINTS, PARAM_DIRECTION):
-            if key in st.query_params and key not in params:
-                del st.query_params[key]
-        st.query_params.update(params)
+    set_address(to_params(filters))
     st.session_state[_KEY_SIGNATURE] = _signature(filters)
     return filters
 

@@ -62,3 +62,17 @@ def ago(then_utc: dt.datetime, now_utc: dt.datetime, lang: str = "vi") -> str:
 def share(part: float, whole: float) -> float | None:
     """part / whole, None when whole is zero."""
     return part / whole if whole else None
+
+
+#: Every ASCII punctuation character: CommonMark lets each be escaped with a backslash, which turns
+#: off emphasis, links, images, autolinks ("https\\://"), HTML, Streamlit's ":red[…]" and
+#: ":material/…:" directives and "$" maths alike.
+_MARKDOWN_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+
+
+def escape_markdown(value: object) -> str:
+    """Text from a file, a form or a store row, made safe for any Streamlit element that renders
+    Markdown (st.markdown, st.caption, st.error, a progress text…): shown exactly as typed, on one
+    line, never as a link, an image, HTML or formatting."""
+    text = " ".join(str(value).split()) if value is not None else ""
+    return "".join(f"\\{ch}" if ch in _MARKDOWN_PUNCTUATION else ch for ch in text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,28 @@ if TYPE_CHECKING:
     import pandas as pd
 
 STORE_RETRY_SECONDS = 5
+log = logging.getLogger("dashboard")
+
+
+def page_error(where: str) -> None:
+    """A part of a page failed unexpectedly: the traceback goes to the server log for the IT team,
+    the visitor gets one line, never a path, a source line or the exception's text.
+
+    Call it from an ``except Exception`` block (Streamlit's rerun and stop signals are not
+    ``Exception`` and pass through).
+    """
+    log.exception("page part failed: %s", where)
+    st.error(tr("app.page_error"), icon=":material/error:")
+
+
+def store_still_usable() -> bool:
+    """Whether the store answers and is current (after a query failed, to tell a store that went
+    away from a query that failed on a working store)."""
+    try:
+        reader_engine()
+    except StoreError:
+        return False
+    return True
 
 
 def freshness_line(now: dt.datetime) -> None:
@@ -46,8 +69,13 @@ def live(body: Callable[[dt.datetime], None]) -> None:
             freshness_line(now)
             body(now)
         except (StoreError, SQLAlchemyError):
-            # The store went away mid-session: show the store page on the next full run.
-            st.rerun(scope="app")
+            if not store_still_usable():
+                # The store went away mid-session: the full run shows the store page.
+                st.rerun(scope="app")
+            # A query failed on a working store: rerunning would fail again, in a loop.
+            page_error(body.__qualname__)
+        except Exception:
+            page_error(body.__qualname__)
 
     _live()
 
@@ -61,7 +89,8 @@ def store_problem_page(error: StoreError) -> None:
     """A clear Vietnamese page naming the store and what to do; it retries by itself."""
     st.title(tr("store.title"))
     st.error(tr(f"store.{error.kind}"))
-    st.markdown(tr("store.target", target=display_url(error.target)))
+    # In a code span nothing is markup; only a backtick could end it early.
+    st.markdown(tr("store.target", target=display_url(error.target).replace("`", "'")))
     if error.detail:
         st.code(error.detail, language=None)
     st.info(tr("store.todo"))

@@ -145,3 +145,9 @@ def daily_trend(conn: Connection, last_day: dt.date, *, days: int = 7,
 def latest_declaration_at(conn: Connection) -> dt.datetime | None:
     """When the newest stored declaration was made (naive UTC), or None for an empty store."""
     return conn.execute(select(func.max(declarations.c.declared_at))).scalar()
+
+
+def first_declaration_day(conn: Connection) -> dt.date | None:
+    """The local day of the oldest stored declaration (from the hourly rollup's key), or None."""
+    day = conn.execute(select(func.min(crossing_hourly.c.local_day))).scalar()
+    return dt.date.fromisoformat(day) if isinstance(day, str) else day

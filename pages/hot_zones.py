@@ -37,7 +37,8 @@ def _apply(action) -> None:
 st.title(tr("it.hz.title"))
 st.caption(tr("it.hz.help"))
 if message := st.session_state.pop("hz_message", None):
-    (st.error if message[0] == "error" else st.success)(message[1])
+    # The message may quote the file's or the form's text: shown as typed, never as Markdown.
+    (st.error if message[0] == "error" else st.success)(fmt.escape_markdown(message[1]))
 
 provinces = query(_provinces)
 zones = query(hotzones.list_zones, local_today())

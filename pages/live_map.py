@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard import committee, maps
+from dashboard import formatting as fmt
 from dashboard.filters import filtered_page
 from dashboard.state import lang, query, tr
 from dashboard.ui import live
@@ -49,7 +50,7 @@ def body(now: dt.datetime) -> None:
             st.info(tr("map.pick"))
         else:
             row = selected.iloc[0]
-            st.subheader(committee.markdown_text(row["name"]), anchor=False)
+            st.subheader(fmt.escape_markdown(row["name"]), anchor=False)
             st.markdown("  \n".join(f"{label}: **{value}**"
                                      for label, value in committee.checkpoint_card(row, now, lang())))
 

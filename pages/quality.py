@@ -7,6 +7,7 @@ import datetime as dt
 
 import streamlit as st
 
+from dashboard import formatting as fmt
 from dashboard import it_team
 from dashboard.state import lang, query, tr
 from dashboard.ui import live, table_or_note
@@ -21,7 +22,7 @@ def body(now: dt.datetime) -> None:
     fresh = query(quality.freshness, now)
     silent = fresh[fresh["silent"]]
     if len(silent):
-        st.warning(tr("it.q.silent_warning", names=", ".join(silent["name"])))
+        st.warning(tr("it.q.silent_warning", names=", ".join(fmt.escape_markdown(name) for name in silent["name"])))
     st.subheader(tr("it.q.freshness"))
     st.dataframe(it_team.freshness_table(fresh, now, lang()), hide_index=True, width="stretch")
 

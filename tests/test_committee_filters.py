@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from dashboard import committee
-from dashboard.filters import Filters, parse_params, to_params
+from dashboard import formatting as fmt
+from dashboard.filters import Filters, parse_params, read_params, to_params
 from dashboard.maps import clicked_checkpoint, escape, marker_radius
 from data_access.timeutil import local_midnight_utc
 
@@ -82,4 +83,32 @@ def test_map_helpers():
     assert marker_radius(0) < marker_radius(10) < marker_radius(100) <= marker_radius(10**6) == 40
     # Store text cannot become markup in a tooltip (HTML inside a JS template literal) or in markdown.
     assert escape("<b>`${x}`</b>") == "&lt;b&gt;&#96;&#36;{x}&#96;&lt;/b&gt;"
-    assert committee.markdown_text("**Cầu** [x](y)") == "\\*\\*Cầu\\*\\* \\[x\\]\\(y\\)"
+    assert fmt.escape_markdown("**Cầu** [x](y)") == "\\*\\*Cầu\\*\\* \\[x\\]\\(y\\)"
+
+
+@pytest.mark.parametrize(("params", "first_data_day", "expected", "notes"), [
+    ({"tu": "x", "den": "2026-11-20"}, None, (None, None), ["dates_invalid"]),
+    ({"tu": "2026-11-24", "den": "2026-11-20"}, None, (dt.date(2026, 11, 20), dt.date(2026, 11, 24)),
+     ["dates_reversed"]),
+    ({"tu": "2026-11-20", "den": "2027-01-01"}, None, (dt.date(2026, 11, 20), TODAY), ["dates_future"]),
+    # wholly older than a year: today, never "26/11/2025 – 02/01/0001"
+    ({"tu": "0001-01-01", "den": "0001-01-02"}, None, (None, None), ["dates_before_data"]),
+    ({"tu": "2026-10-01", "den": "2026-10-05"}, dt.date(2026, 11, 1), (None, None), ["dates_before_data"]),
+    ({"tu": "2026-10-01", "den": "2026-11-05"}, dt.date(2026, 11, 1), (dt.date(2026, 11, 1), dt.date(2026, 11, 5)),
+     ["dates_clamped"]),
+    ({"tu": "2026-11-20", "den": "2026-11-22"}, dt.date(2026, 11, 1), (dt.date(2026, 11, 20), dt.date(2026, 11, 22)),
+     []),
+])
+def test_corrections_are_reported(params, first_data_day, expected, notes):
+    filters, said = read_params(params, CODES, TODAY, first_data_day)
+    assert (filters.first_day, filters.last_day) == expected
+    assert said == notes
+    lo, hi = filters.days(local_midnight_utc(TODAY))
+    assert lo <= hi <= TODAY
+
+
+def test_unknown_checkpoint_and_direction_are_reported():
+    filters, said = read_params({"chot": "TAN_DE,NOPE", "huong": "ngang"}, CODES, TODAY)
+    assert filters.checkpoint_codes == ("TAN_DE",) and filters.direction is None
+    assert said == ["checkpoints_unknown", "direction_invalid"]
+    assert read_params({"chot": "TAN_DE", "huong": "vao"}, CODES, TODAY)[1] == []
