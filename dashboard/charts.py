@@ -17,7 +17,26 @@ def checkpoint_colors(checkpoints: pd.DataFrame) -> dict[str, str]:
     return {name: PALETTE[i % len(PALETTE)] for i, name in enumerate(ordered["name"])}
 
 
+def plain(text: object) -> object:
+    """Store text (a checkpoint or province name) as plotly shows it literally: plotly reads "<a href>",
+    "<b>" and the like in names and labels as markup."""
+    if not isinstance(text, str):
+        return text
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _plain_texts(fig: go.Figure) -> None:
+    for trace in fig.data:
+        if isinstance(trace.name, str):
+            trace.name = plain(trace.name)
+        for axis in ("x", "y"):
+            values = getattr(trace, axis, None)
+            if values is not None and len(values) and isinstance(values[0], str):
+                setattr(trace, axis, [plain(v) for v in values])
+
+
 def _layout(fig: go.Figure, *, y_title: str, lang: str, height: int = 360) -> go.Figure:
+    _plain_texts(fig)
     fig.update_layout(
         height=height, margin=dict(l=10, r=10, t=10, b=10), font=FONT,
         separators=",." if lang == "vi" else ".,",
@@ -231,7 +250,7 @@ def origin_bars(frame: pd.DataFrame, *, value: str, hot_label: str, other_label:
                              hovertemplate="%{x:,d}"))
     _layout(fig, y_title="", lang=lang, height=height)
     fig.update_layout(hovermode="y unified", barmode="stack")
-    fig.update_yaxes(title_text=None, categoryorder="array", categoryarray=list(frame["province"])[::-1],
+    fig.update_yaxes(title_text=None, categoryorder="array", categoryarray=[plain(p) for p in frame["province"]][::-1],
                      tickformat=None)
     fig.update_xaxes(title_text=x_title, tickformat=",d", dtick=None, gridcolor="#E0E0E0")
     return _whole_numbers(fig, float(frame[value].max()) if not frame.empty else 0, axis="x")

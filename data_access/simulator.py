@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import Engine, func, select, update
+from sqlalchemy.exc import OperationalError
 
 from . import reference_data as ref
 from . import schema
@@ -350,9 +352,17 @@ def feed(engine: Engine, *, rate: float | None = None, seed: int | None = None, 
             else:
                 mean = rate * seconds / len(sim.checkpoint_ids)
             rows.extend(sim.draw(code, int(sim.rng.poisson(mean)), last, now))
-        with engine.connect() as conn:
-            zones = HotZoneIndex(load_hot_zones(conn))
-        written += _write(engine, rows, zones, batch_id)
+        try:
+            with engine.connect() as conn:
+                zones = HotZoneIndex(load_hot_zones(conn))
+            written += _write(engine, rows, zones, batch_id)
+        except OperationalError as exc:
+            # A store busy beyond its timeout (a long import) or briefly away: keep going, and let the
+            # next round cover this interval too, so no simulated time is lost.
+            print(f"Chưa ghi được khai báo mô phỏng ({str(exc.orig).splitlines()[0]}); thử lại sau.",
+                  file=sys.stderr, flush=True)
+            batches += 1
+            continue
         last = now
         batches += 1
     _finish_batch(engine, batch_id, written)

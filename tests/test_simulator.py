@@ -131,3 +131,28 @@ def test_feed_writes_small_live_batches(sqlite_engine):
     assert written == stored > 0
     assert batch.status == "done" and batch.accepted == written
     assert dt.datetime.utcnow() - newest < dt.timedelta(seconds=10)
+
+
+def test_feed_survives_a_locked_store(tmp_path, monkeypatch, capsys):
+    """A write that fails on a busy store is reported and retried; the feed does not stop."""
+    from sqlalchemy.exc import OperationalError
+
+    from data_access import simulator as sim_module
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    engine = create_store_engine(url)
+    init_store(engine)
+    real_write, calls = sim_module._write, []
+
+    def flaky_write(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(sim_module, "_write", flaky_write)
+    written = sim_module.feed(engine, rate=50.0, seed=1, interval=0.2, max_batches=3)
+    assert len(calls) == 3  # the failed round did not end the feed: two more followed
+    assert written > 0
+    assert "database is locked" in capsys.readouterr().err
+    engine.dispose()
