@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.pool import QueuePool
 from sqlalchemy.sql import sqltypes
 
 from . import reference_data, rollup, schema
@@ -64,10 +65,19 @@ def create_store_engine(url: str, *, read_only: bool = False) -> Engine:
             if path != ":memory:" and not Path(path).exists():
                 raise StoreError("missing", display_url(url), "file does not exist")
             uri = f"file:{Path(path).resolve()}?mode=ro"
+            # A "sqlite://" URL with a creator looks like :memory: to SQLAlchemy, which then picks
+            # SingletonThreadPool: one connection per thread, at most five kept, and the sixth thread
+            # closes a connection another thread is still using (Streamlit runs every session in a
+            # thread of its own: "Cannot operate on a closed database", then a segmentation fault).
+            # On a file each checkout may open its own connection, so QueuePool, which lends a
+            # connection to one thread at a time; that is what makes check_same_thread=False safe.
+            # 8 kept open, up to 24 more at busy moments (many sessions refreshing at once; a read
+            # connection on a file is cheap); beyond that a thread waits for one to come back.
             engine = create_engine(
                 "sqlite://",
                 creator=lambda: sqlite3.connect(uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
                                                 check_same_thread=False),
+                poolclass=QueuePool, pool_size=8, max_overflow=24,
             )
         else:
             if path != ":memory:":
