@@ -105,31 +105,62 @@ def _who() -> str:
 
 @command("import")
 def _import(args: argparse.Namespace) -> int:
+    import os
+
+    if args.niceness:
+        os.nice(args.niceness)  # asked by the dashboard, whose viewers come first
+    path = Path(args.file)
+    try:
+        return _import_file(args, path)
+    finally:
+        if args.remove_file:
+            path.unlink(missing_ok=True)
+
+
+def _import_file(args: argparse.Namespace, path: Path) -> int:
     import json
 
     from .importer import UnreadableFile, import_file
 
-    path = Path(args.file)
+    name = args.file_name or path.name
+    events = args.events
+
+    def event(**data) -> None:
+        try:
+            print(json.dumps(data, ensure_ascii=False, default=str), flush=True)
+        except OSError:
+            pass  # nobody follows any more: the import itself goes on
+
     if not path.is_file():
-        print(f"Lỗi: không đọc được tệp {args.file}: tệp không tồn tại", file=sys.stderr)
+        if events:
+            event(unreadable="tệp không tồn tại")
+        print(f"Lỗi: không đọc được tệp {name}: tệp không tồn tại", file=sys.stderr)
         return 2
     engine = store_engine()
     tty = sys.stderr.isatty()
 
     def progress(p) -> None:
-        line = f"Đang nhập {path.name}: {p.fraction:.0%} · {_n(p.rows_in)} dòng"
+        if events:
+            event(progress=vars(p))
+            return
+        line = f"Đang nhập {name}: {p.fraction:.0%} · {_n(p.rows_in)} dòng"
         print(("\r" + line) if tty else line, end="" if tty else "\n", file=sys.stderr, flush=True)
 
     try:
-        result = import_file(engine, path, path.name, sheet=args.sheet, created_by=_who(), progress=progress)
+        result = import_file(engine, path, name, sheet=args.sheet, created_by=args.created_by or _who(),
+                             progress=progress)
     except UnreadableFile as exc:
         if tty:
             print(file=sys.stderr)
-        print(f"Lỗi: không đọc được tệp {path.name}: {exc}", file=sys.stderr)
+        if events:
+            event(unreadable=str(exc))
+        print(f"Lỗi: không đọc được tệp {name}: {exc}", file=sys.stderr)
         return 2
     if tty:
         print(file=sys.stderr)
-    if args.json:
+    if events:
+        event(result=result.as_json())
+    elif args.json:
         print(json.dumps(result.as_json(), ensure_ascii=False))
     else:
         if result.resumed_from_line:
@@ -234,6 +265,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--sheet", default=None, help="tên trang tính XLSX (mặc định: trang đầu)")
     p.add_argument("--json", action="store_true", help="in kết quả thành một đối tượng JSON")
+    # For the dashboard's upload page (data_access.import_job), not for people: progress and result as
+    # JSON lines, the name the file had when uploaded, who uploaded it, and the spooled copy removed.
+    p.add_argument("--events", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--file-name", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--created-by", default=None, help=argparse.SUPPRESS)
+    p.add_argument("--remove-file", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--niceness", type=int, default=0, help=argparse.SUPPRESS)
     p = sub.add_parser("hotzones", help="danh sách vùng dịch")
     hz = p.add_subparsers(dest="action", required=True)
     hz.add_parser("list", help="liệt kê vùng dịch")

@@ -1,0 +1,102 @@
+"""An import run in a process of its own, for the dashboard's upload page.
+
+The dashboard serves every viewer from one process. An import in that process would share its CPU
+(the GIL) and its memory with them: a large or hostile file would slow every page and could take the
+server down with it. So the page saves the upload to a private temporary file and runs the same
+import as the command line (``python -m data_access import``) in a child process at a lower CPU
+priority, reading its progress and result as JSON lines. The child removes the file when it is done,
+also when the viewer leaves the page before the end (the import then completes on its own).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import fields
+from pathlib import Path
+
+from .importer import ImportProgress, ImportResult, UnreadableFile
+from .settings import PROJECT_ROOT
+
+#: How much lower the import's CPU priority is than the dashboard's (nice increment, 0..19).
+IMPORT_NICENESS = 10
+
+
+class ImportFailed(Exception):
+    """The import process stopped without a result (a crash, the store gone); the message is for the log."""
+
+
+def save_upload(data: bytes | memoryview, suffix: str = "") -> Path:
+    """Write an uploaded file to a new private temporary file (mode 0600) and return its path."""
+    fd, name = tempfile.mkstemp(prefix="upload-", suffix=suffix)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    return Path(name)
+
+
+def _follow_to_end(child: subprocess.Popen) -> None:
+    assert child.stdout is not None
+    for _ in child.stdout:
+        pass
+    child.wait()
+
+
+def _from_dict(cls, data: dict):
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def run_import_process(path: Path, file_name: str, *, sheet: str | None, created_by: str,
+                       progress: Callable[[ImportProgress], None] | None = None,
+                       remove_file: bool = True) -> ImportResult:
+    """Import ``path`` in a child process and return its result.
+
+    ``progress`` is called after each committed batch. Raises :class:`UnreadableFile` (with the
+    import's one-line reason) when the file cannot be read, :class:`ImportFailed` when the process
+    ends without a result. With ``remove_file`` the child deletes ``path`` when it is done.
+    """
+    command = [sys.executable, "-m", "data_access", "import", str(path), "--events",
+               "--file-name", file_name, "--created-by", created_by, "--niceness", str(IMPORT_NICENESS)]
+    if sheet:
+        command += ["--sheet", sheet]
+    if remove_file:
+        command.append("--remove-file")
+    # The child lowers its own priority (--niceness): a preexec hook is unsafe in a threaded server.
+    # stderr goes to a file: a pipe nobody reads while stdout is followed could fill and block the child.
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as errors_file:
+        child = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=errors_file,
+                                 text=True, encoding="utf-8")
+        result: ImportResult | None = None
+        unreadable: str | None = None
+        assert child.stdout is not None
+        try:
+            for line in child.stdout:
+                try:
+                    event = json.loads(line)
+                except ValueError:
+                    continue
+                if "progress" in event and progress is not None:
+                    progress(_from_dict(ImportProgress, event["progress"]))
+                elif "result" in event:
+                    result = _from_dict(ImportResult, event["result"])
+                elif "unreadable" in event:
+                    unreadable = str(event["unreadable"])
+        except BaseException:
+            # The viewer left (Streamlit stops the page's run): the import goes on to its end, its
+            # output still read so that it never blocks on a full pipe.
+            threading.Thread(target=_follow_to_end, args=(child,), daemon=True).start()
+            raise
+        child.wait()
+        errors_file.seek(0)
+        errors = errors_file.read()
+    if unreadable is not None:
+        raise UnreadableFile(unreadable)
+    if result is None:
+        last = (errors or "").strip().splitlines()
+        raise ImportFailed(f"import process ended with code {child.returncode}: {last[-1] if last else ''}")
+    return result

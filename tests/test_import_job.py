@@ -1,0 +1,68 @@
+"""The upload page's import runs the command line's import in a child process: same counts, progress
+while it runs, the spooled file removed, an unreadable file reported with the import's own reason."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from data_access import import_job, schema
+from data_access.importer import ImportProgress, UnreadableFile
+from data_access.settings import get_settings
+from data_access.store import create_store_engine, init_store
+from tests.import_support import csv_bytes, row
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    get_settings.cache_clear()
+    engine = create_store_engine(url)
+    init_store(engine)
+    yield engine
+    engine.dispose()
+    get_settings.cache_clear()
+
+
+def test_an_upload_is_imported_by_a_child_process(store, tmp_path):
+    data = csv_bytes([row(declaration_id=f"j{i}", declared_at=f"20/11/2026 08:{i:02d}:00") for i in range(30)]
+                     + [row(declaration_id="bad", checkpoint="Cầu Không Có")])
+    path = import_job.save_upload(data)
+    assert path.stat().st_mode & 0o777 == 0o600  # personal data: readable by the server's user only
+    seen: list[ImportProgress] = []
+    result = import_job.run_import_process(path, "[a](https://e.x).csv", sheet=None, created_by="dashboard",
+                                           progress=seen.append)
+    assert (result.rows_in, result.accepted, result.duplicates, result.quarantined) == (31, 30, 0, 1)
+    assert result.file_name == "[a](https://e.x).csv"
+    assert seen and seen[-1].rows_in == 31
+    assert not path.exists()
+    with store.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(schema.declarations)).scalar() == 30
+        batch = conn.execute(select(schema.import_batches.c.file_name, schema.import_batches.c.created_by)
+                             .where(schema.import_batches.c.kind == "import")).one()
+    assert tuple(batch) == ("[a](https://e.x).csv", "dashboard")
+    # the same file again adds nothing
+    again = import_job.run_import_process(import_job.save_upload(data), "x.csv", sheet=None, created_by="dashboard")
+    assert (again.accepted, again.duplicates, again.quarantined) == (0, 30, 1)
+
+
+def test_an_unreadable_upload_raises_with_the_reason(store):
+    path = import_job.save_upload(b"%PDF-1.4 not a table")
+    with pytest.raises(UnreadableFile, match="không phải CSV hoặc XLSX"):
+        import_job.run_import_process(path, "scan.pdf", sheet=None, created_by="dashboard")
+    assert not path.exists()
+
+
+def test_a_missing_sheet_is_named_in_the_reason(store, tmp_path):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Danh sách"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(UnreadableFile, match="Không có trang tính"):
+        import_job.run_import_process(import_job.save_upload(buffer.getvalue()), "a.xlsx", sheet="Tờ 2",
+                                      created_by="dashboard")
