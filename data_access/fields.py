@@ -16,8 +16,35 @@ from data_access.timeutil import LOCAL_TZ
 
 #: How far past ``now`` a declaration time may lie (clock skew between devices).
 FUTURE_TOLERANCE = timedelta(minutes=10)
+
+#: SPEC §3: a supplied declaration id has at most this many characters (more: "invalid").
 DECLARATION_ID_MAX = 64
+#: A plate's stored form (upper case, no spaces or dots) has at most this many (more: "invalid").
 PLATE_MAX = 20
+
+# Longest text a cell may hold for each field, in characters (surrounding blanks aside): a longer
+# one is "too_long" (a required field: the row is quarantined; an optional one: stored empty, with
+# a warning). No real value comes near them, and the stored columns (VARCHAR on PostgreSQL:
+# full_name 200, origin_district 100) are never overrun.
+#: a declaration id as typed: 65 to 100 characters is an invalid id, more is too long
+DECLARATION_ID_TEXT_MAX = 100
+FULL_NAME_MAX = 100
+#: checkpoint, origin province, origin and destination district (real names: up to ~30 characters)
+PLACE_NAME_MAX = 100
+#: a plate as typed, spaces and dots included
+PLATE_TEXT_MAX = 30
+#: every other field: codes and their aliases, yes/no, numbers, dates (the longest ISO form is 32)
+CODE_TEXT_MAX = 50
+#: A raw value kept for people to read (quarantined rows, warnings): at most this many characters,
+#: then "…". Files are cut to it as they are read (:mod:`data_access.parsing`).
+RAW_KEEP_CHARS = 200
+
+
+def clip(text: str, limit: int = RAW_KEEP_CHARS) -> str:
+    """``text`` if it has at most ``limit`` characters, else its first ``limit`` and "…" (so that
+    clipping a clipped text changes nothing)."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
 
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _DMY = re.compile(
@@ -26,7 +53,7 @@ _DMY = re.compile(
 
 
 class FieldError(ValueError):
-    """A value that cannot be normalised; ``code`` is "missing", "invalid" or "future"."""
+    """A value that cannot be normalised; ``code`` is "missing", "invalid", "future" or "too_long"."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -456,7 +483,8 @@ Normaliser = Callable[[object, Reference, datetime], object]
 
 @dataclass(frozen=True)
 class Field:
-    """One declaration field: import name, stored column, Vietnamese header label."""
+    """One declaration field: import name, stored column, Vietnamese header label, and the longest
+    text its cell may hold (``max_length``)."""
 
     name: str
     column: str
@@ -464,11 +492,12 @@ class Field:
     required: bool
     pii: bool
     normalise: Normaliser
+    max_length: int = CODE_TEXT_MAX
 
 
 def _f(name: str, label: str, fn: Normaliser, *, column: str | None = None,
-       required: bool = False) -> Field:
-    return Field(name, column or name, label, required, name in PERSONAL_FIELDS, fn)
+       required: bool = False, max_length: int = CODE_TEXT_MAX) -> Field:
+    return Field(name, column or name, label, required, name in PERSONAL_FIELDS, fn, max_length)
 
 
 FLAG_FIELDS = (
@@ -481,26 +510,27 @@ FLAG_NAMES = frozenset(name for name, _ in FLAG_FIELDS)
 
 #: SPEC §3 fields in order.
 FIELDS: tuple[Field, ...] = (
-    _f("declaration_id", "Mã khai báo", lambda v, r, n: normalize_declaration_id(v)),
+    _f("declaration_id", "Mã khai báo", lambda v, r, n: normalize_declaration_id(v),
+       max_length=DECLARATION_ID_TEXT_MAX),
     _f("declared_at", "Thời gian khai báo", lambda v, r, n: normalize_declared_at(v, n),
        required=True),
     _f("checkpoint", "Chốt kiểm soát", lambda v, r, n: normalize_checkpoint(v, r),
-       column="checkpoint_id", required=True),
+       column="checkpoint_id", required=True, max_length=PLACE_NAME_MAX),
     _f("direction", "Hướng", lambda v, r, n: normalize_direction(v), required=True),
     _f("channel", "Hình thức khai báo", lambda v, r, n: normalize_channel(v), required=True),
     _f("vehicle", "Phương tiện",
        lambda v, r, n: None if _is_blank(v) else normalize_vehicle(v)),
-    _f("plate", "Biển số", lambda v, r, n: normalize_plate(v)),
-    _f("full_name", "Họ và tên", lambda v, r, n: normalize_text(v)),
+    _f("plate", "Biển số", lambda v, r, n: normalize_plate(v), max_length=PLATE_TEXT_MAX),
+    _f("full_name", "Họ và tên", lambda v, r, n: normalize_text(v), max_length=FULL_NAME_MAX),
     _f("id_number", "Số CCCD/CMND", lambda v, r, n: normalize_id_number(v)),
     _f("phone", "Số điện thoại", lambda v, r, n: normalize_phone(v)),
     _f("birth_year", "Năm sinh", lambda v, r, n: normalize_birth_year(v, n)),
     _f("gender", "Giới tính", lambda v, r, n: normalize_gender(v)),
     _f("origin_province", "Đi từ tỉnh", lambda v, r, n: normalize_origin_province(v, r),
-       column="origin_province_code", required=True),
-    _f("origin_district", "Đi từ huyện", lambda v, r, n: normalize_text(v)),
+       column="origin_province_code", required=True, max_length=PLACE_NAME_MAX),
+    _f("origin_district", "Đi từ huyện", lambda v, r, n: normalize_text(v), max_length=PLACE_NAME_MAX),
     _f("destination_district", "Nơi đến", lambda v, r, n: normalize_destination_district(v, r),
-       column="destination_district_code"),
+       column="destination_district_code", max_length=PLACE_NAME_MAX),
     *(_f(name, label, lambda v, r, n: normalize_flag(v)) for name, label in FLAG_FIELDS),
 )
 FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
@@ -532,11 +562,12 @@ class NormalizedRecord:
 
 
 def _raw_text(value: object) -> str:
+    """A raw value as kept with an issue: text, at most RAW_KEEP_CHARS characters and "…"."""
     if _is_blank(value):
         return ""
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    return str(value)
+    return clip(str(value))
 
 
 def normalize_record(raw: Mapping[str, object], ref: Reference, now: datetime) -> NormalizedRecord:
@@ -581,7 +612,10 @@ _MEMO_FIELDS = frozenset(
 
 def normalize_field(f: Field, value: object, ref: Reference, now: datetime) -> tuple[object, str | None]:
     """One field's stored value and error code (None if it is valid), as :func:`normalize_record`
-    stores it: a field that fails is None (a flag: False)."""
+    stores it: a field that fails is None (a flag: False). Text longer than the field's
+    ``max_length`` (surrounding blanks aside) is "too_long", whatever else it is."""
+    if value.__class__ is str and len(value) > f.max_length and len(value.strip()) > f.max_length:
+        return (False if f.name in FLAG_NAMES else None), "too_long"
     try:
         return f.normalise(value, ref, now), None
     except FieldError as exc:

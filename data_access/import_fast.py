@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
-from .fields import DECLARATION_ID_MAX, FIELDS, Field, Reference, derive_declaration_id, normalize_field
+from .fields import DECLARATION_ID_MAX, FIELDS, Field, Reference, clip, derive_declaration_id, normalize_field
 from .risk import HotZoneIndex, classify
 from .schema import SYMPTOMS
 from .store import ROW_COLUMNS, Memo, plate_hash
@@ -137,7 +137,7 @@ class ColumnPreparer:
                 for i, text in enumerate(raw):
                     code = failures.get(text)
                     if code is not None:
-                        issues.setdefault(i, []).append((f.name, code, _nfc(_cell(text)) or "", f.required))
+                        issues.setdefault(i, []).append((f.name, code, clip(_nfc(_cell(text)) or ""), f.required))
         errors = {i: [(name, code, text) for name, code, text, required in found if required]
                   for i, found in issues.items() if any(r for *_, r in found)}
         warnings = {i: [(name, code, text) for name, code, text, _ in found]

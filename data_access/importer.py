@@ -34,7 +34,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from . import schema
-from .fields import CheckpointRef, DistrictRef, ProvinceRef, RecordNormalizer, Reference
+from .fields import CheckpointRef, DistrictRef, ProvinceRef, RecordNormalizer, Reference, clip
 from .import_fast import ColumnPreparer
 from .parsing import UnreadableFile, nfc_cells, read_table
 from .risk import HotZoneIndex
@@ -115,8 +115,11 @@ def file_checksum(source: str | os.PathLike | bytes, sheet: str | None = None) -
 
 
 def _json_cell(value: object) -> object:
-    """A raw cell as JSON: text stays text (never interpreted), dates become ISO text."""
-    if value is None or isinstance(value, (str, bool, int)):
+    """A raw cell as JSON: text stays text (never interpreted, at most its kept prefix: the reader
+    cuts long cells already), dates become ISO text."""
+    if isinstance(value, str):
+        return clip(value)
+    if value is None or isinstance(value, (bool, int)):
         return value
     if isinstance(value, float):
         return value if value == value and value not in (float("inf"), float("-inf")) else str(value)
@@ -146,7 +149,7 @@ def _quarantine(reader, line: int, cells: list, errors, received: dt.datetime) -
     """The quarantined_rows record of a row with errors: reasons, and the row as read (header -> cell)."""
     return dict(line_number=line, created_at=received,
                 reasons=[{"field": f, "code": c, "raw": raw} for f, c, raw in errors],
-                raw={str(k): _json_cell(v) for k, v in reader.original(cells).items()})
+                raw={clip(str(k)): _json_cell(v) for k, v in reader.original(cells).items()})
 
 
 def _prepared_chunks(source, file_name: str, sheet: str | None, ref: Reference, zones: HotZoneIndex,
