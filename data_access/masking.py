@@ -3,22 +3,33 @@
 - Personal fields (SPEC §6) are masked: the IT team needs to see that a value is there and roughly
   what shape it has, never the value itself ("0901234567" → "090****567").
 - Cells exported to CSV/XLSX are neutralised against formula injection: a spreadsheet would run
-  ``=cmd|' /C calc'!A0`` typed into a name field, so any text starting with = + - @ (or a tab or
-  carriage return, which some spreadsheets skip before reading a formula) gets a leading quote.
+  ``=cmd|' /C calc'!A0`` typed into a name field, so any text whose first non-blank character is
+  = + - @ (spreadsheets skip leading spaces and line breaks before reading a formula), or that
+  starts with a tab or carriage return, gets a leading quote.
+- A quarantined row is shown through :func:`quarantine_view`: only its columns that are declaration
+  fields, personal ones masked, every value cut short. The other columns of a file can be anything
+  (addresses, e-mails, passport numbers, relatives' phones): they are never shown.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 
 import pandas as pd
 
-from .fields import PII_FIELDS
-from .parsing import _HEADER_KEYS
-from .text import fold
+from .fields import PII_FIELDS, clip
+from .parsing import field_for_header
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: First non-blank characters that make a spreadsheet read a cell as a formula.
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+#: Leading characters that some spreadsheets skip before reading a formula.
+FORMULA_LEADS = ("\t", "\r")
+#: Characters of a value that :func:`quarantine_view` shows.
+VIEW_CHARS = 60
+#: "Số điện thoại (2)": the name the reader gives a second column with the same header.
+_REPEATED_HEADER = re.compile(r"\s*\(\d+\)$")
 
 
 def mask(value: object) -> object:
@@ -35,8 +46,10 @@ def mask(value: object) -> object:
 
 
 def is_personal_header(header: str) -> bool:
-    """Whether a file's column header names a personal field (by field name, label or alias)."""
-    return _HEADER_KEYS.get(fold(header)) in PII_FIELDS
+    """Whether a file's column header names a personal field (by field name, label or alias),
+    also as the reader names a repeated column ("Số điện thoại (2)")."""
+    return (field_for_header(header) in PII_FIELDS
+            or field_for_header(_REPEATED_HEADER.sub("", header)) in PII_FIELDS)
 
 
 def mask_raw_row(raw: Mapping[str, object]) -> dict[str, object]:
@@ -44,9 +57,27 @@ def mask_raw_row(raw: Mapping[str, object]) -> dict[str, object]:
     return {k: (mask(v) if is_personal_header(k) else v) for k, v in raw.items()}
 
 
+def quarantine_view(raw: Mapping[str, object]) -> dict[str, object]:
+    """What the IT team sees of a quarantined row as read (header text → cell): only the columns
+    whose header names a declaration field, keyed by that header, personal ones masked, and every
+    text at most :data:`VIEW_CHARS` characters and "…". A repeated column ("Số điện thoại (2)")
+    and every column that is no declaration field are left out."""
+    out: dict[str, object] = {}
+    for header, value in raw.items():
+        name = field_for_header(str(header))
+        if name is None:
+            continue
+        if name in PII_FIELDS:
+            value = mask(value)
+        out[str(header)] = clip(value, VIEW_CHARS) if isinstance(value, str) else value
+    return out
+
+
 def safe_cell(value: object) -> object:
-    """A cell that a spreadsheet shows as text even if it looks like a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """A cell that a spreadsheet shows as text even if it looks like a formula: text whose first
+    non-blank character is = + - @, or that starts with a tab or carriage return, gets a leading
+    quote."""
+    if isinstance(value, str) and (value.startswith(FORMULA_LEADS) or value.lstrip().startswith(FORMULA_PREFIXES)):
         return "'" + value
     return value
 

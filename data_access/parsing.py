@@ -1,5 +1,25 @@
 """Reading declaration files (SPEC §3): CSV in the usual Vietnamese encodings or XLSX, with title
-rows above the header. Rows are streamed, never loaded whole."""
+rows above the header. Rows are streamed, never loaded whole.
+
+Hostile files are refused whole, with one line in Vietnamese (:class:`UnreadableFile`), before they
+cost much memory or time; every limit below is a module constant:
+
+- XLSX: before any part of the zip is parsed, the uncompressed size the zip declares for each XML
+  part (zipfile never inflates more than that) and its compression ratio are checked. While the
+  shared strings and the sheet are parsed, a text longer than Excel's own cell limit, an XML
+  DOCTYPE (entity definitions), or a sheet stretch without a new row longer than
+  :data:`XLSX_STRETCH_MAX_BYTES` refuses the file as soon as it is met: a 300 MB cell costs the
+  first megabyte. Rows that hold no value (styled empty rows, as formatting a whole range in Excel
+  leaves them) are dropped from the sheet's XML before openpyxl parses it, so a million of them
+  cost about a second; blank rows are never a reason to stop reading. The sheet's declared
+  dimension is ignored: only the columns up to the header's last are read.
+- CSV: a line longer than :data:`CSV_LINE_MAX_BYTES`, or a cell longer than the csv module's field
+  limit, refuses the file, naming the line (the module's limit is process-wide and stays as it is).
+- Both: a header of more than :data:`MAX_COLUMNS` columns refuses the file. Every text cell longer
+  than :data:`fields.RAW_KEEP_CHARS` is cut, as it is read, to that prefix and "…": no field takes
+  that many characters (the row gets a "too_long" issue), and nothing long reaches the normalisers'
+  memos, the quarantine or the warnings. Cells right of the header's last column are not read.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +27,71 @@ import codecs
 import csv
 import io
 import os
+import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
-from itertools import islice
+from collections.abc import Callable, Generator, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import IO, BinaryIO
 
-import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.reader.excel import ExcelReader
+from openpyxl.reader.strings import read_string_table
+from openpyxl.styles.stylesheet import apply_stylesheet
+from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.xml.constants import SHARED_STRINGS
 
-from data_access.fields import FIELDS, REQUIRED_FIELDS
+from data_access.fields import FIELDS, RAW_KEEP_CHARS, REQUIRED_FIELDS, clip
 from data_access.text import fold
 
 HEADER_SCAN_ROWS = 30
 MIN_HEADER_MATCHES = 3
+#: A header row wider than this is not a declaration list (the SPEC has 24 fields).
+MAX_COLUMNS = 200
+#: Excel's own limit on a cell's text: a longer one in an XLSX file was not written by Excel.
+CELL_MAX_CHARS = 32_767
+#: A CSV line this long (without a line break) refuses the file: csv would build it whole, with a
+#: list of every field in it (a 24-field line is a few hundred bytes).
+CSV_LINE_MAX_BYTES = 1 << 20
+#: Uncompressed size (as the zip declares it) of an XLSX part: a worksheet (Excel's full 1,048,576
+#: rows of 24 columns take about 1.3 GB with inline strings), the shared strings (the 5 million
+#: distinct texts of such a sheet take about 150 MB; openpyxl keeps them all in memory), and every
+#: other XML part, which openpyxl parses whole (styles, workbook, relationships: kilobytes).
+XLSX_SHEET_MAX_BYTES = 2 << 30
+XLSX_STRINGS_MAX_BYTES = 256 << 20
+XLSX_PART_MAX_BYTES = 16 << 20
+#: An XML part above XLSX_RATIO_FROM_BYTES that inflates more than this many times its compressed
+#: size is a zip bomb (real sheets: 5–30, empty styled rows: about 30).
+XLSX_RATIO_MAX = 100
+XLSX_RATIO_FROM_BYTES = 4 << 20
+#: openpyxl holds one row (or any other element of the sheet: merged cells, links) whole in memory:
+#: a sheet stretch this long without a new row refuses the file.
+XLSX_STRETCH_MAX_BYTES = 16 << 20
+
 _SAMPLE_BYTES = 64 * 1024
 _CHUNK = 1024 * 1024
 _DELIMITERS = (",", ";", "\t")
 _XLSX_MAGIC = b"PK\x03\x04"
 _BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"GIF8", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0", b"\x1f\x8b")
+#: An XLSX integer this large is no phone or id number: it becomes its text (and is cut like text).
+_BIG_INT = 10**30
 
 MSG_EMPTY = "Tệp rỗng"
 MSG_NOT_TABLE = "Không đọc được tệp: không phải CSV hoặc XLSX"
 MSG_BROKEN_XLSX = "Không đọc được tệp XLSX: tệp hỏng hoặc không đầy đủ"
+MSG_NO_SHEET = "Không đọc được tệp XLSX: tệp không có trang tính nào"
 MSG_NO_HEADER = "Không tìm thấy dòng tiêu đề (cần ít nhất các cột: {})"
+MSG_TOO_MANY_COLUMNS = "Dòng tiêu đề có {columns} cột, quá giới hạn {limit} cột"
+MSG_XLSX_PART_TOO_BIG = "Không đọc được tệp XLSX: phần “{part}” quá lớn khi giải nén ({size} MB, tối đa {limit} MB)"
+MSG_XLSX_BOMB = ("Không đọc được tệp XLSX: phần “{part}” nén bất thường ({ratio}:1, tối đa {limit}:1),"
+                 " có thể là tệp độc hại")
+MSG_XLSX_CELL_TOO_LONG = ("Không đọc được tệp XLSX: có ô dài hơn 32.767 ký tự (giới hạn của Excel)"
+                          " trong phần “{part}”")
+MSG_XLSX_DOCTYPE = "Không đọc được tệp XLSX: phần “{part}” có khai báo DOCTYPE, Excel không bao giờ ghi như vậy"
+MSG_XLSX_STRETCH = ("Không đọc được tệp XLSX: trang tính có một dòng (hoặc khối dữ liệu) dài bất thường,"
+                    " hơn {limit} MB")
+MSG_CSV_CELL_TOO_LONG = "Không đọc được tệp CSV: dòng {line} có ô dài hơn {limit} ký tự"
+MSG_CSV_LINE_TOO_LONG = "Không đọc được tệp CSV: dòng {line} dài hơn {limit} MB"
+MSG_CSV_BROKEN = "Không đọc được tệp CSV ở dòng {line}"
 
 #: Header spellings beyond field names and SPEC labels; None = a known column to ignore.
 HEADER_ALIASES: dict[str, str | None] = {
@@ -50,7 +111,43 @@ HEADER_ALIASES: dict[str, str | None] = {
 }
 
 
-def _header_keys() -> dict[str, str | None]:
+def _vn_number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as a declaration table; the message is one line in Vietnamese."""
+
+
+# ---------------------------------------------------------------- headers
+
+@dataclass(frozen=True)
+class HeaderSpec:
+    """What the header row of a kind of table looks like.
+
+    ``keys`` maps folded header text (:func:`text.fold`) to a field name, or to None for a known
+    column that is ignored without being reported; ``ignored_exact`` are header texts (lower case)
+    ignored before folding, for those whose folded form is a field's. The header is the row among
+    the first ``scan_rows`` with at least ``min_matches`` fields, most ``required`` ones first, then
+    most fields; ``no_header`` is the message when there is none.
+    """
+
+    keys: Mapping[str, str | None]
+    required: tuple[str, ...]
+    no_header: str
+    min_matches: int = MIN_HEADER_MATCHES
+    scan_rows: int = HEADER_SCAN_ROWS
+    ignored_exact: frozenset[str] = field(default_factory=frozenset)
+
+    def match(self, text: str) -> tuple[bool, str | None]:
+        """(whether ``text`` is a known header, its field name or None)."""
+        if text.strip().lower() in self.ignored_exact:
+            return True, None
+        key = fold(text)
+        return (key in self.keys), self.keys.get(key)
+
+
+def _declaration_keys() -> dict[str, str | None]:
     keys: dict[str, str | None] = {}
     for f in FIELDS:
         keys[fold(f.name)] = f.name
@@ -60,18 +157,32 @@ def _header_keys() -> dict[str, str | None]:
     return keys
 
 
-_HEADER_KEYS = _header_keys()
 _LABELS = {f.name: f.label for f in FIELDS}
+#: The header of a declaration file (SPEC §3). A surname column ("Họ" | "Tên") folds to "ho", the
+#: cough label: it is ignored.
+DECLARATION_HEADER = HeaderSpec(
+    keys=_declaration_keys(), required=REQUIRED_FIELDS,
+    no_header=MSG_NO_HEADER.format(", ".join(_LABELS[n] for n in REQUIRED_FIELDS)),
+    ignored_exact=frozenset({"họ"}))
 
 
-class UnreadableFile(Exception):
-    """The file cannot be read as a declaration table; the message is one line in Vietnamese."""
+def field_for_header(header: str) -> str | None:
+    """The declaration field a file's column header names (field name, SPEC label or alias, in any
+    case, with or without diacritics or spacing), or None for any other header."""
+    return DECLARATION_HEADER.match(header)[1]
 
+
+# ---------------------------------------------------------------- cells
 
 def _cell(value: object) -> object:
-    if isinstance(value, str):
-        # cp1258 text carries tone marks as combining characters
-        return unicodedata.normalize("NFC", value)
+    """An XLSX cell as the import sees it: text cut to its kept prefix, then NFC-normalised (cp1258
+    text carries tone marks as combining characters); absurdly large integers as text."""
+    if value.__class__ is str:
+        if len(value) > RAW_KEEP_CHARS:
+            value = clip(value)
+        return value if value.isascii() else unicodedata.normalize("NFC", value)
+    if value.__class__ is int and not -_BIG_INT < value < _BIG_INT:
+        return clip(str(value))
     return value
 
 
@@ -89,40 +200,34 @@ def _is_blank_row(cells: list[object]) -> bool:
     return all(_blank(c) for c in cells)
 
 
-def _match_header(cells: list[object]) -> dict[int, str | None]:
+def _match_header(cells: list[object], spec: HeaderSpec) -> dict[int, str | None]:
     """Column index -> field name (None: known but ignored) for the cells that are headers."""
     out: dict[int, str | None] = {}
     for i, c in enumerate(cells):
         if c is None:
             continue
-        if str(c).strip().lower() == "họ":
-            # a surname column ("Họ" | "Tên") folds to "ho", the cough label
-            out[i] = None
-        elif (key := fold(str(c))) in _HEADER_KEYS:
-            out[i] = _HEADER_KEYS[key]
+        known, name = spec.match(str(c))
+        if known:
+            out[i] = name
     return out
 
 
 _Found = tuple[tuple[int, int], int, dict[int, str | None]]
 
 
-def _find_header(rows: list[list[object]]) -> _Found | None:
-    """Score, index and mapping of the best header row: most required fields, then most fields;
-    the earliest such row."""
+def _find_header(rows: list[tuple[int, list[object]]], spec: HeaderSpec) -> _Found | None:
+    """Score, row number and mapping of the best header row: most required fields, then most
+    fields; the earliest such row."""
     best: _Found | None = None
-    for index, cells in enumerate(rows):
-        mapping = _match_header(cells)
+    for number, cells in rows:
+        mapping = _match_header(cells, spec)
         fields = {name for name in mapping.values() if name}
-        if len(fields) < MIN_HEADER_MATCHES:
+        if len(fields) < spec.min_matches:
             continue
-        score = (len(fields & set(REQUIRED_FIELDS)), len(fields))
+        score = (len(fields & set(spec.required)), len(fields))
         if best is None or score > best[0]:
-            best = (score, index, mapping)
+            best = (score, number, mapping)
     return best
-
-
-def _no_header() -> UnreadableFile:
-    return UnreadableFile(MSG_NO_HEADER.format(", ".join(_LABELS[n] for n in REQUIRED_FIELDS)))
 
 
 # ---------------------------------------------------------------- encoding
@@ -173,18 +278,250 @@ def _detect_encoding(open_binary, sample: bytes) -> str:
     return "cp1258"
 
 
+# ---------------------------------------------------------------- CSV guards
+
+class _LongLine(Exception):
+    """A CSV line longer than CSV_LINE_MAX_BYTES."""
+
+
+class _LineGuard(io.BufferedIOBase):
+    """A binary stream that stops at a line longer than :data:`CSV_LINE_MAX_BYTES` (raises
+    :class:`_LongLine`), checked a read at a time (the text layer reads 8 KB at once)."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__()
+        self._raw = raw
+        self._run = 0  # bytes since the last line break
+
+    def readable(self) -> bool:
+        return True
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._checked(self._raw.read1(size) if hasattr(self._raw, "read1") else self._raw.read(size))
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._checked(self._raw.read(size))
+
+    def close(self) -> None:
+        super().close()
+        self._raw.close()
+
+    def _checked(self, data: bytes) -> bytes:
+        last = max(data.rfind(b"\n"), data.rfind(b"\r"))
+        if last < 0:
+            self._run += len(data)
+        else:
+            firsts = [i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0]
+            if self._run + min(firsts) > CSV_LINE_MAX_BYTES or (
+                    len(data) > CSV_LINE_MAX_BYTES and max(map(len, re.split(rb"[\r\n]", data))) > CSV_LINE_MAX_BYTES):
+                raise _LongLine
+            self._run = len(data) - last - 1
+        if self._run > CSV_LINE_MAX_BYTES:
+            raise _LongLine
+        return data
+
+
+# ---------------------------------------------------------------- XLSX guards
+
+def _is_sheet_part(name: str) -> bool:
+    return name.lower().startswith("xl/worksheets/")
+
+
+def _is_strings_part(name: str) -> bool:
+    return name.lower().rsplit("/", 1)[-1] == "sharedstrings.xml"
+
+
+def _check_zip(archive: zipfile.ZipFile) -> None:
+    """Refuse an XLSX whose XML parts would inflate to too much, or inflate suspiciously much.
+
+    Only XML parts are checked: openpyxl reads nothing else (images and the like are never
+    inflated). The sizes are those the zip declares, which zipfile never reads past.
+    """
+    for info in archive.infolist():
+        name = info.filename
+        if not name.lower().endswith((".xml", ".rels")):
+            continue
+        limit = (XLSX_SHEET_MAX_BYTES if _is_sheet_part(name) else
+                 XLSX_STRINGS_MAX_BYTES if _is_strings_part(name) else XLSX_PART_MAX_BYTES)
+        if info.file_size > limit:
+            raise UnreadableFile(MSG_XLSX_PART_TOO_BIG.format(
+                part=name, size=_vn_number(-(-info.file_size // 2**20)), limit=_vn_number(limit // 2**20)))
+        if info.file_size > XLSX_RATIO_FROM_BYTES and info.file_size > XLSX_RATIO_MAX * max(info.compress_size, 1):
+            raise UnreadableFile(MSG_XLSX_BOMB.format(
+                part=name, ratio=_vn_number(info.file_size // max(info.compress_size, 1)), limit=XLSX_RATIO_MAX))
+
+
+_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
+def _chars(data: bytes) -> int:
+    """Characters in UTF-8 ``data`` (its bytes that do not continue a character)."""
+    return len(data.translate(None, _CONTINUATION))
+
+
+#: A row of the sheet's XML that holds no value: only empty cells (styled or not), or none. It must
+#: carry its number (r=), and so must the row after it (or the sheet data ends), so that taking it
+#: out numbers no other row differently. A '>' inside an attribute value only makes it not match.
+#: Unprefixed tags only, as Excel, LibreOffice and the usual libraries write them: the literal
+#: "<row" lets the regular expression engine skip to candidates at memory speed.
+_BLANK_ROW = re.compile(
+    rb"<row(?=[^>]*?\sr=)[^>]*(?:/>|>(?:\s*+<c[^>]*(?:/>|>\s*</c>))*+\s*</row>)"
+    rb"(?=\s*<row[^>]*?\sr=|\s*</sheetData>)")
+
+
+class _XlsxPart:
+    """A part of an XLSX zip as openpyxl's parser reads it (``read(size)``), checked as it streams.
+
+    A text (or tag) longer than :data:`CELL_MAX_CHARS` characters (with room for its tag), or a
+    DOCTYPE, refuses the file. A sheet (``sheet=True``) is also refused at a stretch of
+    :data:`XLSX_STRETCH_MAX_BYTES` without a new row, and its rows that hold no value are left out
+    (:data:`_BLANK_ROW`). ``consumed`` counts the part's bytes read so far.
+    """
+
+    _TEXT_MAX = CELL_MAX_CHARS + 256  # a cell's text and its tag ("t xml:space=…>")
+
+    def __init__(self, raw: IO[bytes], part: str, *, sheet: bool) -> None:
+        self._raw, self.part, self._sheet = raw, part, sheet
+        self.consumed = 0
+        self._out, self._pos = b"", 0
+        self._pending = b""  # sheet XML read but kept back: from the start of its last row on
+        self._run = 0  # characters since the last "<"
+        self._tail = b""  # the end of the previous chunk, for a DOCTYPE cut in two
+        self._stretch = 0  # bytes since the last row start
+        self._eof = False
+
+    def read(self, size: int | None = -1) -> bytes:
+        """Up to ``size`` bytes of the (filtered) part; all the rest when ``size`` is negative."""
+        while not self._eof and (size is None or size < 0 or len(self._out) - self._pos < size):
+            self._fill()
+        end = len(self._out) if size is None or size < 0 else self._pos + size
+        data = self._out[self._pos:end]
+        self._pos += len(data)
+        return data
+
+    def close(self) -> None:
+        self._raw.close()
+
+    def _fill(self) -> None:
+        chunk = self._raw.read(_CHUNK)
+        self.consumed += len(chunk)
+        if not chunk:
+            self._eof = True
+            data, self._pending = self._pending, b""
+        else:
+            self._check(chunk)
+            data = chunk if not self._sheet else self._filter(chunk)
+        self._out = self._out[self._pos:] + data
+        self._pos = 0
+
+    def _check(self, chunk: bytes) -> None:
+        if b"<!DOCTYPE" in chunk or b"<!DOCTYPE" in self._tail + chunk[:16]:
+            # entity definitions: Excel never writes them, and expanded they can be any size
+            raise UnreadableFile(MSG_XLSX_DOCTYPE.format(part=self.part))
+        self._tail = chunk[-16:]
+        pieces = chunk.split(b"<")
+        run = self._run + _chars(pieces[0])
+        if len(pieces) > 1:
+            if run > self._TEXT_MAX or (max(map(len, pieces)) > self._TEXT_MAX and any(
+                    _chars(p) > self._TEXT_MAX for p in pieces[1:-1] if len(p) > self._TEXT_MAX)):
+                raise UnreadableFile(MSG_XLSX_CELL_TOO_LONG.format(part=self.part))
+            run = _chars(pieces[-1])
+        if run > self._TEXT_MAX:
+            raise UnreadableFile(MSG_XLSX_CELL_TOO_LONG.format(part=self.part))
+        self._run = run
+
+    def _filter(self, chunk: bytes) -> bytes:
+        """The sheet's XML up to the start of the last row read, without its blank rows."""
+        buffer = self._pending + chunk
+        cut = buffer.rfind(b"<row")
+        if cut > 0:
+            self._stretch = len(buffer) - cut
+        else:  # no row starts here: keep back only an unfinished tag
+            self._stretch += len(chunk)
+            cut = buffer.rfind(b">") + 1
+        if self._stretch > XLSX_STRETCH_MAX_BYTES:
+            raise UnreadableFile(MSG_XLSX_STRETCH.format(limit=XLSX_STRETCH_MAX_BYTES >> 20))
+        self._pending = buffer[cut:]
+        return _BLANK_ROW.sub(b"", buffer[:cut])
+
+
+class _XlsxSheet:
+    """The sheet to read in an XLSX file, opened with openpyxl's own readers after the checks.
+
+    openpyxl's ``load_workbook`` is not used: it parses every sheet at once when its dimension is
+    missing, and its read-only rows are padded to the width and height the sheet claims.
+    """
+
+    def __init__(self, binary: IO[bytes], sheet: str | None) -> None:
+        reader = ExcelReader(binary, read_only=True, data_only=True, keep_links=False)
+        self.archive = archive = reader.archive
+        _check_zip(archive)
+        reader.read_manifest()
+        strings = reader.package.find(SHARED_STRINGS)
+        if strings is not None:
+            path = strings.PartName[1:]
+            with archive.open(path) as raw:
+                reader.shared_strings = read_string_table(_XlsxPart(raw, path, sheet=False))
+        reader.read_workbook()
+        apply_stylesheet(archive, reader.wb)
+        self.strings, self.book = reader.shared_strings, reader.wb
+        sheets = {s.name: rel.target for s, rel in reader.parser.find_sheets()
+                  if rel.target in reader.valid_files and "chartsheet" not in rel.Type}
+        if not sheets:
+            raise UnreadableFile(MSG_NO_SHEET)
+        if sheet is None:
+            self.path = next(iter(sheets.values()))
+        elif sheet in sheets:
+            self.path = sheets[sheet]
+        else:
+            raise UnreadableFile(f"Không có trang tính “{sheet}” trong tệp (các trang: {', '.join(sheets)})")
+        self.size = archive.getinfo(self.path).file_size
+
+    def rows(self, width: int | None, progress: Callable[[float], None],
+             until: int | None = None) -> Generator[tuple[int, list[object]], None, bool]:
+        """``(row number, cells)`` of the sheet's non-blank rows, ``width`` cells each (None: up to
+        the row's last cell). With ``until``, stops at the first row past that number and returns
+        whether there was one."""
+        with self.archive.open(self.path) as raw:
+            part = _XlsxPart(raw, self.path, sheet=True)
+            book = self.book
+            parser = WorkSheetParser(part, self.strings, data_only=True, epoch=book.epoch,
+                                     date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+            size = max(self.size, 1)
+            for number, found in parser.parse():
+                # openpyxl keeps the attributes of every formatted row: a million took a gigabyte
+                parser.row_dimensions.clear()
+                if until is not None and number > until:
+                    return True
+                if not found:
+                    continue
+                n = width or max(c["column"] for c in found)
+                cells: list[object] = [None] * n
+                filled = False
+                for c in found:
+                    value, column = c["value"], c["column"]
+                    if value is not None and column <= n:
+                        value = cells[column - 1] = _cell(value)
+                        filled = filled or not (value.__class__ is str and not value.strip())
+                if filled:
+                    progress(part.consumed / size)
+                    yield number, cells
+        return False
+
+
 # ---------------------------------------------------------------- reader
 
 class TableReader:
-    """A declaration table found in a file: header position and mapping, and a row stream.
+    """A table found in a file: header position and mapping, and a row stream.
 
     ``iter_rows()`` may be called more than once; each call reads the file again from the start.
     """
 
     def __init__(self, source: str | os.PathLike | bytes, filename: str, sheet: str | None,
-                 encoding: str | None = None) -> None:
+                 encoding: str | None = None, header: HeaderSpec = DECLARATION_HEADER) -> None:
         self.filename = filename
         self._source = source
+        self._spec = header
         self.total_bytes = len(source) if isinstance(source, bytes) else os.path.getsize(source)
         self._stream: IO[bytes] | None = None
         self._fraction = 0.0
@@ -193,6 +530,8 @@ class TableReader:
         self.unmapped_headers: list[str] = []  #: header texts of columns that are ignored
         self._columns: dict[int, str] = {}
         self._headers: dict[int, str] = {}
+        self._width: int | None = None  # columns read: up to the header's last
+        self._more = False  # whether the last header scan stopped before the end of the file
         if self.total_bytes == 0:
             raise UnreadableFile(MSG_EMPTY)
         with self._open_binary() as stream:
@@ -202,7 +541,7 @@ class TableReader:
         self.encoding: str | None = None
         self.delimiter: str | None = None
         if self.format == "xlsx":
-            self._setup(self._xlsx_rows())
+            self._setup(self._xlsx_rows(until=self._spec.scan_rows))
         else:
             self._setup_csv(head, encoding)
 
@@ -220,77 +559,104 @@ class TableReader:
             raise UnreadableFile(MSG_NOT_TABLE)
         if self.total_bytes <= _SAMPLE_BYTES and not text.strip("\ufeff \t\r\n,;"):
             raise UnreadableFile(MSG_EMPTY)
-        best: tuple[tuple[int, int], str] | None = None
+        best: tuple[tuple[int, int], str, UnreadableFile | None] | None = None
+        first_error: UnreadableFile | None = None
         for delimiter in _DELIMITERS:
             self.delimiter = delimiter
-            try:
-                rows = [cells for _, cells in islice(self._csv_rows(), HEADER_SCAN_ROWS)]
-            except csv.Error:
-                continue
-            found = _find_header(rows)
+            rows, error = self._scan(self._csv_rows(until=self._spec.scan_rows))
+            first_error = first_error or error
+            found = _find_header(rows, self._spec)
             if found and (best is None or found[0] > best[0]):
-                best = (found[0], delimiter)
+                best = (found[0], delimiter, error)
         if best is None:
-            raise _no_header()
+            raise first_error or UnreadableFile(self._spec.no_header)
+        if best[2] is not None:  # the header is there, but the file cannot be read below it
+            raise best[2]
         self.delimiter = best[1]
-        self._setup(self._csv_rows())
+        self._setup(self._csv_rows(until=self._spec.scan_rows))
 
-    def _csv_rows(self, nfc: bool = True) -> Iterator[tuple[int, list[object]]]:
+    def _csv_rows(self, nfc: bool = True, until: int | None = None) -> Iterator[tuple[int, list[object]]]:
+        """``(row number, cells)`` of the non-blank rows (numbered as csv counts records), cut to
+        the header's width once it is known; a line or cell too long raises UnreadableFile. With
+        ``until``, stops at the first row past that number (and sets ``_more``)."""
         binary = self._open_binary()
         self._stream = binary
-        with io.TextIOWrapper(binary, encoding=self.encoding, errors="replace", newline="") as text:
-            rows = enumerate(csv.reader(text, delimiter=self.delimiter), start=1)
-            if not nfc:
-                yield from rows
-                return
-            for number, cells in rows:
-                yield number, nfc_cells(cells)
+        self._more = False
+        width, keep = self._width, RAW_KEEP_CHARS
+        number = 0
+        with io.TextIOWrapper(_LineGuard(binary), encoding=self.encoding, errors="replace", newline="") as text:
+            try:
+                for number, cells in enumerate(csv.reader(text, delimiter=self.delimiter), start=1):
+                    if until is not None and number > until:
+                        self._more = True
+                        return
+                    if width is not None and len(cells) > width:
+                        del cells[width:]
+                    joined = "".join(cells)  # one test per row, not per cell: most rows are short
+                    if not joined.strip():
+                        continue
+                    if len(joined) > keep and max(map(len, cells)) > keep:
+                        cells = [clip(c) for c in cells]
+                    yield number, (nfc_cells(cells) if nfc else cells)
+            except csv.Error as exc:
+                if "field larger than field limit" in str(exc):
+                    raise UnreadableFile(MSG_CSV_CELL_TOO_LONG.format(
+                        line=_vn_number(number + 1), limit=_vn_number(csv.field_size_limit()))) from exc
+                raise UnreadableFile(MSG_CSV_BROKEN.format(line=_vn_number(number + 1))) from exc
+            except _LongLine:
+                raise UnreadableFile(MSG_CSV_LINE_TOO_LONG.format(
+                    line=_vn_number(number + 1), limit=CSV_LINE_MAX_BYTES >> 20)) from None
 
     # -- XLSX
 
-    def _xlsx_rows(self) -> Iterator[tuple[int, list[object]]]:
+    def _xlsx_rows(self, until: int | None = None) -> Iterator[tuple[int, list[object]]]:
+        def progress(fraction: float) -> None:
+            self._fraction = min(fraction, 1.0)
+
+        self._more = False
         try:
             with self._open_binary() as binary:
-                book = openpyxl.load_workbook(binary, read_only=True, data_only=True)
-                try:
-                    if self.sheet is None:
-                        ws = book.worksheets[0]
-                    elif self.sheet in book.sheetnames:
-                        ws = book[self.sheet]
-                    else:
-                        raise UnreadableFile(
-                            f"Không có trang tính “{self.sheet}” trong tệp"
-                            f" (các trang: {', '.join(book.sheetnames)})"
-                        )
-                    total = ws.max_row or 0
-                    for number, cells in enumerate(ws.iter_rows(min_row=1, values_only=True),
-                                                   start=1):
-                        if total:
-                            self._fraction = min(number / total, 1.0)
-                        yield number, [_cell(c) for c in cells]
-                finally:
-                    book.close()
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, EOFError,
-                ValueError) as exc:
+                sheet = _XlsxSheet(binary, self.sheet)
+                self._more = yield from sheet.rows(self._width, progress, until)
+        except UnreadableFile:
+            raise
+        except Exception as exc:  # noqa: BLE001 - whatever openpyxl or zipfile cannot read is a broken file
             raise UnreadableFile(MSG_BROKEN_XLSX) from exc
 
     # -- both
 
-    def _rows(self) -> Iterator[tuple[int, list[object]]]:
-        return self._xlsx_rows() if self.format == "xlsx" else self._csv_rows()
+    def _rows(self, nfc: bool = True) -> Iterator[tuple[int, list[object]]]:
+        return self._xlsx_rows() if self.format == "xlsx" else self._csv_rows(nfc)
+
+    def _scan(self, rows: Iterator[tuple[int, list[object]]]) -> tuple[list, UnreadableFile | None]:
+        """The rows of a header scan (read with ``until``), and the error that stopped the reading
+        there, if any."""
+        scanned: list[tuple[int, list[object]]] = []
+        error = None
+        try:
+            scanned.extend(rows)
+        except UnreadableFile as exc:
+            error = exc
+        return scanned, error
 
     def _setup(self, rows: Iterator[tuple[int, list[object]]]) -> None:
-        scanned = list(islice(rows, HEADER_SCAN_ROWS))
-        rows.close()  # type: ignore[attr-defined]
-        if len(scanned) < HEADER_SCAN_ROWS and all(_is_blank_row(c) for _, c in scanned):
-            raise UnreadableFile(MSG_EMPTY)
-        found = _find_header([cells for _, cells in scanned])
+        scanned, error = self._scan(rows)
+        if error is not None:
+            raise error
+        if not scanned:
+            raise UnreadableFile(self._spec.no_header if self._more else MSG_EMPTY)
+        found = _find_header(scanned, self._spec)
         if found is None:
-            raise _no_header()
-        _, self.header_row_index, mapping = found
-        header_cells = scanned[self.header_row_index][1]
+            raise UnreadableFile(self._spec.no_header)
+        _, number, mapping = found
+        self.header_row_index = number - 1
+        header_cells = dict(scanned)[number]
+        last = max((i for i, c in enumerate(header_cells) if not _blank(c)), default=-1)
+        if last >= MAX_COLUMNS:
+            raise UnreadableFile(MSG_TOO_MANY_COLUMNS.format(columns=_vn_number(last + 1), limit=MAX_COLUMNS))
+        self._width = last + 1
         seen: dict[str, int] = {}
-        for i, cell in enumerate(header_cells):
+        for i, cell in enumerate(header_cells[: last + 1]):
             if cell is None or not str(cell).strip():
                 continue
             text = str(cell).strip()
@@ -326,26 +692,18 @@ class TableReader:
             yield number, raw, cells
 
     def iter_cells(self, nfc: bool = True) -> Iterator[tuple[int, list[object]]]:
-        """Yield ``(row_number, cells)`` for each non-blank row below the header, as read.
+        """Yield ``(row_number, cells)`` for each non-blank row below the header, as read: at most
+        as many cells as the header has columns, long text cut (see the module's docstring).
 
         With ``nfc=False`` the text cells of a CSV are not NFC-normalised: the column-wise import
         (:mod:`data_access.import_fast`) normalises a whole column at once, and only when needed.
         """
         self._fraction = 0.0
-        rows = self._rows() if nfc or self.format == "xlsx" else self._csv_rows(nfc=False)
-        try:
-            for _ in islice(rows, self.header_row_index + 1):
-                pass
-            if self.format == "csv":  # str cells only: one join instead of a test per cell
-                for number, cells in rows:
-                    if "".join(cells).strip():
-                        yield number, cells
-            else:
-                for number, cells in rows:
-                    if not _is_blank_row(cells):
-                        yield number, cells
-        except csv.Error as exc:
-            raise UnreadableFile(f"Không đọc được tệp CSV: {exc}") from exc
+        header = self.header_row_index + 1
+        rows = self._rows(nfc)
+        for number, cells in rows:
+            if number > header:
+                yield number, cells
         self._fraction = 1.0
         self._stream = None
 
@@ -373,14 +731,16 @@ class TableReader:
 
 
 def read_table(source: str | os.PathLike | bytes, filename: str,
-               sheet: str | None = None, encoding: str | None = None) -> TableReader:
+               sheet: str | None = None, encoding: str | None = None,
+               header: HeaderSpec = DECLARATION_HEADER) -> TableReader:
     """Open a declaration file (path or bytes) and locate its header row.
 
     The format is taken from the content (XLSX is a zip; anything else is tried as CSV);
     ``filename`` is only kept for messages. ``sheet`` names an XLSX sheet (default: the first).
-    Raises :class:`UnreadableFile` for empty, non-tabular or broken files and when no header
-    row is found in the first 30 rows. ``encoding`` is a CSV file's encoding if already known (the
-    import's workers reopen the file their importer has read: telling UTF-8 from Windows-1258 reads
-    the whole file).
+    Raises :class:`UnreadableFile` for empty, non-tabular, broken or hostile files (see the
+    module's docstring) and when no header row is found in the first 30 rows. ``encoding`` is a CSV
+    file's encoding if already known (the import's workers reopen the file their importer has read:
+    telling UTF-8 from Windows-1258 reads the whole file). ``header`` describes another kind of
+    table (the hot-zone list, :mod:`data_access.hotzones`).
     """
-    return TableReader(source, filename, sheet, encoding)
+    return TableReader(source, filename, sheet, encoding, header)
