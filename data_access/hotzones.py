@@ -12,21 +12,17 @@ Use: ``with engine.begin() as conn: add_zone(conn, zone, changed_by="…")``.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import datetime as dt
-import io
 import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 
-import openpyxl
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from . import rollup, schema
-from .fields import FieldError, Reference, normalize_origin_province
-from .parsing import UnreadableFile, _detect_encoding
+from .fields import FieldError, Reference, clip, normalize_origin_province
+from .parsing import HeaderSpec, UnreadableFile, read_table
 from .risk import HotZone, HotZoneIndex, assess
 from .store import load_hot_zones
 from .text import fold, nfc
@@ -53,6 +49,11 @@ class ZoneChange:
 
 # ---------------------------------------------------------------- validation
 
+def _shown(value: object) -> str:
+    """A value quoted in a message: one line, at most 50 characters (a file's cell can be anything)."""
+    return clip(" ".join(str(value).split()), 50)
+
+
 def _parse_date(value: object, what: str, *, required: bool) -> dt.date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
@@ -63,7 +64,10 @@ def _parse_date(value: object, what: str, *, required: bool) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, (int, float)) and not isinstance(value, bool):  # Excel serial day
-        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+        try:
+            return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+        except (OverflowError, ValueError):  # beyond year 9999, or not a number (NaN)
+            raise HotZoneError(f"{what} không hợp lệ: “{_shown(value)}”") from None
     text = nfc(str(value))
     m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s.*)?", text)
     try:
@@ -71,7 +75,7 @@ def _parse_date(value: object, what: str, *, required: bool) -> dt.date | None:
             return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
         return dt.date.fromisoformat(text[:10])
     except ValueError:
-        raise HotZoneError(f"{what} không hợp lệ: “{text}”") from None
+        raise HotZoneError(f"{what} không hợp lệ: “{_shown(text)}”") from None
 
 
 def validate_zone(raw: dict, ref: Reference) -> dict:
@@ -84,7 +88,7 @@ def validate_zone(raw: dict, ref: Reference) -> dict:
     try:
         code = normalize_origin_province(province, ref)
     except FieldError:
-        raise HotZoneError(f"Tỉnh không hợp lệ: “{'' if province is None else province}”") from None
+        raise HotZoneError(f"Tỉnh không hợp lệ: “{'' if province is None else _shown(province)}”") from None
     district = raw.get("district", raw.get("district_name"))
     district = nfc(str(district)) if district is not None and str(district).strip() else None
     label = raw.get("label")
@@ -282,26 +286,13 @@ _HEADERS = {
     "valid_from": ("valid_from", "tungay", "ngaybatdau", "batdau", "hieuluctu"),
     "valid_to": ("valid_to", "denngay", "ngayketthuc", "ketthuc", "hieulucden"),
 }
-_HEADER_KEYS = {fold(alias): name for name, aliases in _HEADERS.items() for alias in aliases}
-
-
-def _table_rows(source: str | os.PathLike | bytes) -> list[list[object]]:
-    data = source if isinstance(source, bytes) else open(source, "rb").read()  # noqa: SIM115 - small file
-    if not data.strip():
-        raise UnreadableFile("Tệp rỗng")
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            rows = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-            book.close()
-            return rows
-        except Exception as exc:  # noqa: BLE001 - any failure of a zip/xlsx means the file is unreadable
-            raise UnreadableFile("Không đọc được tệp XLSX: tệp hỏng hoặc không đầy đủ") from exc
-    encoding = _detect_encoding(lambda: io.BytesIO(data), data[:65536])
-    text = codecs.decode(data, encoding, errors="replace")
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max((",", ";", "\t"), key=first.count)
-    return [[nfc(c) for c in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+_REQUIRED = ("province", "label", "valid_from")
+MSG_NO_HEADER = "Không tìm thấy dòng tiêu đề (cần các cột: Tỉnh, Nhãn, Từ ngày)"
+#: The header of a hot-zone list: found in its first 10 rows, like a declaration file's otherwise.
+ZONE_HEADER = HeaderSpec(keys={fold(alias): name for name, aliases in _HEADERS.items() for alias in aliases},
+                         required=_REQUIRED, no_header=MSG_NO_HEADER, scan_rows=10)
+#: A hot-zone list longer than this is not one (the whole country has about 700 districts).
+ZONE_FILE_MAX_ROWS = 10_000
 
 
 def read_zone_file(source: str | os.PathLike | bytes, ref: Reference) -> tuple[list[dict], list[str]]:
@@ -309,23 +300,19 @@ def read_zone_file(source: str | os.PathLike | bytes, ref: Reference) -> tuple[l
 
     Columns (any order, found in the first 10 rows; names or Vietnamese labels): province ("Tỉnh"),
     district ("Huyện", optional), label ("Nhãn"), valid_from ("Từ ngày"), valid_to ("Đến ngày",
-    optional). Raises :class:`UnreadableFile` when the file or its header cannot be read.
+    optional). The file is read as declaration files are (:func:`parsing.read_table`), with the same
+    checks against hostile files and long cells. Raises :class:`UnreadableFile` (one line in
+    Vietnamese) when the file or its header cannot be read, or it has more than
+    :data:`ZONE_FILE_MAX_ROWS` rows.
     """
-    rows = _table_rows(source)
-    header_index, mapping = None, {}
-    for i, cells in enumerate(rows[:10]):
-        found = {j: _HEADER_KEYS[fold(str(c))] for j, c in enumerate(cells)
-                 if c is not None and fold(str(c)) in _HEADER_KEYS}
-        if {"province", "label", "valid_from"} <= set(found.values()):
-            header_index, mapping = i, found
-            break
-    if header_index is None:
-        raise UnreadableFile("Không tìm thấy dòng tiêu đề (cần các cột: Tỉnh, Nhãn, Từ ngày)")
+    reader = read_table(source, "vung-dich", header=ZONE_HEADER)
+    if not set(_REQUIRED) <= set(reader.mapped_fields):
+        raise UnreadableFile(MSG_NO_HEADER)
     zones, problems = [], []
-    for number, cells in enumerate(rows[header_index + 1 :], start=header_index + 2):
-        if all(c is None or not str(c).strip() for c in cells):
-            continue
-        raw = {name: cells[j] if j < len(cells) else None for j, name in mapping.items()}
+    for count, (number, raw, _) in enumerate(reader.iter_records(), start=1):
+        if count > ZONE_FILE_MAX_ROWS:
+            raise UnreadableFile(f"Tệp vùng dịch có hơn {ZONE_FILE_MAX_ROWS:,} dòng: không phải danh sách vùng dịch"
+                                 .replace(",", "."))
         try:
             zones.append(validate_zone(raw, ref))
         except HotZoneError as exc:
