@@ -16,9 +16,10 @@ cost much memory or time; every limit below is a module constant:
 - CSV: a line longer than :data:`CSV_LINE_MAX_BYTES`, or a cell longer than the csv module's field
   limit, refuses the file, naming the line (the module's limit is process-wide and stays as it is).
 - Both: a header of more than :data:`MAX_COLUMNS` columns refuses the file. Every text cell longer
-  than :data:`fields.RAW_KEEP_CHARS` is cut, as it is read, to that prefix and "…": no field takes
-  that many characters (the row gets a "too_long" issue), and nothing long reaches the normalisers'
-  memos, the quarantine or the warnings. Cells right of the header's last column are not read.
+  than :data:`fields.RAW_KEEP_CHARS` is cut, as it is read, to that prefix and "…" (:func:`_cut`):
+  no field takes that many characters (the row gets a "too_long" issue), and nothing long reaches
+  the normalisers' memos, the quarantine or the warnings. Cells right of the header's last column
+  are not read, and a row with nothing left of it is blank.
 """
 
 from __future__ import annotations
@@ -174,15 +175,22 @@ def field_for_header(header: str) -> str | None:
 
 # ---------------------------------------------------------------- cells
 
+def _cut(text: str) -> str:
+    """A cell longer than RAW_KEEP_CHARS as the import keeps it: NFC-normalised (first: cutting
+    decomposed text would keep fewer characters), without surrounding blanks, and if still longer,
+    cut to its first RAW_KEEP_CHARS characters and "…" (longer than any field's cap: "too_long")."""
+    return clip(unicodedata.normalize("NFC", text).strip())
+
+
 def _cell(value: object) -> object:
-    """An XLSX cell as the import sees it: text cut to its kept prefix, then NFC-normalised (cp1258
-    text carries tone marks as combining characters); absurdly large integers as text."""
+    """An XLSX cell as the import sees it: long text cut (:func:`_cut`), text NFC-normalised (cp1258
+    text carries tone marks as combining characters), absurdly large integers as text."""
     if value.__class__ is str:
         if len(value) > RAW_KEEP_CHARS:
-            value = clip(value)
+            return _cut(value)
         return value if value.isascii() else unicodedata.normalize("NFC", value)
     if value.__class__ is int and not -_BIG_INT < value < _BIG_INT:
-        return clip(str(value))
+        return _cut(str(value))
     return value
 
 
@@ -391,10 +399,13 @@ class _XlsxPart:
         self._eof = False
 
     def read(self, size: int | None = -1) -> bytes:
-        """Up to ``size`` bytes of the (filtered) part; all the rest when ``size`` is negative."""
-        while not self._eof and (size is None or size < 0 or len(self._out) - self._pos < size):
+        """Up to ``size`` bytes of the (filtered) part, all the rest when ``size`` is negative; fewer
+        when that is all one chunk of the part gives (a sheet's blank rows give nothing: reading on
+        to fill ``size`` would read all of them before the first row is parsed)."""
+        whole = size is None or size < 0
+        while not self._eof and (whole or self._pos == len(self._out)):
             self._fill()
-        end = len(self._out) if size is None or size < 0 else self._pos + size
+        end = len(self._out) if whole else self._pos + size
         data = self._out[self._pos:end]
         self._pos += len(data)
         return data
@@ -405,21 +416,23 @@ class _XlsxPart:
     def _fill(self) -> None:
         chunk = self._raw.read(_CHUNK)
         self.consumed += len(chunk)
-        if not chunk:
-            self._eof = True
-            data, self._pending = self._pending, b""
-        else:
-            self._check(chunk)
-            data = chunk if not self._sheet else self._filter(chunk)
-        self._out = self._out[self._pos:] + data
-        self._pos = 0
-
-    def _check(self, chunk: bytes) -> None:
         if b"<!DOCTYPE" in chunk or b"<!DOCTYPE" in self._tail + chunk[:16]:
             # entity definitions: Excel never writes them, and expanded they can be any size
             raise UnreadableFile(MSG_XLSX_DOCTYPE.format(part=self.part))
         self._tail = chunk[-16:]
-        pieces = chunk.split(b"<")
+        if not chunk:
+            self._eof = True
+            data, self._pending = self._pending, b""
+        else:
+            data = self._filter(chunk) if self._sheet else chunk
+        # checked as the parser gets it: after the filter, a million blank rows are not split up
+        self._check(data)
+        self._out = self._out[self._pos:] + data
+        self._pos = 0
+
+    def _check(self, data: bytes) -> None:
+        """Refuse a text longer than _TEXT_MAX characters (counted across reads)."""
+        pieces = data.split(b"<")
         run = self._run + _chars(pieces[0])
         if len(pieces) > 1:
             if run > self._TEXT_MAX or (max(map(len, pieces)) > self._TEXT_MAX and any(
@@ -431,16 +444,17 @@ class _XlsxPart:
         self._run = run
 
     def _filter(self, chunk: bytes) -> bytes:
-        """The sheet's XML up to the start of the last row read, without its blank rows."""
+        """The sheet's XML read so far, without its blank rows, up to the start of its last row (the
+        rest is kept back: the row may go on in the next chunk)."""
         buffer = self._pending + chunk
         cut = buffer.rfind(b"<row")
-        if cut > 0:
-            self._stretch = len(buffer) - cut
-        else:  # no row starts here: keep back only an unfinished tag
+        if cut <= 0:  # no new row: a row longer than a chunk, or the end of the sheet, passes as it is
             self._stretch += len(chunk)
-            cut = buffer.rfind(b">") + 1
-        if self._stretch > XLSX_STRETCH_MAX_BYTES:
-            raise UnreadableFile(MSG_XLSX_STRETCH.format(limit=XLSX_STRETCH_MAX_BYTES >> 20))
+            if self._stretch > XLSX_STRETCH_MAX_BYTES:
+                raise UnreadableFile(MSG_XLSX_STRETCH.format(limit=XLSX_STRETCH_MAX_BYTES >> 20))
+            self._pending = b""
+            return buffer
+        self._stretch = len(buffer) - cut
         self._pending = buffer[cut:]
         return _BLANK_ROW.sub(b"", buffer[:cut])
 
@@ -596,7 +610,7 @@ class TableReader:
                     if not joined.strip():
                         continue
                     if len(joined) > keep and max(map(len, cells)) > keep:
-                        cells = [clip(c) for c in cells]
+                        cells = [_cut(c) if len(c) > keep else c for c in cells]
                     yield number, (nfc_cells(cells) if nfc else cells)
             except csv.Error as exc:
                 if "field larger than field limit" in str(exc):
