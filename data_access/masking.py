@@ -93,8 +93,12 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """``frame`` as a UTF-8 CSV with BOM (Excel opens it with the diacritics right), neutralised."""
-    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+    """``frame`` as a UTF-8 CSV with BOM (Excel opens it with the diacritics right), neutralised.
+
+    Lines end in CRLF: then a cell holding a lone carriage return is quoted too (with "\\n" alone
+    it was written bare, and a spreadsheet started a new row there, where "=cmd" would be a formula).
+    """
+    return safe_frame(frame).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1") -> bytes:
