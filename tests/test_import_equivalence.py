@@ -51,6 +51,21 @@ ODD = [
 ]
 
 
+#: Long cells (the reader cuts those over 200 characters; the fields' caps make them "too_long"): required
+#: and optional fields, short values among many blanks, decomposed text across the cut, and long notes in a
+#: column that no field reads.
+LONG = [
+    row(declaration_id="L" * 101),
+    row(declaration_id="l1", full_name="N" * 101, plate="1" * 31, origin_district="Đ" * 300, phone="0" * 60,
+        fever="c" * 51),
+    row(declaration_id="l2", checkpoint="Cầu " * 40),
+    row(declaration_id="l3", origin_province=" " * 300 + "Nam Định", full_name=" " * 150 + "An" + " " * 150),
+    row(declaration_id="l4", full_name=unicodedata.normalize("NFD", "Nguyễn Thị Ếch " * 20)),
+    row(declaration_id="l5", destination_district="Vũ Thư" + " " * 95, gender="nam" * 17),
+]
+LONG_NOTES = ["x" * 500, "", "Ghi chú " * 100, "", unicodedata.normalize("NFD", "ý" * 250), ""]
+
+
 def _bench_rows(tmp_path: Path, rows: int) -> bytes:
     """A simulated export as the import benchmark writes it (bench/bench_import.py)."""
     spec = importlib.util.spec_from_file_location("bench_import", ROOT / "bench" / "bench_import.py")
@@ -77,6 +92,7 @@ def corpus(tmp_path: Path) -> list[tuple[str, bytes]]:
         ("checkpoint", "Cầu Long Biên"), ("direction", ""), ("direction", "ngang"), ("channel", ""),
         ("channel", "fax"), ("origin_province", ""), ("origin_province", "Atlantis"), ("origin_province", "99")])]
     files.append(("invalid.csv", csv_bytes(invalid)))
+    files.append(("long-cells.csv", csv_bytes([r + [n] for r, n in zip(LONG, LONG_NOTES)], header=HEADER_VI + ["Ghi chú"])))
     two_columns = [r[:7] + [r[7], "Tên khác " + str(n)] + r[8:] for n, r in enumerate(BASIC + ODD[:4])]
     files.append(("two-name-columns.csv", csv_bytes(two_columns, header=HEADER_VI[:8] + ["Họ tên"] + HEADER_VI[8:])))
     cut = csv_bytes([row(declaration_id=f"t{i}") for i in range(6)])
@@ -97,6 +113,8 @@ def _snapshot(conn) -> dict:
         names = [c.name for c in table.c if c.name not in _IGNORED]
         order = [table.c[n] for n in names if n in ("line_number", "declaration_id", "field")] or \
             [table.c[n] for n in names]
+        if "id" in table.c:  # rows of one line number from several files: in the order they were stored
+            order.append(table.c.id)
         out[table.name] = [tuple(r) for r in conn.execute(select(*(table.c[n] for n in names)).order_by(*order))]
     return out
 
