@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from babel.dates import format_date, format_datetime, format_timedelta
 from babel.numbers import format_decimal, format_percent
@@ -65,14 +66,18 @@ def share(part: float, whole: float) -> float | None:
 
 
 #: Every ASCII punctuation character: CommonMark lets each be escaped with a backslash, which turns
-#: off emphasis, links, images, autolinks ("https\\://"), HTML, Streamlit's ":red[…]" and
-#: ":material/…:" directives and "$" maths alike.
+#: off emphasis, links, images, HTML, Streamlit's ":red[…]" and ":material/…:" directives and "$" maths.
 _MARKDOWN_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+#: An invisible word joiner. GitHub-style autolinks ("https://…", "www.…", "name@host") are found in
+#: the text after escapes are resolved, so escaping cannot stop them; a joiner inside the pattern can.
+_JOINER = "\u2060"
+_AUTOLINK_STARTS = re.compile(r"(?i)(://|www\.|@)")
 
 
 def escape_markdown(value: object) -> str:
     """Text from a file, a form or a store row, made safe for any Streamlit element that renders
-    Markdown (st.markdown, st.caption, st.error, a progress text…): shown exactly as typed, on one
-    line, never as a link, an image, HTML or formatting."""
+    Markdown (st.markdown, st.caption, st.error, a progress text…): shown as typed, on one line,
+    never as a link, an image, HTML or formatting."""
     text = " ".join(str(value).split()) if value is not None else ""
+    text = _AUTOLINK_STARTS.sub(lambda m: _JOINER.join(m.group(0)) + _JOINER, text)
     return "".join(f"\\{ch}" if ch in _MARKDOWN_PUNCTUATION else ch for ch in text)

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from sqlalchemy import Engine
 
-from data_access.fields import FIELDS_BY_NAME
+from data_access.fields import FIELDS_BY_NAME, PII_FIELDS
 from data_access.settings import get_settings
 from data_access.store import create_store_engine
 
@@ -144,14 +144,19 @@ def imports_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+#: How much of a rejected value a reason quotes: enough to see what was wrong.
+REASON_RAW_CHARS = 60
+
+
 def reasons_text(reasons: list[dict], lang: str) -> str:
     """"Thời gian khai báo: không hợp lệ (“hôm qua”)" for each reason of a quarantined row."""
     parts = []
     for r in reasons:
-        raw = r.get("raw") or ""
+        raw = str(r.get("raw") or "")
+        if len(raw) > REASON_RAW_CHARS:
+            raw = raw[:REASON_RAW_CHARS] + "…"
         parts.append(f"{field_label(r.get('field', '?'), lang)}: {code_label(r.get('code', '?'), lang)}"
-                     + (f" (“{raw}”)" if raw and r.get("field") not in ("full_name", "id_number", "phone", "plate")
-                        else ""))
+                     + (f" (“{raw}”)" if raw and r.get("field") not in PII_FIELDS else ""))
     return "; ".join(parts)
 
 

@@ -115,3 +115,17 @@ def table_or_note(container, frame: pd.DataFrame, note: str, table: Callable[[pd
         container.info(note)
     else:
         container.dataframe(table(frame), hide_index=True, width="stretch", **options)
+
+
+def explain_refused_uploads(message: str) -> None:
+    """Say ``message`` (our catalogue's words) under any file uploader whose file the browser refused.
+
+    Streamlit's browser side refuses a file over ``server.maxUploadSize`` before sending it, and says
+    so only in an English tooltip on the red file chip: this puts our own line under it instead.
+    """
+    text = message.replace("\\", " ").replace('"', "'").replace("<", " ").replace("\n", " ")
+    st.html(f"""<style>
+[data-testid="stFileUploader"]:has([data-testid="stFileChip"][aria-invalid="true"])::after {{
+  content: "{text}"; display: block; margin-top: .4rem; color: #B71C1C; font-size: .95rem;
+}}
+</style>""")

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from . import schema
-from .masking import mask, mask_raw_row
+from .masking import mask, quarantine_view
 from .schema import OPTIONAL_FIELDS, crossing_hourly, declarations, quality_daily
 from .settings import get_settings
 from .timeutil import floor_hour, local_day_hour, local_today
@@ -78,30 +78,57 @@ def imports(conn: Connection, limit: int = 50) -> pd.DataFrame:
         "duplicates", "quarantined", "warnings", "last_line"])
 
 
-def quarantine(conn: Connection, *, batch_id: int | None = None, field: str | None = None,
-               limit: int = 1000) -> pd.DataFrame:
-    """Quarantined rows (newest first): batch, file, line, reasons and raw values, personal ones masked.
-
-    ``field`` keeps the rows with a reason on that field. The raw values are the file's text, to be
-    shown and exported as text only.
-    """
+def _quarantine_stmt(batch_id: int | None):
     q, b = schema.quarantined_rows.c, schema.import_batches.c
     stmt = (select(q.id, q.batch_id, b.file_name, q.line_number, q.reasons, q.raw)
             .join_from(schema.quarantined_rows, schema.import_batches, b.id == q.batch_id)
             .order_by(q.batch_id.desc(), q.line_number))
-    if batch_id is not None:
-        stmt = stmt.where(q.batch_id == batch_id)
+    return stmt if batch_id is None else stmt.where(q.batch_id == batch_id)
+
+
+def _has_reason_on(reasons: list[dict] | None, field: str | None) -> bool:
+    return field is None or any(x.get("field") == field for x in reasons or [])
+
+
+def quarantine(conn: Connection, *, batch_id: int | None = None, field: str | None = None,
+               limit: int = 100, offset: int = 0) -> pd.DataFrame:
+    """One page of quarantined rows (newest batch first): batch, file, line, reasons and the row's
+    recognised fields as read, personal ones masked (:func:`masking.quarantine_view`).
+
+    ``field`` keeps the rows with a reason on that field; ``offset`` skips that many matching rows.
+    Columns the import did not recognise stay in the store (for the IT team's fix-and-reimport round
+    trip from the original file) but never leave it: they may hold anything, personal data included.
+    The values are the file's text, to be shown and exported as text only.
+    """
     out = []
-    # The reasons are JSON: the field filter is applied here, reading at most a bounded number of rows.
-    for r in conn.execute(stmt.limit(limit if field is None else limit * 20)).mappings():
-        reasons = r["reasons"] or []
-        if field is not None and not any(x.get("field") == field for x in reasons):
+    stmt = _quarantine_stmt(batch_id)
+    if field is None:
+        stmt = stmt.limit(limit).offset(offset)
+    skipped = 0
+    # The reasons are JSON: the field filter is applied here, on a stream of rows.
+    for r in conn.execute(stmt.execution_options(yield_per=1000)).mappings():
+        if not _has_reason_on(r["reasons"], field):
+            continue
+        if field is not None and skipped < offset:
+            skipped += 1
             continue
         out.append({"id": r["id"], "batch_id": r["batch_id"], "file_name": r["file_name"],
-                    "line_number": r["line_number"], "reasons": reasons, "raw": mask_raw_row(r["raw"] or {})})
+                    "line_number": r["line_number"], "reasons": r["reasons"] or [],
+                    "raw": quarantine_view(r["raw"] or {})})
         if len(out) >= limit:
             break
     return pd.DataFrame(out, columns=["id", "batch_id", "file_name", "line_number", "reasons", "raw"])
+
+
+def quarantine_count(conn: Connection, *, batch_id: int | None = None, field: str | None = None) -> int:
+    """How many quarantined rows :func:`quarantine` pages through with the same filters."""
+    q = schema.quarantined_rows.c
+    if field is None:
+        stmt = select(func.count()).select_from(schema.quarantined_rows)
+        return int(conn.execute(stmt if batch_id is None else stmt.where(q.batch_id == batch_id)).scalar() or 0)
+    stmt = select(q.reasons).where(q.batch_id == batch_id) if batch_id is not None else select(q.reasons)
+    return sum(1 for (reasons,) in conn.execute(stmt.execution_options(yield_per=5000))
+               if _has_reason_on(reasons, field))
 
 
 def quarantine_reasons(conn: Connection) -> pd.DataFrame:

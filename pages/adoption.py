@@ -49,11 +49,11 @@ def body(now: dt.datetime) -> None:
               fmt.percent(fmt.share(total["bluezone_installed"], total["crossings"]), lang()),
               tr("adoption.target_is", target=target_text))
     if lag is not None:
-        note_card(columns[2], tr("adoption.lagging", checkpoint=lag.checkpoint), fmt.percent(lag.share, lang()),
+        note_card(columns[2], tr("adoption.lagging", checkpoint=fmt.escape_markdown(lag.checkpoint)), fmt.percent(lag.share, lang()),
                   tr("adoption.lag_note", gap=fmt.number(round(lag.below_target * 100, 1), lang())))
         note_card(columns[3], tr("adoption.behind_best"),
                   tr("overview.delta_points", delta=fmt.number(round(lag.below_best * 100, 1), lang())),
-                  tr("adoption.best_note", checkpoint=lag.best_checkpoint, share=fmt.percent(lag.best_share, lang())))
+                  tr("adoption.best_note", checkpoint=fmt.escape_markdown(lag.best_checkpoint), share=fmt.percent(lag.best_share, lang())))
 
     left, right = st.columns(2)
     target_label = tr("adoption.target_line", target=target_text)

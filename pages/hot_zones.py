@@ -11,6 +11,7 @@ from sqlalchemy import select
 from dashboard import it_team
 from dashboard import formatting as fmt
 from dashboard.state import lang, query, tr
+from dashboard.ui import explain_refused_uploads
 from data_access import hotzones, importer, schema
 from data_access.timeutil import local_today
 
@@ -35,6 +36,7 @@ def _apply(action) -> None:
 
 
 st.title(tr("it.hz.title"))
+explain_refused_uploads(tr("it.imp.refused", mb=int(st.get_option("server.maxUploadSize"))))
 st.caption(tr("it.hz.help"))
 if message := st.session_state.pop("hz_message", None):
     # The message may quote the file's or the form's text: shown as typed, never as Markdown.

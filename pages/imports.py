@@ -1,44 +1,74 @@
-"""Nhập dữ liệu — upload a declaration file (the same import as the command line), the imports with
-their counts, the quarantined rows with their reasons (to download, fix and import again), and the
-duplicates (IT team, issue 4). Personal fields are masked (SPEC §6)."""
+"""Nhập dữ liệu — upload a declaration file (the same import as the command line, run in a process of
+its own), the imports with their counts, the quarantined rows with their reasons (a page at a time; to
+download, fix and import again), and the duplicates. Personal fields are masked; columns the import did
+not recognise are never shown."""
 
 from __future__ import annotations
 
+import math
+
 import streamlit as st
 
-from dashboard import it_team
 from dashboard import formatting as fmt
+from dashboard import it_team
 from dashboard.state import lang, query, tr
-from dashboard.ui import table_or_note
-from data_access import importer, masking, quality
+from dashboard.ui import explain_refused_uploads, log, table_or_note
+from data_access import import_job, importer, masking, quality
+
+#: Quarantined rows per page of the table, and at most in one download (newest first).
+QUARANTINE_PAGE_ROWS = 100
+QUARANTINE_EXPORT_ROWS = 20_000
+#: Excel's own limit on a sheet name.
+SHEET_NAME_MAX = 31
 
 st.title(tr("it.imp.title"))
+upload_limit_mb = int(st.get_option("server.maxUploadSize"))
+explain_refused_uploads(tr("it.imp.refused", mb=upload_limit_mb))
 
-# --- upload: writes through the writer engine, never the dashboard's read-only one ---------------
-with st.form("upload", clear_on_submit=False, border=True):
-    st.markdown(tr("it.imp.help"))
-    uploaded = st.file_uploader(tr("it.imp.file"), accept_multiple_files=False)
-    sheet = st.text_input(tr("it.imp.sheet"), help=tr("it.imp.sheet_help"))
-    submitted = st.form_submit_button(tr("it.imp.start"), type="primary")
-if submitted and uploaded is not None:
-    bar = st.progress(0.0, text=tr("it.imp.reading", name=uploaded.name))
+
+def n(value: int) -> str:
+    """A count in the user's language."""
+    return fmt.number(value, lang())
+
+
+def run_upload(uploaded, sheet: str) -> None:
+    """Import an uploaded file in its own process, with a progress bar, and say how it ended."""
+    name = fmt.escape_markdown(uploaded.name)
+    if uploaded.size > upload_limit_mb * 1024 * 1024:
+        st.error(tr("it.imp.too_large", name=name, mb=upload_limit_mb))
+        return
+    bar = st.progress(0.0, text=tr("it.imp.reading", name=name))
 
     def progress(p: importer.ImportProgress) -> None:
-        bar.progress(min(max(p.fraction, 0.0), 1.0),
-                     text=tr("it.imp.progress", rows=fmt.number(p.rows_in, lang()), name=uploaded.name))
+        bar.progress(min(max(p.fraction, 0.0), 1.0), text=tr("it.imp.progress", rows=n(p.rows_in), name=name))
 
+    path = import_job.save_upload(uploaded.getbuffer())
     try:
-        result = importer.import_file(it_team.writer_engine(), uploaded.getvalue(), uploaded.name,
-                                      sheet=sheet.strip() or None, created_by=it_team.UI_USER, progress=progress)
+        result = import_job.run_import_process(path, uploaded.name, sheet=sheet.strip() or None,
+                                               created_by=it_team.UI_USER, progress=progress)
     except importer.UnreadableFile as exc:
         bar.empty()
-        st.error(tr("it.imp.unreadable", name=uploaded.name, reason=str(exc)))
+        st.error(tr("it.imp.unreadable", name=name, reason=fmt.escape_markdown(str(exc))))
+    except import_job.ImportFailed:
+        bar.empty()
+        log.exception("import of an uploaded file failed")
+        st.error(tr("it.imp.failed", name=name))
     else:
-        bar.progress(1.0, text=tr("it.imp.done", name=uploaded.name))
-        n = lambda v: fmt.number(v, lang())  # noqa: E731
+        bar.progress(1.0, text=tr("it.imp.done", name=name))
         st.success(tr("it.imp.result", batch=result.batch_id, rows=n(result.rows_in), accepted=n(result.accepted),
                       duplicates=n(result.duplicates), quarantined=n(result.quarantined),
                       warnings=n(result.warnings)))
+
+
+# --- upload: a separate process writes through the writers' URL, never the dashboard's reader ------
+with st.form("upload", clear_on_submit=False, border=True):
+    st.markdown(tr("it.imp.help"))
+    uploaded = st.file_uploader(tr("it.imp.file"), accept_multiple_files=False)
+    st.caption(tr("it.imp.limit", mb=upload_limit_mb))
+    sheet = st.text_input(tr("it.imp.sheet"), help=tr("it.imp.sheet_help"), max_chars=SHEET_NAME_MAX)
+    submitted = st.form_submit_button(tr("it.imp.start"), type="primary")
+if submitted and uploaded is not None:
+    run_upload(uploaded, sheet)
 elif submitted:
     st.warning(tr("it.imp.choose"))
 
@@ -49,31 +79,43 @@ if batches.empty:
     st.info(tr("it.imp.none"))
 else:
     total = query(quality.summary)
-    st.caption(tr("it.imp.totals", **{k: fmt.number(v, lang()) for k, v in total.items()}))
+    st.caption(tr("it.imp.totals", **{k: n(v) for k, v in total.items()}))
     st.dataframe(it_team.imports_table(batches, lang()), hide_index=True, width="stretch")
 
-# --- quarantine ----------------------------------------------------------------------------------
+# --- quarantine: a page at a time, so that a large quarantine never floods the browser -------------
 st.subheader(tr("it.imp.quarantine"))
 reasons = query(quality.quarantine_reasons)
-left, right = st.columns(2)
+left, middle, right = st.columns([2, 2, 1])
 batch_ids = [None] + [int(b) for b, q in zip(batches.get("id", []), batches.get("quarantined", [])) if q]
 batch = left.selectbox(tr("it.imp.filter_batch"), batch_ids,
                        format_func=lambda b: tr("it.imp.all_batches") if b is None else f"#{b}")
 fields = [None] + sorted(set(reasons["field"])) if not reasons.empty else [None]
-field = right.selectbox(tr("it.imp.filter_field"), fields,
-                        format_func=lambda f: tr("it.imp.all_fields") if f is None else it_team.field_label(f, lang()))
-rows = query(quality.quarantine, batch_id=batch, field=field, limit=5000)
-if rows.empty:
+field = middle.selectbox(tr("it.imp.filter_field"), fields,
+                         format_func=lambda f: tr("it.imp.all_fields") if f is None else it_team.field_label(f, lang()))
+count = query(quality.quarantine_count, batch_id=batch, field=field)
+pages = max(1, math.ceil(count / QUARANTINE_PAGE_ROWS))
+page = int(right.number_input(tr("it.imp.page"), min_value=1, max_value=pages, value=1, step=1))
+if count == 0:
     st.info(tr("it.q.no_quarantine"))
 else:
-    st.caption(tr("it.imp.quarantine_note", n=fmt.number(len(rows), lang())))
+    rows = query(quality.quarantine, batch_id=batch, field=field, limit=QUARANTINE_PAGE_ROWS,
+                 offset=(page - 1) * QUARANTINE_PAGE_ROWS)
+    st.caption(tr("it.imp.quarantine_page", n=n(count), page=n(page), pages=n(pages)))
+    st.caption(tr("it.imp.quarantine_note"))
     st.dataframe(it_team.quarantine_table(rows, lang()), hide_index=True, width="stretch", height=320)
-    export = it_team.quarantine_export(rows)
+
+    def export():
+        return it_team.quarantine_export(query(quality.quarantine, batch_id=batch, field=field,
+                                               limit=QUARANTINE_EXPORT_ROWS))
+
     a, b = st.columns(2)
-    # Downloads are neutralised against formula injection (masking.safe_cell).
-    a.download_button(tr("it.imp.download_csv"), masking.csv_bytes(export), "cach-ly.csv", "text/csv")
-    b.download_button(tr("it.imp.download_xlsx"), masking.xlsx_bytes(export, "Cách ly"), "cach-ly.xlsx",
-                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    # Built when clicked, at most QUARANTINE_EXPORT_ROWS rows, neutralised against formula injection.
+    a.download_button(tr("it.imp.download_csv"), lambda: masking.csv_bytes(export()), "cach-ly.csv", "text/csv",
+                      on_click="ignore")
+    b.download_button(tr("it.imp.download_xlsx"), lambda: masking.xlsx_bytes(export(), "Cách ly"), "cach-ly.xlsx",
+                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+    if count > QUARANTINE_EXPORT_ROWS:
+        st.caption(tr("it.imp.export_cap", n=n(QUARANTINE_EXPORT_ROWS)))
 
 # --- duplicates ----------------------------------------------------------------------------------
 st.subheader(tr("it.imp.duplicates"))

@@ -107,3 +107,73 @@ def test_server_down_page_masks_the_password(monkeypatch):
     assert "Không kết nối được máy chủ cơ sở dữ liệu." in [e.value for e in at.error]
     page_text = " ".join(m.value for m in at.markdown)
     assert "officer:***@127.0.0.1:1/declarations" in page_text and "s3cret" not in page_text
+
+
+def _all_text(at: AppTest) -> str:
+    """Every text the app tree holds, as a visitor could read it."""
+    texts = []
+    stack = [at._tree]
+    while stack:
+        node = stack.pop()
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            texts.append(str(proto))
+        children = getattr(node, "children", None)
+        if isinstance(children, dict):
+            stack.extend(children.values())
+    return "\n".join(texts)
+
+
+SECRET_DETAIL = f"{ROOT}/data_access/secret_module.py, line 42, in private_function"
+
+
+@pytest.mark.parametrize(("page", "target"), [
+    ("overview.py", "data_access.queries.today_vs_yesterday"),  # inside the live part
+    ("traffic.py", "data_access.queries.checkpoint_table"),  # in the page's head, outside it
+    ("imports.py", "data_access.quality.imports"),  # a page without a live part
+])
+def test_a_failing_page_shows_one_line_and_no_detail(monkeypatch, demo_url, page, target):
+    module, name = target.rsplit(".", 1)
+
+    def fail(*_args, **_kwargs):
+        raise RuntimeError(SECRET_DETAIL)
+
+    at = run_app(monkeypatch, demo_url)
+    monkeypatch.setattr(f"{module}.{name}", fail)
+    at.switch_page(f"../pages/{page}")
+    at.run()
+    assert not at.exception
+    assert "Không hiển thị được phần này do một lỗi của hệ thống." in " ".join(e.value for e in at.error)
+    shown = _all_text(at)
+    assert "secret_module" not in shown and "private_function" not in shown and "Traceback" not in shown
+    assert str(ROOT) not in shown
+
+
+def test_error_details_are_hidden_by_configuration():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    # "none": no type, message nor traceback of an exception that escapes every page's guard
+    assert config["client"]["showErrorDetails"] == "none"
+    assert config["client"]["disableDataExport"] is True
+
+
+@pytest.mark.parametrize(("params", "note"), [
+    ({"tu": "0001-01-01", "den": "0001-01-02"}, "Khoảng ngày nằm ngoài thời gian có dữ liệu, đã hiển thị hôm nay."),
+    ({"tu": "hôm qua"}, "Khoảng ngày không hợp lệ, đã hiển thị hôm nay."),
+])
+def test_a_corrected_address_says_so_and_is_rewritten(monkeypatch, demo_url, params, note):
+    at = run_app(monkeypatch, demo_url, query_params=params)
+    at.switch_page("../pages/traffic.py")
+    at.query_params.clear()
+    at.query_params.update(params)
+    at.run()
+    assert not at.exception
+    assert note in [i.value for i in at.info]
+    assert "tu" not in at.query_params and "den" not in at.query_params
+
+
+def test_pages_without_filters_drop_them_from_the_address(monkeypatch, demo_url):
+    at = run_app(monkeypatch, demo_url, query_params={"tu": "2026-01-01", "chot": "TAN_DE"})
+    assert not at.exception
+    assert dict(at.query_params) == {}

@@ -93,3 +93,22 @@ def test_replacing_hot_zones_from_the_page_reclassifies(streamlit_server, app_pa
         assert hotzones.recent_changes(conn)[0]["changed_by"] == "dashboard"
         d = schema.declarations.c
         assert set(conn.execute(select(d.risk_level)).scalars()) == {"high"}
+
+
+def test_an_upload_over_the_limit_is_refused_in_vietnamese(streamlit_server, app_page, store, tmp_path):
+    url, engine = store
+    big = tmp_path / "lon.csv"
+    big.write_bytes(b"a,b,c\n" * 400_000)  # 2.4 MB, over a 1 MB limit
+    server = streamlit_server(env={"DATABASE_URL": url, "STREAMLIT_SERVER_MAX_UPLOAD_SIZE": "1"})
+    page = app_page(f"{server.url}/nhap-du-lieu")
+    assert page.get_by_text("Tệp CSV hoặc XLSX, tối đa 1 MB.", exact=False).count() == 1
+    page.locator("input[type=file]").first.set_input_files(str(big))
+    page.locator('[data-testid="stFileChip"][aria-invalid="true"]').wait_for(timeout=15_000)
+    said = page.evaluate("""() => getComputedStyle(
+        document.querySelector('[data-testid="stFileUploader"]'), '::after').content""")
+    assert "Tệp bị từ chối: quá 1 MB" in said
+    page.get_by_role("button", name="Nhập tệp").click()
+    page.get_by_text("Hãy chọn một tệp trước.").wait_for(timeout=15_000)  # nothing reached the server
+    with engine.connect() as conn:
+        assert conn.execute(select(schema.import_batches.c.id).where(schema.import_batches.c.kind == "import")
+                            ).first() is None
