@@ -79,8 +79,9 @@ def read_params(params: Mapping[str, str | None], known_codes: Sequence[str], to
     """Filters from URL parameters, and the corrections made to them (codes of :data:`CORRECTIONS`).
 
     One date alone means that single day. A malformed date shows today. Reversed dates are swapped;
-    a range is cut to what can be shown: not after today, not before the past year nor before the
-    first stored declaration (``first_data_day``); a range wholly before that shows today.
+    a range is cut to what can be shown: not after today, not before the past year; a range wholly
+    before that, or before the first stored declaration (``first_data_day``), shows today. A range that
+    only begins before the data is kept: its first days truly had no crossing on record.
     """
     notes: list[str] = []
     raw_first, raw_last = params.get(PARAM_FROM), params.get(PARAM_TO)
@@ -99,9 +100,7 @@ def read_params(params: Mapping[str, str | None], known_codes: Sequence[str], to
             first = min(first, today)
             notes.append("dates_future")
         earliest = today - dt.timedelta(days=MAX_RANGE_DAYS)
-        if first_data_day is not None:
-            earliest = max(earliest, min(first_data_day, today))
-        if last < earliest:
+        if last < earliest or (first_data_day is not None and last < first_data_day):
             first = last = today
             notes.append("dates_before_data")
         elif first < earliest:

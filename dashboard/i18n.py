@@ -24,7 +24,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "filter.corrected.dates_reversed": {"vi": "Ngày bắt đầu sau ngày kết thúc, đã đổi chỗ hai ngày.", "en": "The start date was after the end date; the two were swapped."},
     "filter.corrected.dates_future": {"vi": "Không có số liệu cho ngày trong tương lai, đã hiển thị đến hôm nay.", "en": "There are no figures for future days; showing up to today."},
     "filter.corrected.dates_before_data": {"vi": "Khoảng ngày nằm ngoài thời gian có dữ liệu, đã hiển thị hôm nay.", "en": "The date range lies outside the data; showing today."},
-    "filter.corrected.dates_clamped": {"vi": "Khoảng ngày bắt đầu trước khi có dữ liệu (hoặc quá một năm), đã hiển thị từ ngày đầu tiên có thể.", "en": "The range began before the data (or over a year ago); showing from the first day available."},
+    "filter.corrected.dates_clamped": {"vi": "Chỉ xem được tối đa một năm gần nhất, đã hiển thị từ ngày đầu tiên có thể.", "en": "At most the past year can be shown; showing from the first day available."},
     "filter.corrected.checkpoints_unknown": {"vi": "Địa chỉ có mã chốt không tồn tại, đã bỏ qua mã đó.", "en": "The address named an unknown checkpoint code; it was ignored."},
     "filter.corrected.direction_invalid": {"vi": "Hướng đi không hợp lệ, đã hiển thị cả hai hướng.", "en": "The direction was not valid; showing both directions."},
     "app.freshness_empty": {"vi": "Chưa có khai báo nào trong kho", "en": "No declaration in the store yet"},

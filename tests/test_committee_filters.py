@@ -94,7 +94,9 @@ def test_map_helpers():
     # wholly older than a year: today, never "26/11/2025 – 02/01/0001"
     ({"tu": "0001-01-01", "den": "0001-01-02"}, None, (None, None), ["dates_before_data"]),
     ({"tu": "2026-10-01", "den": "2026-10-05"}, dt.date(2026, 11, 1), (None, None), ["dates_before_data"]),
-    ({"tu": "2026-10-01", "den": "2026-11-05"}, dt.date(2026, 11, 1), (dt.date(2026, 11, 1), dt.date(2026, 11, 5)),
+    ({"tu": "2026-10-01", "den": "2026-11-05"}, dt.date(2026, 11, 1), (dt.date(2026, 10, 1), dt.date(2026, 11, 5)),
+     []),  # begins before the data: kept, those days had no crossing on record
+    ({"tu": "2025-01-01", "den": "2026-11-05"}, None, (TODAY - dt.timedelta(days=366), dt.date(2026, 11, 5)),
      ["dates_clamped"]),
     ({"tu": "2026-11-20", "den": "2026-11-22"}, dt.date(2026, 11, 1), (dt.date(2026, 11, 20), dt.date(2026, 11, 22)),
      []),
