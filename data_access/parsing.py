@@ -29,10 +29,12 @@ import csv
 import io
 import os
 import re
+import sys
 import unicodedata
 import zipfile
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import IO, BinaryIO
 
 from openpyxl.reader.excel import ExcelReader
@@ -70,6 +72,7 @@ XLSX_STRETCH_MAX_BYTES = 16 << 20
 
 _SAMPLE_BYTES = 64 * 1024
 _CHUNK = 1024 * 1024
+_TEXT_READ = 64 * 1024
 _DELIMITERS = (",", ";", "\t")
 _XLSX_MAGIC = b"PK\x03\x04"
 _BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"GIF8", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0", b"\x1f\x8b")
@@ -315,14 +318,18 @@ class _LineGuard(io.BufferedIOBase):
         self._raw.close()
 
     def _checked(self, data: bytes) -> bytes:
-        last = max(data.rfind(b"\n"), data.rfind(b"\r"))
+        # the last line break is near the end of a read: searched from there (a "\r" after the last
+        # "\n" only), the common case scans a few hundred bytes, not the read
+        last = data.rfind(b"\n")
+        last = max(last, data.rfind(b"\r", last + 1))
         if last < 0:
             self._run += len(data)
         else:
-            firsts = [i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0]
-            if self._run + min(firsts) > CSV_LINE_MAX_BYTES or (
-                    len(data) > CSV_LINE_MAX_BYTES and max(map(len, re.split(rb"[\r\n]", data))) > CSV_LINE_MAX_BYTES):
-                raise _LongLine
+            if self._run + last > CSV_LINE_MAX_BYTES:  # the line that ends in this read may be long
+                first = min(i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0)
+                if self._run + first > CSV_LINE_MAX_BYTES or max(map(len, re.split(rb"[\r\n]", data[:last]))) > \
+                        CSV_LINE_MAX_BYTES:
+                    raise _LongLine
             self._run = len(data) - last - 1
         if self._run > CSV_LINE_MAX_BYTES:
             raise _LongLine
@@ -491,11 +498,11 @@ class _XlsxSheet:
             raise UnreadableFile(f"Không có trang tính “{sheet}” trong tệp (các trang: {', '.join(sheets)})")
         self.size = archive.getinfo(self.path).file_size
 
-    def rows(self, width: int | None, progress: Callable[[float], None],
-             until: int | None = None) -> Generator[tuple[int, list[object]], None, bool]:
-        """``(row number, cells)`` of the sheet's non-blank rows, ``width`` cells each (None: up to
-        the row's last cell). With ``until``, stops at the first row past that number and returns
-        whether there was one."""
+    def rows(self, width: int | None, progress: Callable[[float], None], until: int | None = None,
+             after: int = 0) -> Generator[tuple[int, list[object]], None, bool]:
+        """``(row number, cells)`` of the sheet's non-blank rows past row ``after``, ``width`` cells
+        each (None: up to the row's last cell). With ``until``, stops at the first row past that
+        number and returns whether there was one."""
         with self.archive.open(self.path) as raw:
             part = _XlsxPart(raw, self.path, sheet=True)
             book = self.book
@@ -507,7 +514,7 @@ class _XlsxSheet:
                 parser.row_dimensions.clear()
                 if until is not None and number > until:
                     return True
-                if not found:
+                if not found or number <= after:
                     continue
                 n = width or max(c["column"] for c in found)
                 cells: list[object] = [None] * n
@@ -589,22 +596,22 @@ class TableReader:
         self.delimiter = best[1]
         self._setup(self._csv_rows(until=self._spec.scan_rows))
 
-    def _csv_rows(self, nfc: bool = True, until: int | None = None) -> Iterator[tuple[int, list[object]]]:
-        """``(row number, cells)`` of the non-blank rows (numbered as csv counts records), cut to
-        the header's width once it is known; a line or cell too long raises UnreadableFile. With
-        ``until``, stops at the first row past that number (and sets ``_more``)."""
+    def _csv_rows(self, nfc: bool = True, until: int | None = None, after: int = 0) -> Iterator[tuple[int, list[object]]]:
+        """``(row number, cells)`` of the non-blank rows past row ``after`` (numbered as csv counts
+        records), cut to the header's width once it is known; a line or cell too long raises
+        UnreadableFile. With ``until``, stops at the first row past that number (and sets ``_more``)."""
         binary = self._open_binary()
         self._stream = binary
         self._more = False
-        width, keep = self._width, RAW_KEEP_CHARS
+        # no per-row test of "is the width known" or "is there a limit": most of a file's rows pass here
+        width, keep = self._width or sys.maxsize, RAW_KEEP_CHARS
         number = 0
         with io.TextIOWrapper(_LineGuard(binary), encoding=self.encoding, errors="replace", newline="") as text:
+            text._CHUNK_SIZE = _TEXT_READ  # fewer, larger reads through the guard (CPython's attribute)
             try:
-                for number, cells in enumerate(csv.reader(text, delimiter=self.delimiter), start=1):
-                    if until is not None and number > until:
-                        self._more = True
-                        return
-                    if width is not None and len(cells) > width:
+                records = enumerate(csv.reader(text, delimiter=self.delimiter), start=1)
+                for number, cells in islice(records, after, until):
+                    if len(cells) > width:
                         del cells[width:]
                     joined = "".join(cells)  # one test per row, not per cell: most rows are short
                     if not joined.strip():
@@ -612,6 +619,8 @@ class TableReader:
                     if len(joined) > keep and max(map(len, cells)) > keep:
                         cells = [_cut(c) if len(c) > keep else c for c in cells]
                     yield number, (nfc_cells(cells) if nfc else cells)
+                if until is not None:
+                    self._more = next(records, None) is not None
             except csv.Error as exc:
                 if "field larger than field limit" in str(exc):
                     raise UnreadableFile(MSG_CSV_CELL_TOO_LONG.format(
@@ -623,7 +632,7 @@ class TableReader:
 
     # -- XLSX
 
-    def _xlsx_rows(self, until: int | None = None) -> Iterator[tuple[int, list[object]]]:
+    def _xlsx_rows(self, until: int | None = None, after: int = 0) -> Iterator[tuple[int, list[object]]]:
         def progress(fraction: float) -> None:
             self._fraction = min(fraction, 1.0)
 
@@ -631,7 +640,7 @@ class TableReader:
         try:
             with self._open_binary() as binary:
                 sheet = _XlsxSheet(binary, self.sheet)
-                self._more = yield from sheet.rows(self._width, progress, until)
+                self._more = yield from sheet.rows(self._width, progress, until, after)
         except UnreadableFile:
             raise
         except Exception as exc:  # noqa: BLE001 - whatever openpyxl or zipfile cannot read is a broken file
@@ -639,8 +648,8 @@ class TableReader:
 
     # -- both
 
-    def _rows(self, nfc: bool = True) -> Iterator[tuple[int, list[object]]]:
-        return self._xlsx_rows() if self.format == "xlsx" else self._csv_rows(nfc)
+    def _rows(self, nfc: bool = True, after: int = 0) -> Iterator[tuple[int, list[object]]]:
+        return self._xlsx_rows(after=after) if self.format == "xlsx" else self._csv_rows(nfc, after=after)
 
     def _scan(self, rows: Iterator[tuple[int, list[object]]]) -> tuple[list, UnreadableFile | None]:
         """The rows of a header scan (read with ``until``), and the error that stopped the reading
@@ -713,11 +722,7 @@ class TableReader:
         (:mod:`data_access.import_fast`) normalises a whole column at once, and only when needed.
         """
         self._fraction = 0.0
-        header = self.header_row_index + 1
-        rows = self._rows(nfc)
-        for number, cells in rows:
-            if number > header:
-                yield number, cells
+        yield from self._rows(nfc, after=self.header_row_index + 1)
         self._fraction = 1.0
         self._stream = None
 
