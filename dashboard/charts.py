@@ -77,7 +77,7 @@ def daily_bars(frame: pd.DataFrame, *, value: str, colors: dict[str, str], y_tit
 
 # --- steering committee pages (issue 3) ---------------------------------------------------------
 #: Map states and the other categorical colours, the same on every page.
-STATE_COLORS = {"normal": "#0072B2", "high_risk": "#C62828", "silent": "#9E9E9E"}
+STATE_COLORS = {"normal": "#0072B2", "attention": "#C62828", "silent": "#9E9E9E"}
 DIRECTION_COLORS = {"in": "#0072B2", "out": "#D55E00"}
 REASON_COLORS = {"reason_contact_f0": "#B71C1C", "reason_hotzone_origin": "#E65100",
                  "reason_symptom_travel": "#6A1B9A"}

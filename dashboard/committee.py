@@ -28,7 +28,7 @@ def scope(filters, checkpoints: pd.DataFrame, now: dt.datetime) -> tuple[dt.date
     """What a filtered committee page shows at ``now``: its first and last local day, the query
     filters (``checkpoint_ids``, ``directions``) and the colours of the checkpoints on screen."""
     first, last = filters.days(now)
-    where = dict(checkpoint_ids=filters.checkpoint_ids(checkpoints), directions=filters.directions)
+    where = dict(checkpoint_ids=filters.checkpoint_ids(checkpoints), directions=filters.directions, now=now)
     return first, last, where, shown_colors(checkpoint_colors(checkpoints), checkpoints, where["checkpoint_ids"])
 
 
@@ -54,8 +54,9 @@ def checkpoint_card(row: pd.Series, now: dt.datetime, lang: str) -> list[tuple[s
     last = row["last_declared_at"]
     last_text = "—" if last is None or pd.isna(last) else (
         f"{fmt.local_time(last, lang, 'HH:mm')} ({fmt.ago(last, now, lang)})")
+    why = attention_text(row, lang)
     return [
-        (t("map.state", lang), t(f"map.state.{row['state']}", lang)),
+        (t("map.state", lang), t(f"map.state.{row['state']}", lang) + (f": {why}" if why else "")),
         (t("map.last_hour", lang), fmt.number(int(row["last_hour"]), lang)),
         (t("map.today_in_out", lang), f"{fmt.number(int(row['today_in']), lang)} / "
                                       f"{fmt.number(int(row['today_out']), lang)}"),
@@ -76,7 +77,17 @@ def origin_card(row: pd.Series, lang: str) -> list[tuple[str, str]]:
     return lines
 
 
-STATE_MARKS = {"normal": ":blue[●]", "high_risk": ":red[●]", "silent": ":gray[●]"}
+STATE_MARKS = {"normal": ":blue[●]", "attention": ":red[●]", "silent": ":gray[●]"}
+
+
+def attention_text(row: pd.Series, lang: str) -> str | None:
+    """Why a checkpoint is red, in words, or None."""
+    reason = row.get("attention")
+    if not isinstance(reason, str):
+        return None
+    return t(f"map.attention.{reason}", lang, n=fmt.number(int(row["high_risk_arrivals"]), lang),
+             usual=fmt.number(round(float(row["usual_high_risk"]), 1), lang))
+
 
 def checkpoint_state_lines(status: pd.DataFrame, lang: str) -> list[str]:
     """The side panel's lines, one per checkpoint: coloured state mark, name, state, last hour."""
@@ -84,8 +95,9 @@ def checkpoint_state_lines(status: pd.DataFrame, lang: str) -> list[str]:
     for _, row in status.iterrows():
         state = row["state"]
         last_hour = t("map.last_hour_n", lang, n=fmt.number(int(row["last_hour"]), lang))
+        why = attention_text(row, lang)
         lines.append(f"{STATE_MARKS[state]} **{fmt.escape_markdown(row['name'])}**  \n"
-                     f"{t(f'map.state.{state}', lang)} · {last_hour}")
+                     f"{t(f'map.state.{state}', lang)} · {last_hour}" + (f"  \n{why}" if why else ""))
     return lines
 
 

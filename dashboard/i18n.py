@@ -100,12 +100,17 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "map.title": {"vi": "Bản đồ trực tiếp các chốt kiểm soát", "en": "Checkpoints live map"},
     "map.layer_checkpoints": {"vi": "Chốt kiểm soát", "en": "Checkpoints"},
     "map.layer_origins": {"vi": "Nơi đi của người vào tỉnh hôm nay", "en": "Where today's arrivals come from"},
-    "map.legend": {"vi": "**Chốt:** :blue[●] bình thường · :red[●] có người nguy cơ cao trong 1 giờ qua · "
+    "map.legend": {"vi": "**Chốt:** :blue[●] bình thường · :red[●] cần chú ý: người nguy cơ cao đến chốt trong 1 giờ qua "
+                         "nhiều hơn thường lệ (từ 1,5 lần trung bình cùng giờ 7 ngày trước và hơn ít nhất 5 người), "
+                         "hoặc có người tiếp xúc F0 đến chốt trong 15 phút qua · "
                          ":gray[●] mất tín hiệu (không có khai báo trong {minutes} phút); chấm càng lớn, càng nhiều "
                          "lượt trong 1 giờ qua.  \n**Nơi đi của người vào tỉnh hôm nay:** :green[●] tỉnh, thành phố · "
                          ":red[◯] có vùng dịch (viền đứt: vùng dịch là một phần của tỉnh); vòng càng lớn, càng nhiều "
                          "người.",
-                   "en": "**Checkpoints:** :blue[●] normal · :red[●] high-risk arrivals in the last hour · "
+                   "en": "**Checkpoints:** :blue[●] normal · :red[●] attention: more high-risk arrivals in the last "
+                         "hour than usual (at least 1.5 times the same hour's average over the previous 7 days, and "
+                         "at least 5 more), or an arrival who had contact with a confirmed case in the last 15 "
+                         "minutes · "
                          ":gray[●] silent (no declaration for {minutes} minutes); the larger, the more crossings in "
                          "the last hour.  \n**Where today's arrivals come from:** :green[●] province · :red[◯] hot "
                          "zone (dashed: part of the province); the larger, the more travellers."},
@@ -113,7 +118,9 @@ CATALOGUE: dict[str, dict[str, str]] = {
                  "en": "Click a checkpoint on the map for its details."},
     "map.state": {"vi": "Trạng thái", "en": "State"},
     "map.state.normal": {"vi": "Bình thường", "en": "Normal"},
-    "map.state.high_risk": {"vi": "Có nguy cơ cao (1 giờ qua)", "en": "High risk (last hour)"},
+    "map.state.attention": {"vi": "Cần chú ý", "en": "Attention"},
+    "map.attention.surge": {"vi": "Nguy cơ cao nhiều hơn thường lệ: {n} người trong 1 giờ qua, thường lệ {usual}", "en": "More high-risk arrivals than usual: {n} in the last hour, usually {usual}"},
+    "map.attention.contact_f0": {"vi": "Có người tiếp xúc F0 đến chốt trong 15 phút qua", "en": "An arrival who had contact with a confirmed case in the last 15 minutes"},
     "map.state.silent": {"vi": "Mất tín hiệu", "en": "Silent"},
     "map.last_hour": {"vi": "Lượt qua chốt 1 giờ qua", "en": "Crossings, last hour"},
     "map.last_hour_n": {"vi": "{n} lượt trong 1 giờ qua", "en": "{n} crossings in the last hour"},

@@ -48,7 +48,7 @@ def store_still_usable() -> bool:
 
 def freshness_line(now: dt.datetime) -> None:
     """"Cập nhật 14:05:09 · 3 giây trước": when the newest declaration arrived."""
-    latest = query(queries.latest_declaration_at)
+    latest = query(queries.latest_declaration_at, now)
     if latest is None:
         st.caption(tr("app.freshness_empty"))
         return

@@ -13,7 +13,9 @@ from sqlalchemy import Connection, func, select
 
 from . import schema
 from .masking import mask, quarantine_view
-from .schema import OPTIONAL_FIELDS, crossing_hourly, declarations, quality_daily
+from .queries import days_before_now, totals_frame, window_counts
+from .queries_committee import STATE_SILENT, checkpoint_state
+from .schema import OPTIONAL_FIELDS, declarations, quality_daily
 from .settings import get_settings
 from .timeutil import floor_hour, local_day_hour, local_today
 
@@ -23,40 +25,39 @@ _PERSONAL_FIELDS = set(schema.PERSONAL_FIELDS)
 
 
 def freshness(conn: Connection, now: dt.datetime) -> pd.DataFrame:
-    """Per active checkpoint: last declaration (naive UTC), minutes since, and whether it is silent
-    (nothing for ``silent_after_minutes``, as on the map)."""
+    """Per active checkpoint: last declaration up to ``now`` (naive UTC), minutes since, and whether
+    it is silent (the map's rule, :func:`queries_committee.checkpoint_state`)."""
     c, d = schema.checkpoints.c, declarations.c
-    last = (select(d.checkpoint_id, func.max(d.declared_at).label("last_at")).group_by(d.checkpoint_id)
-            .subquery())
-    rows = conn.execute(select(c.id.label("checkpoint_id"), c.code, c.name, last.c.last_at)
-                        .join_from(schema.checkpoints, last, last.c.checkpoint_id == c.id, isouter=True)
+    # One index probe per checkpoint for its newest row up to now (a row stamped ahead of now must
+    # not make a checkpoint look alive).
+    newest = select(func.max(d.declared_at)).where(d.checkpoint_id == c.id, d.declared_at <= now).scalar_subquery()
+    rows = conn.execute(select(c.id.label("checkpoint_id"), c.code, c.name, newest.label("last_at"))
                         .where(c.active).order_by(c.id)).mappings().all()
     limit = get_settings().silent_after_minutes
     out = []
     for r in rows:
         minutes = None if r["last_at"] is None else max((now - r["last_at"]).total_seconds() / 60, 0.0)
-        out.append({**r, "minutes_since": minutes, "silent": minutes is None or minutes > limit})
+        silent = checkpoint_state(r["last_at"], now, limit) == STATE_SILENT
+        out.append({**r, "minutes_since": minutes, "silent": silent})
     return pd.DataFrame(out, columns=["checkpoint_id", "code", "name", "last_at", "minutes_since", "silent"])
 
 
-def _hourly(conn: Connection, first_hour: dt.datetime, last_hour: dt.datetime) -> dict[tuple, int]:
-    """Crossings per (local day, local hour) over whole hours [first_hour, last_hour] (naive UTC)."""
-    h = crossing_hourly.c
-    d0, d1 = local_day_hour(first_hour)[0], local_day_hour(last_hour)[0]
-    rows = conn.execute(select(h.local_day, h.local_hour, func.sum(h.n_crossings))
-                        .where(h.local_day.between(d0, d1)).group_by(h.local_day, h.local_hour))
-    return {(day, hour): int(n) for day, hour, n in rows}
-
-
 def hourly_vs_last_week(conn: Connection, now: dt.datetime, hours: int = 24) -> pd.DataFrame:
-    """Declarations per local hour over the last ``hours`` hours (the current one partial) against the
-    same hour a week before. ``drop`` flags a complete hour below ``quality_drop_share`` of last
-    week's (with at least :data:`MIN_BASELINE` then): near zero means an outage."""
+    """Declarations per local hour over the last ``hours`` hours (the current one up to ``now``) against
+    the same hour a week before (its current hour up to the same minute). ``drop`` flags a complete
+    hour below ``quality_drop_share`` of last week's (with at least :data:`MIN_BASELINE` then): near
+    zero means an outage."""
     current = floor_hour(now)
     first = current - dt.timedelta(hours=hours - 1)
     week = dt.timedelta(days=7)
-    this = _hourly(conn, first, current)
-    last = _hourly(conn, first - week, current - week)
+    by = ("local_day", "local_hour")
+
+    def per_hour(lo: dt.datetime, hi: dt.datetime) -> dict[tuple, int]:
+        counts = window_counts(conn, lo, hi, measures=("crossings",), by=by)
+        return {(pd.Timestamp(day).date(), int(hour)): int(n) for day, hour, n in counts.itertuples(index=False)}
+
+    this = per_hour(first, now)
+    last = per_hour(first - week, now - week)
     share = get_settings().quality_drop_share
     out = []
     for i in range(hours):
@@ -162,16 +163,14 @@ def duplicates(conn: Connection, limit: int = 200) -> pd.DataFrame:
     return pd.DataFrame([dict(r) for r in rows], columns=["batch_id", "file_name", "line_number", "declaration_id"])
 
 
-def fill_shares(conn: Connection, first_day: dt.date, last_day: dt.date) -> pd.DataFrame:
-    """Per checkpoint and channel over local days [first_day, last_day]: crossings and, for each
-    optional field, the share of declarations with it filled (from ``quality_daily``)."""
-    q = quality_daily.c
-    stmt = (select(q.checkpoint_id, q.channel, func.sum(q.n_crossings).label("crossings"),
-                   *(func.sum(q[f"n_filled_{f}"]).label(f) for f in OPTIONAL_FIELDS))
-            .where(q.local_day.between(first_day, last_day)).group_by(q.checkpoint_id, q.channel)
-            .order_by(q.checkpoint_id, q.channel))
-    frame = pd.DataFrame(conn.execute(stmt).mappings().all(),
-                         columns=["checkpoint_id", "channel", "crossings", *OPTIONAL_FIELDS])
+def fill_shares(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime) -> pd.DataFrame:
+    """Per checkpoint and channel over local days [first_day, last_day] up to ``now``: crossings and,
+    for each optional field, the share of declarations with it filled (from ``quality_daily``)."""
+    measures = ("crossings", *(f"filled_{f}" for f in OPTIONAL_FIELDS))
+    totals = days_before_now(conn, first_day, last_day, now, measures=measures, by=("checkpoint_id", "channel"),
+                             rollup=quality_daily)
+    frame = totals_frame(totals, ("checkpoint_id", "channel"), measures)
+    frame = frame.rename(columns={f"filled_{f}": f for f in OPTIONAL_FIELDS})
     for f in OPTIONAL_FIELDS:
         frame[f] = [int(n) / int(total) if total else None for n, total in zip(frame[f], frame["crossings"])]
     frame["crossings"] = frame["crossings"].astype(int)
@@ -207,5 +206,5 @@ def report(conn: Connection, now: dt.datetime, days: int = 7) -> dict:
         "warnings_by_field": records(warnings_by_field(conn)),
         "duplicates": int(conn.execute(select(func.count()).select_from(schema.duplicate_rows)).scalar()),
         "fill_shares": {"first_day": (today - dt.timedelta(days=days - 1)).isoformat(), "last_day": today.isoformat(),
-                        "rows": records(fill_shares(conn, today - dt.timedelta(days=days - 1), today))},
+                        "rows": records(fill_shares(conn, today - dt.timedelta(days=days - 1), today, now=now))},
     }

@@ -2,7 +2,8 @@
 
 Figures come from the hourly rollups; only the partial hours at the edges of a window are counted
 from the declarations themselves (an indexed range of at most two hours), so a figure costs the same
-on a month or on years of data and is exact to the second.
+on a month or on years of data and is exact to the second. Every figure takes the page run's ``now``
+and counts only declarations stamped before it (:func:`days_before_now`).
 """
 
 from __future__ import annotations
@@ -14,14 +15,19 @@ import pandas as pd
 from sqlalchemy import Connection, Table, and_, case, func, or_, select
 
 from . import schema
-from .schema import MEASURES, ORIGIN_MEASURES, crossing_hourly, declarations, origin_hourly
+from .schema import MEASURES, ORIGIN_MEASURES, QUALITY_MEASURES, crossing_hourly, declarations, origin_hourly, \
+    quality_daily
 from .timeutil import floor_hour, local_day_hour, local_midnight_utc, local_today
 
 #: The Overview's figures, by rollup measure.
 OVERVIEW_MEASURES = ("crossings", "risk_high", "electronic", "bluezone_installed")
 
 #: Each hourly rollup's measures (predicates over one declaration), to count the partial edge hours.
-_ROLLUP_MEASURES = {crossing_hourly.name: MEASURES, origin_hourly.name: ORIGIN_MEASURES}
+_ROLLUP_MEASURES = {crossing_hourly.name: MEASURES, origin_hourly.name: ORIGIN_MEASURES,
+                    quality_daily.name: QUALITY_MEASURES}
+
+#: Counts per group key: the running sums of a figure's measures.
+Totals = dict[tuple, list[int]]
 
 
 def _filters(table, checkpoint_ids: Sequence[int] | None, directions: Sequence[str] | None) -> list:
@@ -57,46 +63,97 @@ def window_counts(conn: Connection, start: dt.datetime, end: dt.datetime, *,
     the declarations. ``by`` may name checkpoint_id, direction, local_day, local_hour (and
     origin_province_code on ``origin_hourly``).
     """
-    predicates = _ROLLUP_MEASURES[rollup.name]
     by = list(by)
     # The parts are summed in plain Python: a handful of groups each, where a pandas frame per part
     # cost ten times the SQL (pandas 3).
-    totals: dict[tuple, list[int]] = {}
-
-    def add(stmt) -> None:
-        for row in conn.execute(stmt):
-            key, values = tuple(row[: len(by)]), row[len(by):]
-            acc = totals.get(key)
-            if acc is None:
-                totals[key] = [int(v or 0) for v in values]
-            else:
-                for i, v in enumerate(values):
-                    acc[i] += int(v or 0)
-
+    totals: Totals = {}
     first_whole = floor_hour(start) if start == floor_hour(start) else floor_hour(start) + dt.timedelta(hours=1)
     last_whole = floor_hour(end)
     if first_whole < last_whole:
         c = rollup.c
-        add(select(*(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in measures))
+        _add(totals, conn.execute(
+            select(*(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in measures))
             .where(_hour_range(first_whole, last_whole, rollup), *_filters(rollup, checkpoint_ids, directions))
-            .group_by(*(c[k] for k in by)))
+            .group_by(*(c[k] for k in by))), len(by))
         raw_ranges = [(start, first_whole), (last_whole, end)]
     else:
         raw_ranges = [(start, end)]
-    d = declarations.c
     for lo, hi in raw_ranges:
-        if lo >= hi:
-            continue
-        add(select(*(d[k] for k in by), *(func.sum(case((predicates[m], 1), else_=0)).label(m) for m in measures))
+        if lo < hi:
+            _add(totals, conn.execute(_raw_stmt(lo, hi, measures, by, checkpoint_ids, directions, rollup)), len(by))
+    return totals_frame(totals, by, measures)
+
+
+def _add(totals: Totals, rows, width: int) -> None:
+    """Add result rows (``width`` key columns, then the measures) to ``totals``."""
+    for row in rows:
+        key, values = tuple(row[:width]), row[width:]
+        acc = totals.get(key)
+        if acc is None:
+            totals[key] = acc = [0] * len(values)
+        for i, v in enumerate(values):
+            acc[i] += int(v or 0)
+
+
+def _raw_stmt(lo: dt.datetime, hi: dt.datetime, measures: Sequence[str], by: Sequence[str],
+              checkpoint_ids: Sequence[int] | None, directions: Sequence[str] | None, rollup: Table):
+    """The rollup's ``measures`` counted from the declarations with ``lo <= declared_at < hi``, grouped ``by``."""
+    predicates = _ROLLUP_MEASURES[rollup.name]
+    d = declarations.c
+    return (select(*(d[k] for k in by), *(func.sum(case((predicates[m], 1), else_=0)).label(m) for m in measures))
             .where(d.declared_at >= lo, d.declared_at < hi, *_filters(declarations, checkpoint_ids, directions))
             .group_by(*(d[k] for k in by)))
-    rows = [(*key, *values) for key, values in sorted(totals.items())]  # in key order, as a groupby gives
+
+
+def stamped_after(conn: Connection, now: dt.datetime, last_day: dt.date, *, measures: Sequence[str],
+                  by: Sequence[str], checkpoint_ids: Sequence[int] | None = None,
+                  directions: Sequence[str] | None = None, rollup: Table = crossing_hourly) -> Totals:
+    """The rollup's ``measures`` over the declarations stamped from ``now`` to the end of local day
+    ``last_day`` (none when that day has ended): what a day sum must leave out at ``now``."""
+    end = local_midnight_utc(last_day + dt.timedelta(days=1))
+    totals: Totals = {}
+    if now < end:
+        _add(totals, conn.execute(_raw_stmt(now, end, measures, by, checkpoint_ids, directions, rollup)), len(by))
+    return totals
+
+
+def totals_frame(totals: Totals, by: Sequence[str], measures: Sequence[str]) -> pd.DataFrame:
+    """``totals`` as a frame in key order (as a GROUP BY … ORDER BY gives), measures as int64."""
+    rows = [(*key, *values) for key, values in sorted(totals.items())]
     return pd.DataFrame(rows, columns=[*by, *measures]).astype({m: "int64" for m in measures})
 
 
-def _frame(conn: Connection, stmt, by: Sequence[str], measures: Sequence[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(conn.execute(stmt).all(), columns=[*by, *measures])
-    return frame.astype({m: "int64" for m in measures})
+def days_before_now(conn: Connection, first_day: dt.date, last_day: dt.date, now: dt.datetime, *,
+                    measures: Sequence[str], by: Sequence[str], checkpoint_ids: Sequence[int] | None = None,
+                    directions: Sequence[str] | None = None, rollup: Table = crossing_hourly) -> Totals:
+    """Exact counts of the declarations of local days [first_day, last_day] stamped before ``now``.
+
+    The rollup holds every stored row, including rows stamped a few minutes ahead (a phone whose clock
+    runs fast; the import accepts up to 10 minutes). So the days are summed from the rollup and the
+    rows stamped from ``now`` to the end of today are taken away again: an indexed range of the
+    declarations that is empty or nearly so on a live store. Groups that only such rows made are
+    dropped, as a GROUP BY over the rows before ``now`` would not have them.
+    """
+    last_day = min(last_day, local_today(now))
+    if last_day < first_day:
+        return {}
+    # Rows are counted too (every rollup has "crossings"): a group is dropped when no row of it is left.
+    counted = list(measures) if "crossings" in measures else [*measures, "crossings"]
+    rows_at = counted.index("crossings")
+    c = rollup.c
+    totals: Totals = {}
+    _add(totals, conn.execute(
+        select(*(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in counted))
+        .where(c.local_day.between(first_day, last_day), *_filters(rollup, checkpoint_ids, directions))
+        .group_by(*(c[k] for k in by))), len(by))
+    for key, values in stamped_after(conn, now, last_day, measures=counted, by=by, checkpoint_ids=checkpoint_ids,
+                                     directions=directions, rollup=rollup).items():
+        acc = totals.setdefault(key, [0] * len(values))
+        for i, v in enumerate(values):
+            acc[i] -= v
+        if acc[rows_at] == 0:
+            del totals[key]
+    return {key: values[: len(measures)] for key, values in totals.items()}
 
 
 def checkpoint_table(conn: Connection) -> pd.DataFrame:
@@ -128,23 +185,23 @@ def today_vs_yesterday(conn: Connection, now: dt.datetime, *,
     return merged.fillna({m: 0 for m in measures}).astype({m: "int64" for m in measures})
 
 
-def daily_trend(conn: Connection, last_day: dt.date, *, days: int = 7,
+def daily_trend(conn: Connection, last_day: dt.date, *, now: dt.datetime, days: int = 7,
                 measures: Sequence[str] = OVERVIEW_MEASURES,
                 checkpoint_ids: Sequence[int] | None = None) -> pd.DataFrame:
-    """Per local day and checkpoint over the ``days`` days ending on ``last_day``: the measures."""
-    c = crossing_hourly.c
-    first_day = last_day - dt.timedelta(days=days - 1)
-    stmt = (select(c.local_day, c.checkpoint_id, *(func.sum(c[f"n_{m}"]).label(m) for m in measures))
-            .where(c.local_day.between(first_day, last_day), *_filters(crossing_hourly, checkpoint_ids, None))
-            .group_by(c.local_day, c.checkpoint_id).order_by(c.local_day, c.checkpoint_id))
-    frame = _frame(conn, stmt, ("local_day", "checkpoint_id"), measures)
+    """Per local day and checkpoint over the ``days`` days ending on ``last_day``, up to ``now``: the
+    measures."""
+    by = ("local_day", "checkpoint_id")
+    totals = days_before_now(conn, last_day - dt.timedelta(days=days - 1), last_day, now, measures=measures, by=by,
+                             checkpoint_ids=checkpoint_ids)
+    frame = totals_frame(totals, by, measures)
     frame["local_day"] = pd.to_datetime(frame["local_day"]).dt.date
     return frame
 
 
-def latest_declaration_at(conn: Connection) -> dt.datetime | None:
-    """When the newest stored declaration was made (naive UTC), or None for an empty store."""
-    return conn.execute(select(func.max(declarations.c.declared_at))).scalar()
+def latest_declaration_at(conn: Connection, now: dt.datetime) -> dt.datetime | None:
+    """When the newest declaration stamped up to ``now`` was made (naive UTC), or None if there is none."""
+    d = declarations.c
+    return conn.execute(select(func.max(d.declared_at)).where(d.declared_at <= now)).scalar()
 
 
 def first_declaration_day(conn: Connection) -> dt.date | None:

@@ -18,12 +18,19 @@ import pandas as pd
 from sqlalchemy import Connection, and_, case, distinct, func, literal, or_, select, union_all
 
 from . import schema
-from .queries import _filters, _frame, checkpoint_table, window_counts
+from .queries import _filters, checkpoint_table, days_before_now, stamped_after, totals_frame, window_counts
 from .schema import CHANNELS, VEHICLES, crossing_hourly, declarations, origin_hourly
-from .timeutil import local_day_hour, local_midnight_utc, local_today
+from .timeutil import floor_hour, local_day_hour, local_midnight_utc, local_today
 
 #: Checkpoint states on the live map, in the order of their urgency.
-STATE_SILENT, STATE_HIGH_RISK, STATE_NORMAL = "silent", "high_risk", "normal"
+STATE_SILENT, STATE_ATTENTION, STATE_NORMAL = "silent", "attention", "normal"
+#: Why a checkpoint needs attention: more high-risk arrivals in the last hour than usual for that hour,
+#: or an arrival who had contact with a confirmed case in the last few minutes.
+ATTENTION_SURGE, ATTENTION_CONTACT = "surge", "contact_f0"
+ATTENTION_CONTACT_MINUTES = 15
+#: "More than usual" for one checkpoint's hour: the surge rule with a smaller margin (an hour at one
+#: checkpoint has a tenth of a day's province-wide count).
+ATTENTION_MIN_EXCESS = 5
 #: High-risk reasons (rollup measures); one traveller may have several.
 REASONS = ("reason_contact_f0", "reason_hotzone_origin", "reason_symptom_travel")
 #: The surge rule (issue 3): today's high-risk count up to this hour against the same hours of the
@@ -36,40 +43,67 @@ Ids = Sequence[int] | None
 Dirs = Sequence[str] | None
 
 
-def _day_sums(conn: Connection, first_day: dt.date, last_day: dt.date, *, measures: Sequence[str],
-              by: Sequence[str], checkpoint_ids: Ids, directions: Dirs, table=crossing_hourly,
-              order_by: Sequence[str] | None = None) -> pd.DataFrame:
-    """Sums of rollup ``measures`` over the local days [first_day, last_day], grouped ``by``."""
-    stmt = _day_sums_stmt(first_day, last_day, measures=measures, by=by, checkpoint_ids=checkpoint_ids,
-                          directions=directions, table=table)
-    if order_by:
-        stmt = stmt.order_by(*(table.c[k] for k in order_by))
-    frame = _frame(conn, stmt, by, measures)
+def _day_sums(conn: Connection, first_day: dt.date, last_day: dt.date, now: dt.datetime, *,
+              measures: Sequence[str], by: Sequence[str], checkpoint_ids: Ids, directions: Dirs,
+              table=crossing_hourly) -> pd.DataFrame:
+    """Sums of rollup ``measures`` over the local days [first_day, last_day] up to ``now``, grouped
+    ``by``, in key order."""
+    totals = days_before_now(conn, first_day, last_day, now, measures=measures, by=by,
+                             checkpoint_ids=checkpoint_ids, directions=directions, rollup=table)
+    frame = totals_frame(totals, by, measures)
     if "local_day" in frame:
         frame["local_day"] = pd.to_datetime(frame["local_day"]).dt.date
     return frame
 
 
-def _day_sums_stmt(first_day: dt.date, last_day: dt.date, *, measures: Sequence[str], by: Sequence[str],
-                   checkpoint_ids: Ids, directions: Dirs, table=crossing_hourly):
-    """The SELECT of :func:`_day_sums`."""
-    c = table.c
-    return (select(*(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in measures))
-            .where(c.local_day.between(first_day, last_day), *_filters(table, checkpoint_ids, directions))
-            .group_by(*(c[k] for k in by)))
-
-
 # --- live map -----------------------------------------------------------------------------------
 
-def checkpoint_state(last_declared_at: dt.datetime | None, last_hour_high_risk: int, now: dt.datetime,
-                     silent_after_minutes: int) -> str:
-    """A checkpoint's state on the map: silent (nothing for ``silent_after_minutes`` or ever), else
-    high_risk (a high-risk arrival in the last hour), else normal."""
+def checkpoint_state(last_declared_at: dt.datetime | None, now: dt.datetime, silent_after_minutes: int, *,
+                     attention: bool = False) -> str:
+    """A checkpoint's state, on the map and on the data-quality page alike: silent (no declaration for
+    ``silent_after_minutes`` or more, or ever), else attention (``attention``: see
+    :func:`checkpoint_live_status`), else normal."""
     if last_declared_at is None or now - last_declared_at >= dt.timedelta(minutes=silent_after_minutes):
         return STATE_SILENT
-    if last_hour_high_risk > 0:
-        return STATE_HIGH_RISK
-    return STATE_NORMAL
+    return STATE_ATTENTION if attention else STATE_NORMAL
+
+
+def _high_risk_arrivals_last_hour(conn: Connection, now: dt.datetime, checkpoint_ids: Ids
+                                  ) -> dict[int, list[int]]:
+    """Per checkpoint: high-risk arrivals in [now - 1 h, now), then in the same hour on each of the
+    previous ``SURGE_BASELINE_DAYS`` days (yesterday first). One short declared_at range per day."""
+    d = declarations.c
+    hour = dt.timedelta(hours=1)
+    arms = [select(literal(back).label("back"), d.checkpoint_id, func.count().label("n"))
+            .where(d.declared_at >= now - hour - dt.timedelta(days=back), d.declared_at < now - dt.timedelta(days=back),
+                   d.direction == "in", d.risk_level == "high", *_filters(declarations, checkpoint_ids, None))
+            .group_by(d.checkpoint_id)
+            for back in range(SURGE_BASELINE_DAYS + 1)]
+    out: dict[int, list[int]] = {}
+    for back, cid, n in conn.execute(union_all(*arms)).all():
+        out.setdefault(cid, [0] * (SURGE_BASELINE_DAYS + 1))[back] = int(n)
+    return out
+
+
+def _recent_contacts(conn: Connection, now: dt.datetime, checkpoint_ids: Ids) -> dict[int, int]:
+    """Per checkpoint: arrivals who had contact with a confirmed case in the last few minutes."""
+    d = declarations.c
+    stmt = (select(d.checkpoint_id, func.count())
+            .where(d.declared_at >= now - dt.timedelta(minutes=ATTENTION_CONTACT_MINUTES), d.declared_at < now,
+                   d.direction == "in", d.contact_f0.is_(True), *_filters(declarations, checkpoint_ids, None))
+            .group_by(d.checkpoint_id))
+    return {cid: int(n) for cid, n in conn.execute(stmt).all()}
+
+
+def attention_reason(arrivals: Sequence[int], contacts: int) -> str | None:
+    """Why a checkpoint needs attention, or None: ``arrivals`` are its high-risk arrivals in the last
+    hour and then in the same hour of the previous days; ``contacts`` its arrivals with a contact with
+    a confirmed case in the last :data:`ATTENTION_CONTACT_MINUTES` minutes."""
+    if contacts > 0:
+        return ATTENTION_CONTACT
+    if arrivals and is_surge(arrivals[0], arrivals[1:], min_excess=ATTENTION_MIN_EXCESS):
+        return ATTENTION_SURGE
+    return None
 
 
 def checkpoint_live_status(conn: Connection, now: dt.datetime, *, silent_after_minutes: int,
@@ -77,8 +111,11 @@ def checkpoint_live_status(conn: Connection, now: dt.datetime, *, silent_after_m
     """The live map's checkpoint markers: one row per active checkpoint at ``now`` (naive UTC).
 
     Columns: id, code, name, lat, lon, last_hour, last_hour_high_risk (declared in [now - 1 h, now)),
-    today_in, today_out, today_crossings, today_high_risk, today_electronic, today_free_wifi (local
-    midnight to now), last_declared_at (naive UTC or None), state (silent | high_risk | normal).
+    high_risk_arrivals (the same, direction in), usual_high_risk (high-risk arrivals in the same hour,
+    average of the previous 7 days), today_in,
+    today_out, today_crossings, today_high_risk, today_electronic, today_free_wifi (local midnight to
+    now), last_declared_at (naive UTC or None), state (silent | attention | normal), attention (None |
+    surge | contact_f0).
     """
     checkpoints = checkpoint_table(conn)
     if checkpoint_ids is not None:
@@ -89,6 +126,8 @@ def checkpoint_live_status(conn: Connection, now: dt.datetime, *, silent_after_m
     today = window_counts(conn, local_midnight_utc(local_today(now)), now,
                           measures=("crossings", "risk_high", "electronic", "free_wifi"),
                           by=("checkpoint_id", "direction"), checkpoint_ids=checkpoint_ids)
+    arrivals = _high_risk_arrivals_last_hour(conn, now, checkpoint_ids)
+    contacts = _recent_contacts(conn, now, checkpoint_ids)
     # The newest declaration per checkpoint: a correlated MAX reads one entry of the
     # (checkpoint_id, declared_at) index per checkpoint, where a GROUP BY would scan them all.
     d, cp = declarations.c, schema.checkpoints.c
@@ -106,11 +145,15 @@ def checkpoint_live_status(conn: Connection, now: dt.datetime, *, silent_after_m
     records = []
     for row in checkpoints.itertuples(index=False):
         hour_rows = hour[hour["checkpoint_id"] == row.id]
-        last_hour_high = int(hour_rows["risk_high"].sum())
+        counts = arrivals.get(row.id, [0] * (SURGE_BASELINE_DAYS + 1))
+        reason = attention_reason(counts, contacts.get(row.id, 0))
+        state = checkpoint_state(last.get(row.id), now, silent_after_minutes, attention=reason is not None)
         records.append({
             **row._asdict(),
             "last_hour": int(hour_rows["crossings"].sum()),
-            "last_hour_high_risk": last_hour_high,
+            "last_hour_high_risk": int(hour_rows["risk_high"].sum()),
+            "high_risk_arrivals": counts[0],
+            "usual_high_risk": sum(counts[1:]) / SURGE_BASELINE_DAYS,
             "today_in": today_sum(row.id, "crossings", "in"),
             "today_out": today_sum(row.id, "crossings", "out"),
             "today_crossings": today_sum(row.id, "crossings"),
@@ -118,11 +161,13 @@ def checkpoint_live_status(conn: Connection, now: dt.datetime, *, silent_after_m
             "today_electronic": today_sum(row.id, "electronic"),
             "today_free_wifi": today_sum(row.id, "free_wifi"),
             "last_declared_at": last.get(row.id),
-            "state": checkpoint_state(last.get(row.id), last_hour_high, now, silent_after_minutes),
+            "state": state,
+            "attention": reason if state == STATE_ATTENTION else None,
         })
-    columns = ["id", "code", "name", "lat", "lon", "last_hour", "last_hour_high_risk", "today_in", "today_out",
-               "today_crossings", "today_high_risk", "today_electronic", "today_free_wifi", "last_declared_at",
-               "state"]
+    columns = ["id", "code", "name", "lat", "lon", "last_hour", "last_hour_high_risk", "high_risk_arrivals",
+               "usual_high_risk", "today_in",
+               "today_out", "today_crossings", "today_high_risk", "today_electronic", "today_free_wifi",
+               "last_declared_at", "state", "attention"]
     return pd.DataFrame(records, columns=columns)
 
 
@@ -172,41 +217,42 @@ def origins_today(conn: Connection, now: dt.datetime, *, checkpoint_ids: Ids = N
 
 # --- traffic ------------------------------------------------------------------------------------
 
-def crossings_by_hour(conn: Connection, first_day: dt.date, last_day: dt.date, *, checkpoint_ids: Ids = None,
+def crossings_by_hour(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime, checkpoint_ids: Ids = None,
                       directions: Dirs = None) -> pd.DataFrame:
     """Crossings per local hour and checkpoint: local_day, local_hour, checkpoint_id, crossings."""
-    return _day_sums(conn, first_day, last_day, measures=("crossings",),
+    return _day_sums(conn, first_day, last_day, now, measures=("crossings",),
                      by=("local_day", "local_hour", "checkpoint_id"), checkpoint_ids=checkpoint_ids,
-                     directions=directions, order_by=("local_day", "local_hour", "checkpoint_id"))
+                     directions=directions)
 
 
-def crossings_by_day(conn: Connection, first_day: dt.date, last_day: dt.date, *, checkpoint_ids: Ids = None,
+def crossings_by_day(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime, checkpoint_ids: Ids = None,
                      directions: Dirs = None) -> pd.DataFrame:
     """Crossings per local day, checkpoint and direction: local_day, checkpoint_id, direction, crossings."""
-    return _day_sums(conn, first_day, last_day, measures=("crossings",),
+    return _day_sums(conn, first_day, last_day, now, measures=("crossings",),
                      by=("local_day", "checkpoint_id", "direction"), checkpoint_ids=checkpoint_ids,
-                     directions=directions, order_by=("local_day", "checkpoint_id", "direction"))
+                     directions=directions)
 
 
-def crossings_by_vehicle(conn: Connection, first_day: dt.date, last_day: dt.date, *, checkpoint_ids: Ids = None,
+def crossings_by_vehicle(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime, checkpoint_ids: Ids = None,
                          directions: Dirs = None) -> pd.DataFrame:
     """Crossings per checkpoint and vehicle type: checkpoint_id, vehicle (one of VEHICLES or "unknown"),
     crossings. Every checkpoint with traffic has a row per vehicle type."""
     names = [f"vehicle_{v}" for v in VEHICLES] + ["vehicle_unknown"]
-    wide = _day_sums(conn, first_day, last_day, measures=names, by=("checkpoint_id",),
+    wide = _day_sums(conn, first_day, last_day, now, measures=names, by=("checkpoint_id",),
                      checkpoint_ids=checkpoint_ids, directions=directions)
     long = wide.melt(id_vars="checkpoint_id", value_vars=names, var_name="vehicle", value_name="crossings")
     long["vehicle"] = long["vehicle"].str.removeprefix("vehicle_")
     return long.astype({"crossings": "int64"}).sort_values(["checkpoint_id", "vehicle"]).reset_index(drop=True)
 
 
-def people_and_vehicles_by_day(conn: Connection, first_day: dt.date, last_day: dt.date, *,
+def people_and_vehicles_by_day(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime,
                                checkpoint_ids: Ids = None, directions: Dirs = None) -> pd.DataFrame:
-    """Per local day: crossings (people) and vehicles (distinct plates seen that day at the selected
-    checkpoints and directions). Columns: local_day, crossings, vehicles."""
+    """Per local day up to ``now``: crossings (people) and vehicles (distinct plates seen that day at
+    the selected checkpoints and directions). Columns: local_day, crossings, vehicles."""
     # rows, not a frame: this is the slowest figure, and a pandas frame costs milliseconds
-    people = dict(conn.execute(_day_sums_stmt(first_day, last_day, measures=("crossings",), by=("local_day",),
-                                              checkpoint_ids=checkpoint_ids, directions=directions)).all())
+    people = {key[0]: values[0] for key, values in days_before_now(
+        conn, first_day, last_day, now, measures=("crossings",), by=("local_day",),
+        checkpoint_ids=checkpoint_ids, directions=directions).items()}
     # Read from the partial index on plated declarations alone (the WHERE repeats its condition),
     # one UNION ALL arm per day: SQLite then counts each day's distinct plates along the index
     # order, a fifth faster than one GROUP BY. The checkpoint is compared as checkpoint_id + 0,
@@ -216,10 +262,16 @@ def people_and_vehicles_by_day(conn: Connection, first_day: dt.date, last_day: d
     where = [d.plate_hash.is_not(None), *_filters(declarations, None, directions)]
     if checkpoint_ids is not None:
         where.append((d.checkpoint_id + 0).in_(list(checkpoint_ids)))
+    today = local_today(now)
+    last_day = min(last_day, today)
+    # Today's arm leaves out plates stamped after now, when there are any (it then reads rows, not
+    # only the index): on a live store there rarely are.
+    ahead = conn.execute(select(d.id).where(d.declared_at >= now, d.local_day == today, *where).limit(1)).first()
     all_days = [first_day + dt.timedelta(days=i) for i in range((last_day - first_day).days + 1)]
     vehicles = {}
     for start in range(0, len(all_days), 100):  # SQLite allows 500 arms in one compound SELECT
-        arms = [select(literal(i).label("i"), func.count(distinct(d.plate_hash))).where(d.local_day == day, *where)
+        arms = [select(literal(i).label("i"), func.count(distinct(d.plate_hash)))
+                .where(d.local_day == day, *where, *([d.declared_at < now] if ahead and day == today else []))
                 for i, day in enumerate(all_days[start : start + 100], start=start)]
         vehicles.update((all_days[i], n) for i, n in conn.execute(union_all(*arms)).all() if n)
     days = sorted(set(people) | set(vehicles))
@@ -229,59 +281,70 @@ def people_and_vehicles_by_day(conn: Connection, first_day: dt.date, last_day: d
                                                                                  "vehicles": "int64"})
 
 
-def peak_hours(conn: Connection, first_day: dt.date, last_day: dt.date, *, checkpoint_ids: Ids = None,
-               directions: Dirs = None, limit: int = 10) -> pd.DataFrame:
-    """The busiest local hours of the range, busiest first: local_day, local_hour, crossings, crossings_in,
-    crossings_out."""
+def peak_hours(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime,
+               checkpoint_ids: Ids = None, directions: Dirs = None, limit: int = 10) -> pd.DataFrame:
+    """The busiest local hours of the range up to ``now``, busiest first: local_day, local_hour,
+    crossings, crossings_in, crossings_out."""
     c = crossing_hourly.c
     total = func.sum(c.n_crossings)
+    measures = ("crossings", "crossings_in", "crossings_out")
+    now_day, now_hour = local_day_hour(now)
+    # Whole hours before the current one, best first; the current hour is counted up to now apart.
     stmt = (select(c.local_day, c.local_hour, total.label("crossings"),
                    func.sum(case((c.direction == "in", c.n_crossings), else_=0)).label("crossings_in"),
                    func.sum(case((c.direction == "out", c.n_crossings), else_=0)).label("crossings_out"))
-            .where(c.local_day.between(first_day, last_day), *_filters(crossing_hourly, checkpoint_ids, directions))
+            .where(c.local_day.between(first_day, last_day), *_filters(crossing_hourly, checkpoint_ids, directions),
+                   or_(c.local_day < now_day, and_(c.local_day == now_day, c.local_hour < now_hour)))
             .group_by(c.local_day, c.local_hour)
             .having(total > 0)
             .order_by(total.desc(), c.local_day, c.local_hour)
             .limit(limit))
-    frame = _frame(conn, stmt, ("local_day", "local_hour"), ("crossings", "crossings_in", "crossings_out"))
+    hours = [(day, hour, int(n), int(i), int(o)) for day, hour, n, i, o in conn.execute(stmt).all()]
+    if first_day <= now_day <= last_day:
+        current = window_counts(conn, floor_hour(now), now, measures=("crossings",), by=("direction",),
+                                checkpoint_ids=checkpoint_ids, directions=directions)
+        ways = dict(zip(current["direction"], current["crossings"]))
+        n_in, n_out = int(ways.get("in", 0)), int(ways.get("out", 0))
+        if n_in + n_out:
+            hours.append((now_day, now_hour, n_in + n_out, n_in, n_out))
+    hours = sorted(hours, key=lambda h: (-h[2], pd.Timestamp(h[0]), h[1]))[:limit]
+    frame = pd.DataFrame(hours, columns=["local_day", "local_hour", *measures]).astype({m: "int64" for m in measures})
     frame["local_day"] = pd.to_datetime(frame["local_day"]).dt.date
     return frame
 
 
 # --- high risk ----------------------------------------------------------------------------------
 
-def risk_levels_by_day(conn: Connection, first_day: dt.date, last_day: dt.date, *, checkpoint_ids: Ids = None,
+def risk_levels_by_day(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime, checkpoint_ids: Ids = None,
                        directions: Dirs = None) -> pd.DataFrame:
     """Crossings per risk level, local day and checkpoint: local_day, checkpoint_id, risk_high, risk_medium,
     risk_low."""
-    return _day_sums(conn, first_day, last_day, measures=("risk_high", "risk_medium", "risk_low"),
-                     by=("local_day", "checkpoint_id"), checkpoint_ids=checkpoint_ids, directions=directions,
-                     order_by=("local_day", "checkpoint_id"))
+    return _day_sums(conn, first_day, last_day, now, measures=("risk_high", "risk_medium", "risk_low"),
+                     by=("local_day", "checkpoint_id"), checkpoint_ids=checkpoint_ids, directions=directions)
 
 
-def high_risk_reasons_by_day(conn: Connection, first_day: dt.date, last_day: dt.date, *,
+def high_risk_reasons_by_day(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime,
                              checkpoint_ids: Ids = None, directions: Dirs = None) -> pd.DataFrame:
     """High-risk reasons per local day and checkpoint: local_day, checkpoint_id, reason_contact_f0,
     reason_hotzone_origin, reason_symptom_travel (each counted on its own: one traveller may have several)."""
-    return _day_sums(conn, first_day, last_day, measures=REASONS, by=("local_day", "checkpoint_id"),
-                     checkpoint_ids=checkpoint_ids, directions=directions, order_by=("local_day", "checkpoint_id"))
+    return _day_sums(conn, first_day, last_day, now, measures=REASONS, by=("local_day", "checkpoint_id"),
+                     checkpoint_ids=checkpoint_ids, directions=directions)
 
 
-def high_risk_origins(conn: Connection, first_day: dt.date, last_day: dt.date, *, checkpoint_ids: Ids = None,
-                      directions: Dirs = None, limit: int = 15) -> pd.DataFrame:
-    """The origin provinces behind the high-risk crossings, most first: province_code, province,
-    high_risk, crossings (all crossings from there), from_hotzone."""
-    o, p = origin_hourly.c, schema.provinces.c
-    high = func.sum(o.n_risk_high)
-    stmt = (select(o.origin_province_code, p.name, high.label("high_risk"), func.sum(o.n_crossings),
-                   func.sum(o.n_origin_in_hotzone))
-            .join_from(origin_hourly, schema.provinces, p.code == o.origin_province_code)
-            .where(o.local_day.between(first_day, last_day), *_filters(origin_hourly, checkpoint_ids, directions))
-            .group_by(o.origin_province_code, p.name)
-            .having(high > 0)
-            .order_by(high.desc(), o.origin_province_code)
-            .limit(limit))
-    return _frame(conn, stmt, ("province_code", "province"), ("high_risk", "crossings", "from_hotzone"))
+def high_risk_origins(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime,
+                      checkpoint_ids: Ids = None, directions: Dirs = None, limit: int = 15) -> pd.DataFrame:
+    """The origin provinces behind the high-risk crossings up to ``now``, most first: province_code,
+    province, high_risk, crossings (all crossings from there), from_hotzone."""
+    measures = ("risk_high", "crossings", "origin_in_hotzone")
+    totals = days_before_now(conn, first_day, last_day, now, measures=measures, by=("origin_province_code",),
+                             checkpoint_ids=checkpoint_ids, directions=directions, rollup=origin_hourly)
+    # Names are joined after grouping: at most 63 provinces, where joining first touched every row.
+    p = schema.provinces.c
+    names = dict(conn.execute(select(p.code, p.name)).all())
+    rows = sorted(((code, names.get(code, code), *values) for (code,), values in totals.items() if values[0] > 0),
+                  key=lambda r: (-r[2], r[0]))[:limit]
+    frame = pd.DataFrame(rows, columns=["province_code", "province", "high_risk", "crossings", "from_hotzone"])
+    return frame.astype({m: "int64" for m in ("high_risk", "crossings", "from_hotzone")})
 
 
 @dataclass(frozen=True)
@@ -298,14 +361,15 @@ class Surge:
         return sum(self.previous) / len(self.previous) if self.previous else 0.0
 
 
-def is_surge(today: int, previous: Sequence[int]) -> bool:
-    """The surge rule: ``today`` exceeds the average of ``previous`` by 50% and by at least 10.
+def is_surge(today: int, previous: Sequence[int], *, min_excess: int = SURGE_MIN_EXCESS) -> bool:
+    """The surge rule: ``today`` exceeds the average of ``previous`` by 50% and by at least ``min_excess``
+    (10 for the province's day).
 
     "By 50%" is reached at exactly 1.5 × the average, "by at least 10" at exactly average + 10. Exact
     fractions (the average is rarely whole) so that the thresholds are exact.
     """
     average = Fraction(sum(previous), len(previous)) if previous else Fraction(0)
-    return today >= SURGE_RATIO * average and today - average >= SURGE_MIN_EXCESS
+    return today >= SURGE_RATIO * average and today - average >= min_excess
 
 
 def high_risk_surge(conn: Connection, now: dt.datetime, *, checkpoint_ids: Ids = None) -> Surge:
@@ -345,48 +409,57 @@ def high_risk_surge(conn: Connection, now: dt.datetime, *, checkpoint_ids: Ids =
 ADOPTION_MEASURES = ("crossings", "electronic", "bluezone_installed")
 
 
-def adoption_by_day(conn: Connection, first_day: dt.date, last_day: dt.date, *, checkpoint_ids: Ids = None,
+def adoption_by_day(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime, checkpoint_ids: Ids = None,
                     directions: Dirs = None) -> pd.DataFrame:
     """Per local day and checkpoint: crossings, electronic (any channel but paper), bluezone_installed."""
-    return _day_sums(conn, first_day, last_day, measures=ADOPTION_MEASURES, by=("local_day", "checkpoint_id"),
-                     checkpoint_ids=checkpoint_ids, directions=directions, order_by=("local_day", "checkpoint_id"))
+    return _day_sums(conn, first_day, last_day, now, measures=ADOPTION_MEASURES, by=("local_day", "checkpoint_id"),
+                     checkpoint_ids=checkpoint_ids, directions=directions)
 
 
-def adoption_by_checkpoint(conn: Connection, first_day: dt.date, last_day: dt.date, *,
+def adoption_by_checkpoint(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime,
                            checkpoint_ids: Ids = None, directions: Dirs = None) -> pd.DataFrame:
     """Per checkpoint over the whole range: crossings, electronic, bluezone_installed."""
-    return _day_sums(conn, first_day, last_day, measures=ADOPTION_MEASURES, by=("checkpoint_id",),
-                     checkpoint_ids=checkpoint_ids, directions=directions, order_by=("checkpoint_id",))
+    return _day_sums(conn, first_day, last_day, now, measures=ADOPTION_MEASURES, by=("checkpoint_id",),
+                     checkpoint_ids=checkpoint_ids, directions=directions)
 
 
-def free_wifi_since_opening(conn: Connection, *, checkpoint_ids: Ids = None, directions: Dirs = None
-                            ) -> pd.DataFrame:
-    """Free Wi-Fi use per checkpoint since its Wi-Fi opened (every stored day from the opening day on).
+def free_wifi_since_opening(conn: Connection, *, now: dt.datetime, checkpoint_ids: Ids = None,
+                            directions: Dirs = None) -> pd.DataFrame:
+    """Free Wi-Fi use per checkpoint since its Wi-Fi opened, up to ``now``.
 
     Columns: checkpoint_id, wifi_opened_on (None = no free Wi-Fi; its counts are 0), crossings, electronic,
     free_wifi.
     """
     c, cp = crossing_hourly.c, schema.checkpoints.c
     measures = ("crossings", "electronic", "free_wifi")
+    today = local_today(now)
     stmt = (select(cp.id, cp.wifi_opened_on,
                    *(func.coalesce(func.sum(c[f"n_{m}"]), 0).label(m) for m in measures))
             .select_from(schema.checkpoints.outerjoin(
-                crossing_hourly, and_(c.checkpoint_id == cp.id, c.local_day >= cp.wifi_opened_on,
+                crossing_hourly, and_(c.checkpoint_id == cp.id, c.local_day >= cp.wifi_opened_on, c.local_day <= today,
                                       *_filters(crossing_hourly, None, directions))))
             .where(cp.active.is_(True), *([cp.id.in_(list(checkpoint_ids))] if checkpoint_ids is not None else []))
             .group_by(cp.id, cp.wifi_opened_on).order_by(cp.id))
-    frame = _frame(conn, stmt, ("checkpoint_id", "wifi_opened_on"), measures)
+    rows = [[cid, opened, *(int(v) for v in values)] for cid, opened, *values in conn.execute(stmt).all()]
+    # The rollup also holds rows stamped after now (see days_before_now): take them away again.
+    ahead = stamped_after(conn, now, today, measures=measures, by=("checkpoint_id",), checkpoint_ids=checkpoint_ids,
+                          directions=directions)
+    for row in rows:
+        if row[1] is not None and (row[0],) in ahead:
+            row[2:] = [v - a for v, a in zip(row[2:], ahead[(row[0],)])]
+    frame = pd.DataFrame(rows, columns=["checkpoint_id", "wifi_opened_on", *measures]).astype(
+        {m: "int64" for m in measures})
     frame["wifi_opened_on"] = frame["wifi_opened_on"].map(lambda v: None if v is None or pd.isna(v)
                                                           else pd.Timestamp(v).date())
     return frame
 
 
-def channel_mix(conn: Connection, first_day: dt.date, last_day: dt.date, *, checkpoint_ids: Ids = None,
+def channel_mix(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime, checkpoint_ids: Ids = None,
                 directions: Dirs = None) -> pd.DataFrame:
     """Crossings per checkpoint and declaration channel: checkpoint_id, channel (one of CHANNELS),
     crossings."""
     names = [f"channel_{ch}" for ch in CHANNELS]
-    wide = _day_sums(conn, first_day, last_day, measures=names, by=("checkpoint_id",),
+    wide = _day_sums(conn, first_day, last_day, now, measures=names, by=("checkpoint_id",),
                      checkpoint_ids=checkpoint_ids, directions=directions)
     long = wide.melt(id_vars="checkpoint_id", value_vars=names, var_name="channel", value_name="crossings")
     long["channel"] = long["channel"].str.removeprefix("channel_")

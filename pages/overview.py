@@ -30,7 +30,7 @@ def body(now: dt.datetime) -> None:
     st.dataframe(checkpoint_summary(counts, checkpoints, lang()), hide_index=True, width="stretch")
 
     # Seven complete days: today's partial count would read as a collapse on the chart.
-    trend = query(queries.daily_trend, local_today(now) - dt.timedelta(days=1), days=7)
+    trend = query(queries.daily_trend, local_today(now) - dt.timedelta(days=1), now=now, days=7)
     trend = trend.merge(checkpoints[["id", "name"]], left_on="checkpoint_id", right_on="id").rename(
         columns={"name": "checkpoint"})
     colors = charts.checkpoint_colors(checkpoints)

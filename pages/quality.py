@@ -12,7 +12,7 @@ from dashboard import it_team
 from dashboard.state import lang, query, tr
 from dashboard.ui import live, table_or_note
 from data_access import queries, quality
-from data_access.timeutil import local_today
+from data_access.timeutil import local_today, now_utc
 
 FILL_PERIODS = (1, 7, 30)
 
@@ -41,8 +41,9 @@ live(body)
 st.subheader(tr("it.q.fill"))
 days = st.segmented_control(tr("it.q.period"), FILL_PERIODS, default=7, key="fill_days",
                             format_func=lambda n: tr("it.q.days", n=n)) or 7
-today = local_today()
-fill = query(quality.fill_shares, today - dt.timedelta(days=days - 1), today)
+now = now_utc()
+today = local_today(now)
+fill = query(quality.fill_shares, today - dt.timedelta(days=days - 1), today, now=now)
 st.dataframe(it_team.fill_table(fill, query(queries.checkpoint_table), lang()), hide_index=True, width="stretch")
 
 left, right = st.columns(2)

@@ -111,8 +111,9 @@ def window(lo: dt.datetime, hi: dt.datetime):
     return and_(d.declared_at >= lo, d.declared_at < hi)
 
 
-def days_window(first: dt.date, last: dt.date):
-    return window(local_midnight_utc(first), local_midnight_utc(last + DAY))
+def days_window(first: dt.date, last: dt.date, now: dt.datetime = NOW):
+    """The declarations of local days [first, last] that a figure at ``now`` counts: stamped before now."""
+    return window(local_midnight_utc(first), min(local_midnight_utc(last + DAY), now))
 
 
 def scope(ids: list[int] | None, directions: tuple[str, ...] | None) -> list:
@@ -137,7 +138,7 @@ def _filter_args(ids: dict[str, int], spec):
     back_first, back_last, codes, directions = spec
     first, last = TODAY - back_first * DAY, TODAY - back_last * DAY
     chosen = None if codes is None else [ids[c] for c in codes]
-    return first, last, dict(checkpoint_ids=chosen, directions=directions)
+    return first, last, dict(checkpoint_ids=chosen, directions=directions, now=NOW)
 
 
 # --- live map -----------------------------------------------------------------------------------
@@ -145,10 +146,11 @@ def _filter_args(ids: dict[str, int], spec):
 def test_checkpoint_state_thresholds():
     silent_after = 30
     just_before = NOW - dt.timedelta(minutes=30) + dt.timedelta(seconds=1)
-    assert qc.checkpoint_state(just_before, 0, NOW, silent_after) == qc.STATE_NORMAL
-    assert qc.checkpoint_state(just_before, 2, NOW, silent_after) == qc.STATE_HIGH_RISK
-    assert qc.checkpoint_state(NOW - dt.timedelta(minutes=30), 2, NOW, silent_after) == qc.STATE_SILENT
-    assert qc.checkpoint_state(None, 0, NOW, silent_after) == qc.STATE_SILENT
+    assert qc.checkpoint_state(just_before, NOW, silent_after) == qc.STATE_NORMAL
+    assert qc.checkpoint_state(just_before, NOW, silent_after, attention=True) == qc.STATE_ATTENTION
+    # silent at 30 minutes exactly, on the map and on the data-quality page alike
+    assert qc.checkpoint_state(NOW - dt.timedelta(minutes=30), NOW, silent_after, attention=True) == qc.STATE_SILENT
+    assert qc.checkpoint_state(None, NOW, silent_after) == qc.STATE_SILENT
 
 
 def test_checkpoint_live_status_reconciles(store):
@@ -172,8 +174,9 @@ def test_checkpoint_live_status_reconciles(store):
             newest = conn.execute(select(func.max(d.declared_at)).where(cid, d.declared_at <= NOW)).scalar()
             assert row.last_declared_at == newest
         states = dict(zip(status["code"], status["state"]))
-        # Contact-with-a-case rows exactly one hour ago at TAN_DE and THAI_HA: high risk in the last hour.
-        assert states["TAN_DE"] == states["THAI_HA"] == qc.STATE_HIGH_RISK
+        # Contact-with-a-case rows exactly one hour ago at TAN_DE and THAI_HA: high risk in the last hour, but
+        # no surge and no contact in the last 15 minutes here (the rows one second before now are low risk).
+        assert states["TAN_DE"] in (qc.STATE_NORMAL, qc.STATE_ATTENTION)
         assert states["TRIEU_DUONG"] == qc.STATE_SILENT
         # The rows five minutes after now are not "the last declaration" yet.
         assert (status["last_declared_at"] < NOW).all()
@@ -229,7 +232,7 @@ def test_traffic_figures_reconcile(store, spec):
         assert by_hour["crossings"].sum() == count(conn, days_window(first, last), *conds)
         for row in by_hour.itertuples():
             start = local_midnight_utc(row.local_day) + dt.timedelta(hours=row.local_hour)
-            assert row.crossings == count(conn, window(start, start + dt.timedelta(hours=1)),
+            assert row.crossings == count(conn, window(start, min(start + dt.timedelta(hours=1), NOW)),
                                           d.checkpoint_id == row.checkpoint_id, *conds)
 
         vehicles = qc.crossings_by_vehicle(conn, first, last, **where)
@@ -268,14 +271,15 @@ def test_day_filter_edges_at_local_midnight(engine):
                                   declaration(cid, local(TODAY) + dt.timedelta(seconds=1), plate="30A-22222")],
                            HotZoneIndex([]))
     with engine.connect() as conn:
-        yesterday = qc.crossings_by_day(conn, TODAY - DAY, TODAY - DAY)
-        today = qc.crossings_by_day(conn, TODAY, TODAY)
+        later = local_midnight_utc(TODAY) + dt.timedelta(hours=1)
+        yesterday = qc.crossings_by_day(conn, TODAY - DAY, TODAY - DAY, now=later)
+        today = qc.crossings_by_day(conn, TODAY, TODAY, now=later)
         assert yesterday["crossings"].sum() == 1
         assert today["crossings"].sum() == 2
-        hourly = qc.crossings_by_hour(conn, TODAY - DAY, TODAY)
+        hourly = qc.crossings_by_hour(conn, TODAY - DAY, TODAY, now=later)
         assert {(r.local_day, r.local_hour): r.crossings for r in hourly.itertuples()} == {
             (TODAY - DAY, 23): 1, (TODAY, 0): 2}
-        people = qc.people_and_vehicles_by_day(conn, TODAY - DAY, TODAY)
+        people = qc.people_and_vehicles_by_day(conn, TODAY - DAY, TODAY, now=later)
         assert list(people["vehicles"]) == [1, 2]
 
 
@@ -397,7 +401,7 @@ def test_free_wifi_since_opening_reconciles(store):
     opened = {"TAN_DE": TODAY - 3 * DAY, "THAI_HA": None, "TRIEU_DUONG": TODAY}
     with engine.connect() as conn:
         for directions in (None, ("in",)):
-            wifi = qc.free_wifi_since_opening(conn, directions=directions)
+            wifi = qc.free_wifi_since_opening(conn, now=NOW, directions=directions)
             by_id = {row.checkpoint_id: row for row in wifi.itertuples()}
             for code, day in opened.items():
                 row = by_id[ids[code]]
@@ -405,7 +409,7 @@ def test_free_wifi_since_opening_reconciles(store):
                 if day is None:
                     assert (row.crossings, row.electronic, row.free_wifi) == (0, 0, 0)
                     continue
-                base = [d.checkpoint_id == ids[code], d.declared_at >= local_midnight_utc(day),
+                base = [d.checkpoint_id == ids[code], d.declared_at >= local_midnight_utc(day), d.declared_at < NOW,
                         *scope(None, directions)]
                 assert row.crossings == count(conn, *base)
                 assert row.electronic == count(conn, *base, d.channel != "paper")

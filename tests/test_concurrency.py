@@ -40,12 +40,12 @@ def _figures(now: dt.datetime) -> list:
     return [
         lambda conn: queries.window_counts(conn, now - dt.timedelta(hours=3), now, by=("checkpoint_id", "direction")),
         lambda conn: queries.checkpoint_table(conn),
-        lambda conn: queries.daily_trend(conn, today),
-        lambda conn: queries.latest_declaration_at(conn),
+        lambda conn: queries.daily_trend(conn, today, now=now_utc()),
+        lambda conn: queries.latest_declaration_at(conn, now_utc()),
         lambda conn: queries_committee.origins_today(conn, now),
-        lambda conn: queries_committee.crossings_by_hour(conn, week_ago, today),
+        lambda conn: queries_committee.crossings_by_hour(conn, week_ago, today, now=now),
         lambda conn: queries_committee.high_risk_surge(conn, now),
-        lambda conn: queries_committee.adoption_by_checkpoint(conn, week_ago, today),
+        lambda conn: queries_committee.adoption_by_checkpoint(conn, week_ago, today, now=now),
     ]
 
 

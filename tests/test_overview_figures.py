@@ -126,7 +126,7 @@ def test_simulated_days_reconcile_at_many_instants(seeded):
 
 def test_daily_trend_matches_local_days_of_raw_rows(seeded):
     with seeded.connect() as conn:
-        trend = queries.daily_trend(conn, local_today(NOW), days=7)
+        trend = queries.daily_trend(conn, local_today(NOW), now=NOW, days=7)
         raw = pd.DataFrame(conn.execute(select(
             schema.declarations.c.declared_at, schema.declarations.c.checkpoint_id,
             schema.declarations.c.risk_level, schema.declarations.c.channel,
@@ -171,8 +171,8 @@ def test_same_figures_on_sqlite_and_postgresql(sqlite_url, postgres_url):
         with eng.connect() as conn:
             results.append((queries.today_vs_yesterday(conn, NOW).sort_values(["checkpoint_id", "direction", "period"])
                             .reset_index(drop=True),
-                            queries.daily_trend(conn, local_today(NOW), days=7).reset_index(drop=True),
-                            queries.latest_declaration_at(conn)))
+                            queries.daily_trend(conn, local_today(NOW), now=NOW, days=7).reset_index(drop=True),
+                            queries.latest_declaration_at(conn, NOW)))
         eng.dispose()
     (a_counts, a_trend, a_latest), (b_counts, b_trend, b_latest) = results
     pd.testing.assert_frame_equal(a_counts, b_counts)

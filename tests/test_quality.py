@@ -71,7 +71,7 @@ def test_hourly_against_last_week_flags_the_outage_only(store):
 
 def test_fill_shares_per_checkpoint_and_channel(store):
     with store.connect() as conn:
-        fill = quality.fill_shares(conn, dt.date(2026, 11, 25), dt.date(2026, 11, 25))
+        fill = quality.fill_shares(conn, dt.date(2026, 11, 25), dt.date(2026, 11, 25), now=NOW)
         tan_de = cp_ids(conn)["TAN_DE"]
     by = fill.set_index(["checkpoint_id", "channel"])
     assert by.loc[(tan_de, "paper"), "crossings"] == 40 and by.loc[(tan_de, "paper"), "phone"] == 0
