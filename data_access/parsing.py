@@ -297,7 +297,7 @@ class _LongLine(Exception):
 
 class _LineGuard(io.BufferedIOBase):
     """A binary stream that stops at a line longer than :data:`CSV_LINE_MAX_BYTES` (raises
-    :class:`_LongLine`), checked a read at a time (the text layer reads 8 KB at once)."""
+    :class:`_LongLine`), checked a read at a time (of _TEXT_READ bytes: see TableReader._csv_rows)."""
 
     def __init__(self, raw: IO[bytes]) -> None:
         super().__init__()
