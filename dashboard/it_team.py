@@ -123,6 +123,23 @@ def reasons_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                          for r in frame.to_dict("records")])
 
 
+def wifi_frame(checkpoints: pd.DataFrame) -> pd.DataFrame:
+    """The Wi-Fi opening editor's table: id (hidden), name, wifi_opened_on (a date or empty)."""
+    frame = checkpoints[["id", "name", "wifi_opened_on"]].copy()
+    frame["wifi_opened_on"] = pd.to_datetime(frame["wifi_opened_on"])
+    return frame
+
+
+def wifi_changes(before: pd.DataFrame, after: pd.DataFrame) -> list[tuple[int, dt.date | None]]:
+    """(checkpoint id, new opening day or None) for every row whose day was changed in the editor."""
+    def day(value) -> dt.date | None:
+        return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+    old = {int(r["id"]): day(r["wifi_opened_on"]) for r in before.to_dict("records")}
+    return [(int(r["id"]), day(r["wifi_opened_on"])) for r in after.to_dict("records")
+            if int(r["id"]) in old and day(r["wifi_opened_on"]) != old[int(r["id"])]]
+
+
 # ---------------------------------------------------------------- imports
 
 def imports_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -23,12 +23,19 @@ approximate (WGS84, decimal degrees) and only meant for map placement.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Dict, List, Tuple
 
 # ---------------------------------------------------------------------------
 # Checkpoints (SPEC §2). Coordinates are approximate (± 2 km).
 # ``district_code`` is the GSO code of the Thái Bình district the bridge is in.
+# ``wifi_opened_on``: the IT team set up free Wi-Fi at the three bridges when
+# the checkpoints opened in June 2021; the day is not on record, so the middle
+# of the month stands for it until the IT team enters the real one (the
+# data-quality page edits it; ``init`` never overwrites an edited day).
 # ---------------------------------------------------------------------------
+WIFI_OPENED_ON_DEFAULT = date(2021, 6, 15)
+
 CHECKPOINTS: List[dict] = [
     {
         "code": "TAN_DE",
@@ -36,6 +43,7 @@ CHECKPOINTS: List[dict] = [
         "road": "QL10, sông Hồng",
         "links": "Vũ Thư ↔ Nam Định",
         "district_code": "344",  # Vũ Thư
+        "wifi_opened_on": WIFI_OPENED_ON_DEFAULT,
         "lat": 20.452,
         "lon": 106.205,
     },
@@ -45,6 +53,7 @@ CHECKPOINTS: List[dict] = [
         "road": "sông Hồng",
         "links": "Hưng Hà (Tiến Đức) ↔ Hà Nam (Lý Nhân)",
         "district_code": "339",  # Hưng Hà
+        "wifi_opened_on": WIFI_OPENED_ON_DEFAULT,
         "lat": 20.591,
         "lon": 106.140,
     },
@@ -54,6 +63,7 @@ CHECKPOINTS: List[dict] = [
         "road": "QL39, sông Luộc",
         "links": "Hưng Hà ↔ Hưng Yên (Tiên Lữ)",
         "district_code": "339",  # Hưng Hà
+        "wifi_opened_on": WIFI_OPENED_ON_DEFAULT,
         "lat": 20.660,
         "lon": 106.183,
     },

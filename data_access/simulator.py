@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, func, or_, select, update
 from sqlalchemy.exc import OperationalError
 
 from . import reference_data as ref
@@ -272,11 +272,15 @@ def ensure_demo_hot_zones(engine: Engine, today: dt.date) -> bool:
 
 
 def _set_wifi_opening(engine: Engine, now: dt.datetime) -> None:
+    """The simulated world's Wi-Fi opening days (a few weeks before ``now``, when its campaign runs),
+    unless the store has days of its own (other than the reference data's stand-in)."""
+    cp = schema.checkpoints.c
     with engine.begin() as conn:
         for code, prof in PROFILES.items():
             opened = local_today(now - dt.timedelta(days=prof.wifi_opens_days_ago))
-            conn.execute(update(schema.checkpoints).where(schema.checkpoints.c.code == code,
-                                                          schema.checkpoints.c.wifi_opened_on.is_(None))
+            conn.execute(update(schema.checkpoints)
+                         .where(cp.code == code, or_(cp.wifi_opened_on.is_(None),
+                                                     cp.wifi_opened_on == ref.WIFI_OPENED_ON_DEFAULT))
                          .values(wifi_opened_on=opened))
 
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import QueuePool
@@ -178,6 +178,25 @@ def seed_reference_data(conn: Connection) -> None:
     rows = [dict(cp) for cp in reference_data.CHECKPOINTS if cp["code"] not in existing]
     if rows:
         conn.execute(schema.checkpoints.insert(), rows)
+    # Stores made before the Wi-Fi opening days were reference data get them; a day the IT team
+    # entered is kept.
+    cp = schema.checkpoints.c
+    for checkpoint in reference_data.CHECKPOINTS:
+        conn.execute(update(schema.checkpoints).where(cp.code == checkpoint["code"], cp.wifi_opened_on.is_(None))
+                     .values(wifi_opened_on=checkpoint["wifi_opened_on"]))
+
+
+#: The earliest day a checkpoint's free Wi-Fi can have opened: the checkpoints date from June 2021.
+WIFI_EARLIEST = dt.date(2021, 6, 1)
+
+
+def set_wifi_opened_on(conn: Connection, checkpoint_id: int, day: dt.date | None, today: dt.date) -> None:
+    """Record when a checkpoint's free Wi-Fi opened (None: it has none). Raises ValueError for a day
+    before June 2021 or after ``today``."""
+    if day is not None and not WIFI_EARLIEST <= day <= today:
+        raise ValueError(f"wifi_opened_on {day} outside {WIFI_EARLIEST}..{today}")
+    conn.execute(update(schema.checkpoints).where(schema.checkpoints.c.id == checkpoint_id)
+                 .values(wifi_opened_on=day))
 
 
 def load_hot_zones(conn: Connection) -> list[HotZone]:

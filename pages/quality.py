@@ -12,6 +12,7 @@ from dashboard import it_team
 from dashboard.state import lang, query, tr
 from dashboard.ui import live, table_or_note
 from data_access import queries, quality
+from data_access.store import WIFI_EARLIEST, set_wifi_opened_on
 from data_access.timeutil import local_today, now_utc
 
 FILL_PERIODS = (1, 7, 30)
@@ -45,6 +46,27 @@ now = now_utc()
 today = local_today(now)
 fill = query(quality.fill_shares, today - dt.timedelta(days=days - 1), today, now=now)
 st.dataframe(it_team.fill_table(fill, query(queries.checkpoint_table), lang()), hide_index=True, width="stretch")
+
+st.subheader(tr("it.wifi.title"))
+st.caption(tr("it.wifi.help"))
+checkpoints = query(queries.checkpoint_table)
+shown = it_team.wifi_frame(checkpoints)
+edited = st.data_editor(shown, hide_index=True, width="stretch", key="wifi_editor", disabled=["name"],
+                        column_config={"id": None, "name": st.column_config.TextColumn(tr("col.checkpoint")),
+                                       "wifi_opened_on": st.column_config.DateColumn(
+                                           tr("it.wifi.opened"), format="DD/MM/YYYY", min_value=WIFI_EARLIEST,
+                                           max_value=today)})
+changes = it_team.wifi_changes(shown, edited)
+if st.button(tr("it.wifi.save"), disabled=not changes):
+    try:
+        with it_team.writer_engine().begin() as conn:
+            for checkpoint_id, day in changes:
+                set_wifi_opened_on(conn, checkpoint_id, day, today)
+    except ValueError:
+        st.error(tr("it.wifi.invalid"))
+    else:
+        st.session_state.pop("wifi_editor", None)
+        st.rerun()
 
 left, right = st.columns(2)
 left.subheader(tr("it.q.warnings"))

@@ -415,3 +415,40 @@ def test_free_wifi_since_opening_reconciles(store):
                 assert row.electronic == count(conn, *base, d.channel != "paper")
                 assert row.free_wifi == count(conn, *base, d.used_free_wifi)
                 assert row.free_wifi > 0
+
+
+def test_free_wifi_counts_on_a_store_made_by_init(engine):
+    """A store made by init (no simulator) has the Wi-Fi opening days of June 2021: imported rows that
+    declare using the free Wi-Fi are counted since then, and the IT team can correct a day."""
+    from data_access.store import set_wifi_opened_on
+
+    with engine.begin() as conn:
+        cid = conn.execute(select(schema.checkpoints.c.id).where(schema.checkpoints.c.code == "TAN_DE")).scalar()
+        write_declarations(conn, [declaration(cid, NOW_LOCAL - dt.timedelta(hours=h), used_free_wifi=h % 2 == 0)
+                                  for h in range(1, 7)], HotZoneIndex([]))
+    with engine.connect() as conn:
+        wifi = qc.free_wifi_since_opening(conn, now=NOW).set_index("checkpoint_id")
+    assert wifi.loc[cid, "wifi_opened_on"] == dt.date(2021, 6, 15)
+    assert (wifi.loc[cid, "crossings"], wifi.loc[cid, "free_wifi"]) == (6, 3)
+    with engine.begin() as conn:
+        set_wifi_opened_on(conn, cid, TODAY, TODAY)
+        with pytest.raises(ValueError):
+            set_wifi_opened_on(conn, cid, dt.date(2020, 1, 1), TODAY)
+    with engine.connect() as conn:
+        wifi = qc.free_wifi_since_opening(conn, now=NOW).set_index("checkpoint_id")
+    today_rows = sum(1 for h in range(1, 7) if (NOW_LOCAL - dt.timedelta(hours=h)).date() == TODAY)
+    assert wifi.loc[cid, "crossings"] == today_rows
+
+
+def test_wifi_editor_changes():
+    import pandas as pd
+
+    from dashboard.it_team import wifi_changes, wifi_frame
+
+    before = wifi_frame(pd.DataFrame({"id": [1, 2], "name": ["A", "B"],
+                                      "wifi_opened_on": [dt.date(2021, 6, 15), dt.date(2021, 6, 15)]}))
+    after = before.copy()
+    after.loc[1, "wifi_opened_on"] = pd.Timestamp(2021, 6, 20)
+    assert wifi_changes(before, after) == [(2, dt.date(2021, 6, 20))]
+    after.loc[0, "wifi_opened_on"] = None
+    assert wifi_changes(before, after) == [(1, None), (2, dt.date(2021, 6, 20))]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 
 import pytest
@@ -131,3 +132,21 @@ def test_init_upgrades_a_store_of_the_first_revision(engine):
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
         assert conn.execute(select(func.count()).select_from(schema.checkpoints)).scalar() == 3
+
+
+def test_init_sets_free_wifi_opening_days_and_keeps_edited_ones(engine):
+    """Every checkpoint has had free Wi-Fi since June 2021: init records it; a day the IT team entered
+    survives a later init."""
+    cp = schema.checkpoints.c
+    with engine.connect() as conn:
+        days = dict(conn.execute(select(cp.code, cp.wifi_opened_on)).all())
+    assert days == {c["code"]: reference_data.WIFI_OPENED_ON_DEFAULT for c in reference_data.CHECKPOINTS}
+    assert reference_data.WIFI_OPENED_ON_DEFAULT.year == 2021 and reference_data.WIFI_OPENED_ON_DEFAULT.month == 6
+    with engine.begin() as conn:
+        conn.execute(update(schema.checkpoints).where(cp.code == "THAI_HA").values(wifi_opened_on=dt.date(2021, 6, 20)))
+        conn.execute(update(schema.checkpoints).where(cp.code == "TAN_DE").values(wifi_opened_on=None))
+    init_store(engine)
+    with engine.connect() as conn:
+        days = dict(conn.execute(select(cp.code, cp.wifi_opened_on)).all())
+    assert days["THAI_HA"] == dt.date(2021, 6, 20)
+    assert days["TAN_DE"] == reference_data.WIFI_OPENED_ON_DEFAULT
