@@ -89,7 +89,11 @@ def _feed(args: argparse.Namespace) -> int:
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stopping.append(True))
     print("Đang phát khai báo mô phỏng (Ctrl-C để dừng)…", flush=True)
-    written = simulator.feed(engine, rate=args.rate, interval=args.interval, stop=lambda: bool(stopping))
+    if args.surge and args.surge.upper() not in simulator.checkpoint_ids(engine):
+        print(f"Lỗi: không có chốt mã {args.surge}", file=sys.stderr)
+        return 2
+    written = simulator.feed(engine, rate=args.rate, interval=args.interval, stop=lambda: bool(stopping),
+                             surge=args.surge.upper() if args.surge else None, backfill=not args.no_backfill)
     print(f"Đã dừng; đã ghi {written} khai báo.", flush=True)
     return 0
 
@@ -260,6 +264,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("feed", help="phát khai báo mô phỏng theo thời gian thực")
     p.add_argument("--rate", type=float, default=None, help="khai báo mỗi giây (mặc định: theo giờ trong ngày)")
     p.add_argument("--interval", type=float, default=2.0, help="giây giữa hai lần ghi")
+    p.add_argument("--surge", default=None, metavar="CHOT",
+                   help="thêm người nguy cơ cao đến chốt này (mã chốt, ví dụ TAN_DE) để thử cảnh báo trên bản đồ")
+    p.add_argument("--no-backfill", action="store_true",
+                   help="không bù khoảng thời gian từ khai báo mô phỏng cuối cùng đến nay")
     # IT team commands (issue 4)
     p = sub.add_parser("import", help="nhập tệp khai báo CSV/XLSX")
     p.add_argument("file")

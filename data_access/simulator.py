@@ -66,7 +66,12 @@ CHANNEL_SPLIT = {"vhd": 0.6, "bluezone": 0.25, "ncovi": 0.12, "other": 0.03}
 VEHICLE_SPLIT = {"motorbike": 0.55, "car": 0.19, "truck": 0.12, "bus": 0.05, "bicycle": 0.03,
                  "pedestrian": 0.03, "other": 0.03}
 MOTOR_VEHICLES = {"motorbike", "car", "truck", "bus"}
-P_CONTACT_F0 = 0.01
+#: A traveller who declares close contact with a confirmed case is rare at a checkpoint (such contacts
+#: were meant to be in quarantine): about one arrival in 2,000, a couple a day at the busiest bridge.
+P_CONTACT_F0 = 0.0005
+#: ``feed --surge``: extra high-risk arrivals per second at the chosen checkpoint (an outbreak's
+#: travellers reaching the bridge), each one a contact of a confirmed case.
+SURGE_RATE = 0.2
 P_VISITED_HOTZONE = 0.01
 P_SYMPTOM = {"fever": 0.003, "cough": 0.004, "breathing_difficulty": 0.001, "sore_throat": 0.003,
              "loss_of_taste_smell": 0.001}
@@ -324,18 +329,24 @@ def _finish_batch(engine: Engine, batch_id: int, written: int) -> None:
 
 
 def feed(engine: Engine, *, rate: float | None = None, seed: int | None = None, interval: float = 2.0,
-         max_batches: int | None = None, stop: Callable[[], bool] | None = None) -> int:
+         max_batches: int | None = None, stop: Callable[[], bool] | None = None, surge: str | None = None,
+         surge_rate: float = SURGE_RATE, backfill: bool = True) -> int:
     """Write live simulated declarations every ``interval`` seconds until stopped.
 
     ``rate`` is declarations per second over all checkpoints; by default the realistic hourly
-    profile, never below ``MIN_LIVE_RATE``. Returns the number written when ``max_batches`` or
-    ``stop`` ends it.
+    profile, never below ``MIN_LIVE_RATE``. ``surge`` names a checkpoint (code) that gets ``surge_rate``
+    extra high-risk arrivals per second. With ``backfill``, the time since the last
+    simulated declaration is first filled as ``seed`` would (so a demo restarted after a pause has no
+    hole). Returns the number written when ``max_batches`` or ``stop`` ends it.
     """
     seed = seed if seed is not None else int(time.time())
     ids = checkpoint_ids(engine)
+    if surge is not None and surge not in ids:
+        raise ValueError(f"unknown checkpoint code: {surge}")
+    written = fill_since_last(engine, seed=seed) if backfill else 0
     with engine.begin() as conn:
-        batch_id = new_batch(conn, "feed", file_name="feed")
-    written, batches = 0, 0
+        batch_id = new_batch(conn, "feed", file_name="feed" if surge is None else f"feed --surge {surge}")
+    batches = 0
     last = now_utc()
     stopped = stop or (lambda: False)
     while not stopped() and (max_batches is None or batches < max_batches):
@@ -347,15 +358,18 @@ def feed(engine: Engine, *, rate: float | None = None, seed: int | None = None, 
             break
         now = now_utc()
         sim = Simulator(ids, now=now, seed=seed + batches, scale=1.0)
+        seconds = (now - last).total_seconds()
         rows = []
         for code in sim.checkpoint_ids:
-            seconds = (now - last).total_seconds()
             if rate is None:
                 mean = max(sim.expected_per_hour(code, floor_hour(now)) / 3600,
                            MIN_LIVE_RATE / len(sim.checkpoint_ids)) * seconds
             else:
                 mean = rate * seconds / len(sim.checkpoint_ids)
             rows.extend(sim.draw(code, int(sim.rng.poisson(mean)), last, now))
+        if surge is not None:
+            extra = sim.draw(surge, int(sim.rng.poisson(surge_rate * seconds)), last, now)
+            rows.extend({**row, "direction": "in", "contact_f0": True} for row in extra)
         try:
             with engine.connect() as conn:
                 zones = HotZoneIndex(load_hot_zones(conn))
@@ -369,5 +383,44 @@ def feed(engine: Engine, *, rate: float | None = None, seed: int | None = None, 
             continue
         last = now
         batches += 1
+    _finish_batch(engine, batch_id, written)
+    return written
+
+
+#: How far back a restarted feed fills the simulated history at most.
+BACKFILL_MAX_DAYS = 30
+
+
+def last_simulated_at(engine: Engine) -> dt.datetime | None:
+    """When the newest simulated declaration (from ``seed`` or ``feed``) was stamped, or None."""
+    d, b = schema.declarations.c, schema.import_batches.c
+    with engine.connect() as conn:
+        return conn.execute(select(func.max(d.declared_at)).join_from(
+            schema.declarations, schema.import_batches, b.id == d.batch_id)
+            .where(b.kind.in_(("seed", "feed")), d.declared_at <= now_utc())).scalar()
+
+
+def fill_since_last(engine: Engine, *, seed: int, now: dt.datetime | None = None) -> int:
+    """Simulated history from the last simulated declaration to ``now`` (at most
+    :data:`BACKFILL_MAX_DAYS`), written as ``seed`` writes it; 0 when there is no simulated history yet
+    or no gap to fill."""
+    now = now or now_utc()
+    last = last_simulated_at(engine)
+    if last is None or now - last < dt.timedelta(minutes=1):
+        return 0
+    start = max(last + dt.timedelta(seconds=1), now - dt.timedelta(days=BACKFILL_MAX_DAYS))
+    sim = Simulator(checkpoint_ids(engine), now=now, seed=seed, scale=1.0)
+    with engine.connect() as conn:
+        zones = HotZoneIndex(load_hot_zones(conn))
+    with engine.begin() as conn:
+        batch_id = new_batch(conn, "seed", file_name=f"feed: fill {start:%Y-%m-%d %H:%M} – {now:%H:%M} UTC")
+    written, pending = 0, []
+    for rows in sim.history(start, now):
+        pending.extend(rows)
+        if len(pending) >= 20_000:
+            written += _write(engine, pending, zones, batch_id)
+            pending = []
+    if pending:
+        written += _write(engine, pending, zones, batch_id)
     _finish_batch(engine, batch_id, written)
     return written

@@ -82,7 +82,7 @@ def test_bluezone_between_30_and_45_percent(history):
 
 
 def test_contact_hotzone_travel_and_symptoms_are_rare(history):
-    assert float(history["contact_f0"].mean()) == pytest.approx(0.01, abs=0.004)
+    assert 0 < float(history["contact_f0"].mean()) == pytest.approx(simulator.P_CONTACT_F0, abs=0.0005)
     assert float(history["visited_hotzone"].mean()) == pytest.approx(0.01, abs=0.004)
     any_symptom = history[list(schema.SYMPTOMS)].any(axis=1).mean()
     assert 0.002 < any_symptom < 0.02
@@ -155,4 +155,43 @@ def test_feed_survives_a_locked_store(tmp_path, monkeypatch, capsys):
     assert len(calls) == 3  # the failed round did not end the feed: two more followed
     assert written > 0
     assert "database is locked" in capsys.readouterr().err
+    engine.dispose()
+
+
+def test_feed_fills_the_time_since_the_last_simulated_declaration(tmp_path):
+    """A demo restarted after a pause: the feed first writes the missing hours, as seed would."""
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    engine = create_store_engine(url)
+    init_store(engine)
+    three_hours_ago = simulator.now_utc() - dt.timedelta(hours=3)
+    simulator.seed(engine, days=1, seed=4, scale=0.3, now=three_hours_ago)
+    before = simulator.last_simulated_at(engine)
+    assert before is not None and before <= three_hours_ago
+    written = simulator.feed(engine, seed=9, interval=0.05, max_batches=1)
+    assert written > 0
+    after = simulator.last_simulated_at(engine)
+    assert after > simulator.now_utc() - dt.timedelta(minutes=2)
+    with engine.connect() as conn:
+        d = schema.declarations.c
+        hours = conn.execute(select(func.count(func.distinct(d.local_hour)))
+                             .where(d.declared_at > three_hours_ago)).scalar()
+    assert hours >= 3  # every hour of the pause has declarations again
+    assert simulator.fill_since_last(engine, seed=10) == 0  # nothing left to fill
+    engine.dispose()
+
+
+def test_feed_surge_brings_high_risk_arrivals_to_one_checkpoint(tmp_path):
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    engine = create_store_engine(url)
+    init_store(engine)
+    simulator.feed(engine, rate=0.1, seed=2, interval=0.5, max_batches=4, surge="THAI_HA", surge_rate=20,
+                   backfill=False)
+    with engine.connect() as conn:
+        d, c = schema.declarations.c, schema.checkpoints.c
+        rows = conn.execute(select(c.code, d.direction, d.contact_f0, d.risk_level)
+                            .join_from(schema.declarations, schema.checkpoints, c.id == d.checkpoint_id)).all()
+    surge = [r for r in rows if r.code == "THAI_HA" and r.contact_f0]
+    assert surge and all(r.direction == "in" and r.risk_level == "high" for r in surge)
+    with pytest.raises(ValueError):
+        simulator.feed(engine, max_batches=1, surge="NOPE", backfill=False)
     engine.dispose()
