@@ -172,6 +172,10 @@ def _import_file(args: argparse.Namespace, path: Path) -> int:
         print(f"Tệp {result.file_name} (lô nhập #{result.batch_id}): {_n(result.rows_in)} dòng")
         print(f"  nhận: {_n(result.accepted)} · trùng: {_n(result.duplicates)} · cách ly: {_n(result.quarantined)}"
               f" · cảnh báo: {_n(result.warnings)}")
+        if result.unrecognised_columns:
+            print(f"  cột không nhận diện (bỏ qua): {', '.join(result.unrecognised_columns)}")
+        if result.ids_derived:
+            print("  không có cột mã khai báo: mã được tạo từ thời gian, chốt, hướng và CCCD/số điện thoại/họ tên")
     return 0
 
 

@@ -78,6 +78,10 @@ class ImportResult:
     warnings: int
     resumed_from_line: int = 0  #: 0 unless an interrupted import of the same file was continued
     status: str = "done"
+    #: header texts of the file's columns that were read into no field (ignored)
+    unrecognised_columns: list[str] = field(default_factory=list)
+    #: True when the file had no declaration-id column: ids were derived from the rows' content
+    ids_derived: bool = False
     extra: dict = field(default_factory=dict)
 
     def as_json(self) -> dict:
@@ -446,7 +450,8 @@ def import_file(engine: Engine, source: str | os.PathLike | bytes, file_name: st
         progress(counts)
     counts.fraction = 1.0
     return ImportResult(batch_id, file_name, counts.rows_in, counts.accepted, counts.duplicates, counts.quarantined,
-                        counts.warnings, resumed_from)
+                        counts.warnings, resumed_from, unrecognised_columns=list(reader.unrecognised_headers),
+                        ids_derived="declaration_id" not in reader.mapped_fields)
 
 
 def batches(conn: Connection, limit: int = 50, kinds: Iterable[str] = ("import",)) -> list[dict]:

@@ -100,6 +100,7 @@ MSG_CSV_BROKEN = "Không đọc được tệp CSV ở dòng {line}"
 #: Header spellings beyond field names and SPEC labels; None = a known column to ignore.
 HEADER_ALIASES: dict[str, str | None] = {
     "STT": None, "TT": None,
+    "Mã tờ khai": "declaration_id",
     "Thời gian": "declared_at", "Ngày giờ khai báo": "declared_at", "Ngày giờ": "declared_at",
     "Chốt": "checkpoint", "Điểm chốt": "checkpoint", "Chốt kiểm dịch": "checkpoint",
     "Chiều": "direction",
@@ -548,7 +549,8 @@ class TableReader:
         self._fraction = 0.0
         self.header_row_index = -1  #: 0-based index of the header row among the file's rows
         self.mapped_fields: dict[str, str] = {}  #: field name -> header text of its first column
-        self.unmapped_headers: list[str] = []  #: header texts of columns that are ignored
+        self.unmapped_headers: list[str] = []  #: header texts of columns that match no header spelling
+        self.unrecognised_headers: list[str] = []  #: header texts of every column read into no field
         self._columns: dict[int, str] = {}
         self._headers: dict[int, str] = {}
         self._width: int | None = None  # columns read: up to the header's last
@@ -687,7 +689,10 @@ class TableReader:
             self._headers[i] = text if seen[text] == 1 else f"{text} ({seen[text]})"
             if i not in mapping:
                 self.unmapped_headers.append(text)
-            elif (name := mapping[i]) is not None:
+            if mapping.get(i) is None:
+                self.unrecognised_headers.append(text)
+            else:
+                name = mapping[i]
                 self._columns[i] = name
                 self.mapped_fields.setdefault(name, text)
 

@@ -58,6 +58,11 @@ def run_upload(uploaded, sheet: str) -> None:
         st.success(tr("it.imp.result", batch=result.batch_id, rows=n(result.rows_in), accepted=n(result.accepted),
                       duplicates=n(result.duplicates), quarantined=n(result.quarantined),
                       warnings=n(result.warnings)))
+        if result.unrecognised_columns:
+            st.warning(tr("it.imp.unrecognised", columns=", ".join(fmt.escape_markdown(c)
+                                                                   for c in result.unrecognised_columns)))
+        if result.ids_derived:
+            st.info(tr("it.imp.ids_derived"))
 
 
 # --- upload: a separate process writes through the writers' URL, never the dashboard's reader ------

@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from data_access import masking, quality, schema
 from data_access.importer import KILL_HOOK_ENV, UnreadableFile, import_file
-from tests.import_support import (TITLE_ROWS, check_import, csv_bytes, declaration_count, row,
+from tests.import_support import (HEADER_VI, TITLE_ROWS, check_import, csv_bytes, declaration_count, row,
                                   xlsx_bytes)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -354,3 +354,39 @@ def test_worker_processes_give_the_same_result_as_inline(engine, threaded):
         assert stored(conn, "A3")["risk_level"] == "high" and stored(conn, "m29")["local_hour"] == 12
         q = quality.quarantine(conn)
     assert list(q["line_number"]) == [35]
+
+
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_an_import_names_the_columns_it_did_not_read(tmp_path, sqlite_url, sqlite_engine, kind):
+    """"Mã tờ khai" is read as the declaration id; a column that matches no field is named in the
+    summary (text, --json), never dropped silently."""
+    header = ["Mã tờ khai" if h == "Mã khai báo" else h for h in HEADER_VI] + ["Ghi chú", "STT"]
+    rows = [row(declaration_id=f"tk{i}", declared_at=f"20/11/2026 09:{i:02d}") + [f"ghi chú {i}", i]
+            for i in range(3)]
+    data = csv_bytes(rows, header=header) if kind == "csv" else xlsx_bytes(rows, header=header)
+    path = tmp_path / f"to-khai.{kind}"
+    path.write_bytes(data)
+    out = cli("import", str(path), "--json", env={"DATABASE_URL": sqlite_url})
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["accepted"] == 3 and result["ids_derived"] is False
+    assert result["unrecognised_columns"] == ["Ghi chú", "STT"]
+    with sqlite_engine.connect() as conn:
+        assert stored(conn, "tk1")["declaration_id"] == "tk1"  # the file's own ids, not derived ones
+    again = tmp_path / f"lai.{kind}"
+    again.write_bytes(data)
+    text = cli("import", str(again), env={"DATABASE_URL": sqlite_url}).stdout
+    assert "trùng: 3" in text and "cột không nhận diện (bỏ qua): Ghi chú, STT" in text
+    assert "không có cột mã khai báo" not in text
+
+
+def test_an_import_without_an_id_column_says_ids_were_derived(tmp_path, sqlite_url, sqlite_engine):
+    header = [h for h in HEADER_VI if h != "Mã khai báo"]
+    rows = [row(declared_at=f"20/11/2026 10:{i:02d}")[1:] for i in range(2)]
+    path = tmp_path / "khong-ma.csv"
+    path.write_bytes(csv_bytes(rows, header=header))
+    out = cli("import", str(path), env={"DATABASE_URL": sqlite_url})
+    assert out.returncode == 0, out.stderr
+    assert "nhận: 2" in out.stdout
+    assert "không có cột mã khai báo: mã được tạo từ thời gian, chốt, hướng" in out.stdout
+    assert json.loads(cli("import", str(path), "--json", env={"DATABASE_URL": sqlite_url}).stdout)["ids_derived"]

@@ -14,7 +14,7 @@ from data_access.risk import HotZoneIndex
 from data_access.store import create_store_engine, init_store, write_declarations
 from data_access.timeutil import now_utc
 from tests.browser.conftest import assert_no_exception, wait_for_app
-from tests.import_support import csv_bytes, row
+from tests.import_support import HEADER_VI, csv_bytes, row
 from tests.support import declaration
 
 pytestmark = pytest.mark.browser
@@ -49,10 +49,10 @@ def test_upload_imports_a_hostile_file_and_shows_it_as_text(streamlit_server, ap
     url, engine = store
     path = tmp_path / "hostile.csv"
     path.write_bytes(csv_bytes([
-        row(declaration_id="ok1", declared_at="20/11/2026 08:00", origin_district="<b>Gò Vấp</b>"),
+        row(declaration_id="ok1", declared_at="20/11/2026 08:00", origin_district="<b>Gò Vấp</b>") + ["x"],
         row(declaration_id="bad1", origin_province="<script>alert(1)</script>", full_name="Nguyễn Văn An",
-            phone="0912345678"),
-    ]))
+            phone="0912345678") + [""],
+    ], header=[*HEADER_VI, "Ghi chú"]))
     # IMPORT_PARALLEL_BYTES=0: even this small file goes through a worker process, as a large upload
     # would, proving that multiprocessing works from inside the Streamlit server.
     server = streamlit_server(env={"DATABASE_URL": url, "IMPORT_PARALLEL_BYTES": "0"})
@@ -62,6 +62,7 @@ def test_upload_imports_a_hostile_file_and_shows_it_as_text(streamlit_server, ap
     page.get_by_role("button", name="Nhập tệp").click()
     page.get_by_text("Lô nhập #1: 2 dòng — nhận 1, trùng 0, cách ly 1").wait_for(timeout=30_000)
     wait_for_app(page)
+    assert "Cột không nhận diện, đã bỏ qua: Ghi chú" in page.locator('[data-testid="stMain"]').inner_text()
     assert_no_exception(page)
     # the script is text in a table cell, never a live element; the phone is masked
     assert page.locator("script:has-text('alert(1)')").count() == 0
