@@ -30,7 +30,7 @@ def body(now: dt.datetime) -> None:
     map_column, panel = st.columns([3, 1])
     with map_column:
         clicked = st_folium(
-            maps.base_map(settings.map_tile_url, settings.map_tile_attribution), key="live_map", height=560,
+            maps.base_map(settings.map_tile_url, settings.map_tile_attribution, lang()), key="live_map", height=560,
             use_container_width=True, returned_objects=["last_object_clicked_tooltip"],
             feature_group_to_add=[
                 maps.origin_layer(origins, lambda row: committee.origin_card(row, lang()), tr("map.layer_origins")),
@@ -38,6 +38,7 @@ def body(now: dt.datetime) -> None:
                                       tr("map.layer_checkpoints")),
             ])
         st.caption(tr("map.legend", minutes=settings.silent_after_minutes))
+        st.caption(maps.text("map.base_legend", lang()))
     code = maps.clicked_checkpoint((clicked or {}).get("last_object_clicked_tooltip"), status)
     if code is not None:
         st.session_state[SELECTED] = code
@@ -53,6 +54,21 @@ def body(now: dt.datetime) -> None:
             st.subheader(fmt.escape_markdown(row["name"]), anchor=False)
             st.markdown("  \n".join(f"{label}: **{value}**"
                                      for label, value in committee.checkpoint_card(row, now, lang())))
+        st.divider()
+        origins_panel(origins)
+
+
+def origins_panel(origins) -> None:
+    """Where most of today's arrivals come from, in words: the map's circles, for those who cannot hover."""
+    st.markdown(f"**{maps.text('map.top_origins', lang())}**")
+    top = maps.top_origins(origins)
+    if not top:
+        st.caption(maps.text("map.no_origins", lang()))
+        return
+    hot_mark = maps.text("map.hot_zone_mark", lang())
+    st.markdown("  \n".join(f"{fmt.escape_markdown(province)}: **{fmt.number(travellers, lang())}**"
+                             + (f" · :red[{hot_mark}]" if hot else "")
+                             for province, travellers, hot in top))
 
 
 live(body)
