@@ -133,7 +133,8 @@ MAP_CSS = """
 .geo-label-seat span { font-size: 12px; color: #424242; }
 .geo-zoom-country .leaflet-geo-labels-pane, .geo-zoom-country .leaflet-geo-seats-pane { display: none; }
 .geo-zoom-small .geo-label-seat, .geo-zoom-small .leaflet-geo-seats-pane { display: none; }
-.geo-zoom-country .checkpoint-label { display: none; }
+.geo-zoom-small .geo-label-focus span { font-size: 14px; letter-spacing: 1px; }
+.geo-zoom-country .checkpoint-label, .geo-zoom-country path.checkpoint-marker { display: none; }
 .geo-views a.geo-view { width: auto; padding: 0 8px; font-size: 13px; font-weight: 600; white-space: nowrap; }
 .leaflet-tooltip.checkpoint-label { font-size: 14px; font-weight: 700; padding: 2px 6px; color: #1A1A1A;
   border-left: 5px solid #0072B2; }
