@@ -5,8 +5,8 @@ two data layers (checkpoints, travellers' origins) are sent as ``feature_group_t
 place. Leaflet and the base layer's script come from ``dashboard/static/`` through Streamlit's static
 serving (``/app/static/...``). The base layer (``static/geo/``: the 63 provinces, Thái Bình and its
 neighbours, the rivers at the three bridges, the district seats) is drawn by the map itself, so the map
-reads like a map on a network with no tile server; tiles (``MAP_TILE_URL``), when set, load under it and
-the map never waits for them.
+reads like a map on a network with no tile server; tiles (``MAP_TILE_URL``), when set, load see-through
+above the provinces' fill and under the rivers and names, and the map never waits for them.
 """
 
 from __future__ import annotations
@@ -33,9 +33,8 @@ LEAFLET_URL = f"{STATIC_URL}/leaflet-1.9.4"
 GEO_DIR = STATIC_DIR / "geo"
 GEO_FILES = {"provinces": "provinces.geojson", "rivers": "rivers.geojson", "seats": "district_seats.geojson"}
 LEAFLET_CSS = [("leaflet_css", f"{LEAFLET_URL}/leaflet.css")]
-#: Thái Bình's GSO code and its neighbours' (Nam Định, Hà Nam, Hưng Yên, Hải Dương, Hải Phòng).
+#: Thái Bình's GSO code.
 THAI_BINH = "34"
-NEIGHBOURS = ("36", "35", "33", "30", "31")
 #: The opening view, (south-west, north-east): all of Thái Bình, the three bridges and both banks of the
 #: Red River. The map fits it to its own size, so a phone shows the same area as a wall screen.
 PROVINCE_VIEW = ((20.26, 106.03), (20.74, 106.63))
@@ -136,11 +135,12 @@ MAP_CSS = """
 .geo-zoom-small .geo-label-focus span { font-size: 14px; letter-spacing: 1px; }
 .geo-zoom-country .checkpoint-label, .geo-zoom-country path.checkpoint-marker { display: none; }
 .geo-views a.geo-view { width: auto; padding: 0 8px; font-size: 13px; font-weight: 600; white-space: nowrap; }
-.leaflet-tooltip.checkpoint-label { font-size: 14px; font-weight: 700; padding: 2px 6px; color: #1A1A1A;
-  border-left: 5px solid #0072B2; }
-.leaflet-tooltip.checkpoint-label.state-attention { border-left-color: #C62828; color: #B71C1C; }
-.leaflet-tooltip.checkpoint-label.state-silent { border-left-color: #9E9E9E; color: #616161; }
 .leaflet-control-attribution { font-size: 11px; }
+""" + f"""
+.leaflet-tooltip.checkpoint-label {{ font-size: 14px; font-weight: 700; padding: 2px 6px; color: #1A1A1A;
+  border-left: 5px solid {MARKER_COLORS["normal"]}; }}
+.leaflet-tooltip.checkpoint-label.state-attention {{ border-left-color: {MARKER_COLORS["attention"]}; color: #B71C1C; }}
+.leaflet-tooltip.checkpoint-label.state-silent {{ border-left-color: {MARKER_COLORS["silent"]}; color: #616161; }}
 """
 
 
@@ -190,8 +190,8 @@ def _local_assets(element: folium.Element) -> None:
 
 
 def base_map(tile_url: str, tile_attribution: str, lang: str = i18n.DEFAULT_LANGUAGE) -> folium.Map:
-    """The base map: the offline base layer, opening on Thái Bình; tiles from ``tile_url`` under it when
-    the setting is not empty (none at all when it is); local Leaflet assets."""
+    """The base map: the offline base layer, opening on Thái Bình; tiles from ``tile_url`` when the setting
+    is not empty (no tile layer at all when it is); local Leaflet assets; texts in ``lang``."""
     # keyboard=False: Leaflet's keyboard handler focuses the map on mouse down, which scrolls a map that is
     # partly below the fold, so the click lands beside the marker it was meant for.
     # zoom_snap 0.25: fitting the province to a phone or a wall screen needs zooms between whole steps.
@@ -254,9 +254,10 @@ def checkpoint_layer(status: pd.DataFrame, card_lines: Callable[[pd.Series], lis
         card = _card(row["name"], card_lines(row))
         # The name stays readable with no tiles behind it: a permanent label on an invisible point, drawn
         # first and not interactive so that it never takes the marker's clicks.
+        name_tag = folium.Tooltip(escape(row["name"]), permanent=True, direction="right", offset=(14, 0),
+                                  class_name=f"checkpoint-label state-{state}")
         label = folium.CircleMarker(location=(row["lat"], row["lon"]), radius=1, opacity=0, fill=False,
-                                    tooltip=folium.Tooltip(escape(row["name"]), permanent=True, direction="right",
-                                                           offset=(14, 0), class_name=f"checkpoint-label state-{state}"))
+                                    tooltip=name_tag)
         label.options["interactive"] = False
         label.add_to(layer)
         folium.CircleMarker(

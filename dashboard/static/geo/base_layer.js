@@ -5,9 +5,10 @@
 (function () {
   "use strict";
 
-  // Leaflet panes, bottom to top; tiles are at 200, circles and checkpoint markers at 400.
-  var PANES = {"geo-land": 250, "geo-tiles": 280, "geo-hot": 300, "geo-outline": 320, "geo-rivers": 340, "geo-seats": 350,
-               "geo-labels": 360};
+  // Leaflet panes, bottom to top; Leaflet's own tile pane is at 200 (unused: tiles go in geo-tiles),
+  // circles and checkpoint markers at 400.
+  var PANES = {"geo-land": 250, "geo-tiles": 280, "geo-hot": 300, "geo-outline": 320, "geo-rivers": 340,
+               "geo-seats": 350, "geo-labels": 360};
   var COLORS = {land: "#F2F1EC", focus: "#FFF7D6", border: "#B3B3B3", regionBorder: "#8C8C8C",
                 focusBorder: "#6D4C41", water: "#8DBBE0", river: "#3D85C6", seat: "#5F5F5F"};
   var HATCH_ID = "hot-zone-hatch";
