@@ -102,18 +102,34 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "map.layer_origins": {"vi": "Nơi đi của người vào tỉnh hôm nay", "en": "Where today's arrivals come from"},
     "map.legend": {"vi": "**Chốt:** :blue[●] bình thường · :red[●] cần chú ý: người nguy cơ cao đến chốt trong 1 giờ qua "
                          "nhiều hơn thường lệ (từ 1,5 lần trung bình cùng giờ 7 ngày trước và hơn ít nhất 5 người), "
-                         "hoặc có người tiếp xúc F0 đến chốt trong 15 phút qua · "
-                         ":gray[●] mất tín hiệu (không có khai báo trong {minutes} phút); chấm càng lớn, càng nhiều "
-                         "lượt trong 1 giờ qua.  \n**Nơi đi của người vào tỉnh hôm nay:** :green[●] tỉnh, thành phố · "
-                         ":red[◯] có vùng dịch (viền đứt: vùng dịch là một phần của tỉnh); vòng càng lớn, càng nhiều "
-                         "người.",
+                         "hoặc có người tiếp xúc F0 đến chốt trong 15 phút qua · :gray[●] mất tín hiệu (không có khai "
+                         "báo trong {minutes} phút); chấm càng lớn, càng nhiều lượt trong 1 giờ qua.  \n"
+                         "**Nơi đi của người vào tỉnh hôm nay:** :green[●] mỗi vòng là một tỉnh, thành phố, vòng càng "
+                         "lớn càng nhiều người · :red[▨] tỉnh có vùng dịch: gạch chéo đỏ, vòng viền đỏ (viền đứt: vùng "
+                         "dịch là một phần của tỉnh).",
                    "en": "**Checkpoints:** :blue[●] normal · :red[●] attention: more high-risk arrivals in the last "
                          "hour than usual (at least 1.5 times the same hour's average over the previous 7 days, and "
                          "at least 5 more), or an arrival who had contact with a confirmed case in the last 15 "
-                         "minutes · "
-                         ":gray[●] silent (no declaration for {minutes} minutes); the larger, the more crossings in "
-                         "the last hour.  \n**Where today's arrivals come from:** :green[●] province · :red[◯] hot "
-                         "zone (dashed: part of the province); the larger, the more travellers."},
+                         "minutes · :gray[●] silent (no declaration for {minutes} minutes); the larger, the more "
+                         "crossings in the last hour.  \n**Where today's arrivals come from:** :green[●] one circle "
+                         "per province, the larger the more travellers · :red[▨] province with a hot zone: red "
+                         "hatching, red ring (dashed: part of the province)."},
+    "map.view_province": {"vi": "Thái Bình", "en": "Thái Bình"},
+    "map.view_province_title": {"vi": "Xem tỉnh Thái Bình và ba cầu", "en": "Show Thái Bình and the three bridges"},
+    "map.view_country": {"vi": "Cả nước", "en": "Vietnam"},
+    "map.view_country_title": {"vi": "Xem cả nước: nơi đi của người vào tỉnh hôm nay",
+                               "en": "Show Vietnam: where today's arrivals come from"},
+    "map.geo_attribution": {"vi": "Ranh giới tỉnh: Natural Earth · Sông: GSHHG (LGPL), đã giản lược",
+                            "en": "Provinces: Natural Earth · Rivers: GSHHG (LGPL), simplified"},
+    "map.base_legend": {"vi": "**Nền bản đồ:** tỉnh Thái Bình (nền vàng) và các tỉnh lân cận; sông Hồng, sông Luộc, "
+                              "sông Trà Lý; :gray[●] trung tâm các huyện (vị trí gần đúng, không phải ranh giới). "
+                              "Nút **Cả nước** ở góc bản đồ: xem nơi đi của người vào tỉnh trên toàn quốc.",
+                        "en": "**Base map:** Thái Bình (yellow) and the neighbouring provinces; the Red, Luộc and Trà "
+                              "Lý rivers; :gray[●] district seats (approximate places, not boundaries). The "
+                              "**Vietnam** button on the map shows where arrivals come from across the country."},
+    "map.top_origins": {"vi": "Người vào tỉnh hôm nay đến từ", "en": "Today's arrivals come from"},
+    "map.no_origins": {"vi": "Chưa có người vào tỉnh hôm nay.", "en": "No arrivals yet today."},
+    "map.hot_zone_mark": {"vi": "vùng dịch", "en": "hot zone"},
     "map.pick": {"vi": "Bấm vào một chốt trên bản đồ để xem chi tiết.",
                  "en": "Click a checkpoint on the map for its details."},
     "map.state": {"vi": "Trạng thái", "en": "State"},

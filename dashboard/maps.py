@@ -50,36 +50,6 @@ ORIGIN_COLOR = "#00695C"
 STATE_ALIASES = {"high_risk": "attention"}
 MARKER_COLORS = {"normal": STATE_COLORS["normal"], "attention": RISK_COLORS["high"], "silent": STATE_COLORS["silent"]}
 
-#: Texts the catalogue (dashboard/i18n.py) does not have yet; :func:`text` prefers the catalogue's.
-_PENDING_TEXTS = {
-    "map.view_province": {"vi": "Thái Bình", "en": "Thái Bình"},
-    "map.view_province_title": {"vi": "Xem tỉnh Thái Bình và ba cầu", "en": "Show Thái Bình and the three bridges"},
-    "map.view_country": {"vi": "Cả nước", "en": "Vietnam"},
-    "map.view_country_title": {"vi": "Xem cả nước: nơi đi của người vào tỉnh hôm nay",
-                               "en": "Show Vietnam: where today's arrivals come from"},
-    "map.geo_attribution": {"vi": "Ranh giới tỉnh: Natural Earth · Sông: GSHHG (LGPL), đã giản lược",
-                            "en": "Provinces: Natural Earth · Rivers: GSHHG (LGPL), simplified"},
-    "map.base_legend": {"vi": "**Nền bản đồ:** tỉnh Thái Bình (nền vàng) và các tỉnh lân cận; sông Hồng, sông Luộc, "
-                              "sông Trà Lý; :gray[●] trung tâm các huyện (vị trí gần đúng, không phải ranh giới). "
-                              "Nút **Cả nước** ở góc bản đồ: xem nơi đi của người vào tỉnh trên toàn quốc.",
-                        "en": "**Base map:** Thái Bình (yellow) and the neighbouring provinces; the Red, Luộc and Trà "
-                              "Lý rivers; :gray[●] district seats (approximate places, not boundaries). The "
-                              "**Vietnam** button on the map shows where arrivals come from across the country."},
-    "map.top_origins": {"vi": "Người vào tỉnh hôm nay đến từ", "en": "Today's arrivals come from"},
-    "map.no_origins": {"vi": "Chưa có người vào tỉnh hôm nay.", "en": "No arrivals yet today."},
-    "map.hot_zone_mark": {"vi": "vùng dịch", "en": "hot zone"},
-}
-
-
-def text(key: str, lang: str, **values: object) -> str:
-    """The catalogue's text for ``key``, or the pending one until the catalogue has it."""
-    if key in i18n.CATALOGUE:
-        return i18n.t(key, lang, **values)
-    entry = _PENDING_TEXTS[key]
-    value = entry.get(lang) or entry["vi"]
-    return value.format(**values) if values else value
-
-
 def _versioned(relative: str) -> str:
     # The file's hash in the address: a browser never keeps an old copy after an update.
     digest = hashlib.sha256((STATIC_DIR / relative).read_bytes()).hexdigest()[:10]
@@ -205,10 +175,10 @@ def base_map(tile_url: str, tile_attribution: str, lang: str = i18n.DEFAULT_LANG
         "urls": geo_urls(),
         "views": {"province": [list(corner) for corner in PROVINCE_VIEW],
                   "country": [list(corner) for corner in COUNTRY_VIEW]},
-        "texts": {name: text(f"map.view_{name}", lang) for name in ("province", "country")}
-                 | {f"{name}_title": text(f"map.view_{name}_title", lang) for name in ("province", "country")},
+        "texts": {name: i18n.t(f"map.view_{name}", lang) for name in ("province", "country")}
+                 | {f"{name}_title": i18n.t(f"map.view_{name}_title", lang) for name in ("province", "country")},
         "lang": lang,
-        "attribution": escape(text("map.geo_attribution", lang)),
+        "attribution": escape(i18n.t("map.geo_attribution", lang)),
     }).add_to(fmap)
     if tile_url.strip():
         # Over the provinces' fill and under their borders, rivers and names, see-through: where tiles load

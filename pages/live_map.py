@@ -38,7 +38,7 @@ def body(now: dt.datetime) -> None:
                                       tr("map.layer_checkpoints")),
             ])
         st.caption(tr("map.legend", minutes=settings.silent_after_minutes))
-        st.caption(maps.text("map.base_legend", lang()))
+        st.caption(tr("map.base_legend"))
     code = maps.clicked_checkpoint((clicked or {}).get("last_object_clicked_tooltip"), status)
     if code is not None:
         st.session_state[SELECTED] = code
@@ -60,12 +60,12 @@ def body(now: dt.datetime) -> None:
 
 def origins_panel(origins) -> None:
     """Where most of today's arrivals come from, in words: the map's circles, for those who cannot hover."""
-    st.markdown(f"**{maps.text('map.top_origins', lang())}**")
+    st.markdown(f"**{tr('map.top_origins')}**")
     top = maps.top_origins(origins)
     if not top:
-        st.caption(maps.text("map.no_origins", lang()))
+        st.caption(tr("map.no_origins"))
         return
-    hot_mark = maps.text("map.hot_zone_mark", lang())
+    hot_mark = tr("map.hot_zone_mark")
     st.markdown("  \n".join(f"{fmt.escape_markdown(province)}: **{fmt.number(travellers, lang())}**"
                              + (f" · :red[{hot_mark}]" if hot else "")
                              for province, travellers, hot in top))

@@ -248,11 +248,3 @@ def test_top_origins_largest_first():
                         ("36", "Nam Định", 20.2, 106.2, 400, 0, 0, None, None),
                         ("35", "Hà Nam", 20.5, 105.9, 90, 0, 0, None, None)])
     assert maps.top_origins(origins, limit=2) == [("Nam Định", 400, False), ("Hà Nội", 90, True)]
-
-
-def test_pending_texts_fall_back_until_the_catalogue_has_them():
-    for key, entry in maps._PENDING_TEXTS.items():
-        for lang in ("vi", "en"):
-            value = maps.text(key, lang)
-            assert value == (i18n.t(key, lang) if key in i18n.CATALOGUE else entry[lang])
-            assert value
