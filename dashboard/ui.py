@@ -117,15 +117,24 @@ def table_or_note(container, frame: pd.DataFrame, note: str, table: Callable[[pd
         container.dataframe(table(frame), hide_index=True, width="stretch", **options)
 
 
-def explain_refused_uploads(message: str) -> None:
-    """Say ``message`` (our catalogue's words) under any file uploader whose file the browser refused.
+def explain_refused_uploads(message: str, button: str) -> None:
+    """Put our catalogue's words where Streamlit's file uploader has its own English ones.
 
-    Streamlit's browser side refuses a file over ``server.maxUploadSize`` before sending it, and says
-    so only in an English tooltip on the red file chip: this puts our own line under it instead.
+    ``message`` goes under any uploader whose file the browser refused: Streamlit's browser side
+    refuses a file over ``server.maxUploadSize`` before sending it and says so only in an English
+    tooltip on the red file chip. ``button`` replaces the "Upload" label; the "200MB per file" line is
+    hidden (the page states its limit in its own words).
     """
-    text = message.replace("\\", " ").replace('"', "'").replace("<", " ").replace("\n", " ")
+    def css_text(text: str) -> str:
+        return text.replace("\\", " ").replace('"', "'").replace("<", " ").replace("\n", " ")
+
     st.html(f"""<style>
 [data-testid="stFileUploader"]:has([data-testid="stFileChip"][aria-invalid="true"])::after {{
-  content: "{text}"; display: block; margin-top: .4rem; color: #B71C1C; font-size: .95rem;
+  content: "{css_text(message)}"; display: block; margin-top: .4rem; color: #B71C1C; font-size: .95rem;
+}}
+[data-testid="stFileUploaderDropzoneInstructions"] {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p::after {{
+  content: "{css_text(button)}"; font-size: .875rem;
 }}
 </style>""")

@@ -36,7 +36,7 @@ def _apply(action) -> None:
 
 
 st.title(tr("it.hz.title"))
-explain_refused_uploads(tr("it.imp.refused", mb=int(st.get_option("server.maxUploadSize"))))
+explain_refused_uploads(tr("it.imp.refused", mb=int(st.get_option("server.maxUploadSize"))), tr("it.imp.browse"))
 st.caption(tr("it.hz.help"))
 if message := st.session_state.pop("hz_message", None):
     # The message may quote the file's or the form's text: shown as typed, never as Markdown.

@@ -23,7 +23,7 @@ SHEET_NAME_MAX = 31
 
 st.title(tr("it.imp.title"))
 upload_limit_mb = int(st.get_option("server.maxUploadSize"))
-explain_refused_uploads(tr("it.imp.refused", mb=upload_limit_mb))
+explain_refused_uploads(tr("it.imp.refused", mb=upload_limit_mb), tr("it.imp.browse"))
 
 
 def n(value: int) -> str:
