@@ -17,9 +17,8 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from data_access import queries_committee as qc  # noqa: E402
 from data_access import simulator  # noqa: E402
+from data_access.queries import live_map  # noqa: E402
 from data_access.store import create_store_engine, init_store  # noqa: E402
 from data_access.timeutil import local_midnight_utc, local_today, now_utc  # noqa: E402
 
@@ -46,13 +45,13 @@ def main() -> int:
             at = start + dt.timedelta(minutes=k * args.step)
             hour = k * args.step // 60
             hours_seen.add(hour)
-            status = qc.checkpoint_live_status(conn, at, silent_after_minutes=30)
+            status = live_map.checkpoint_live_status(conn, at, silent_after_minutes=30)
             for row in status.itertuples():
                 states.setdefault(row.code, Counter())[row.state] += 1
                 if isinstance(row.attention, str):
                     reasons.setdefault(row.code, Counter())[row.attention] += 1
                 normal = hours_normal.setdefault(row.code, set(range(24)))
-                if row.state != qc.STATE_NORMAL:
+                if row.state != live_map.STATE_NORMAL:
                     normal.discard(hour)
     print(f"{written} simulated declarations over {args.days} days; the map every {args.step} min on {day}")
     for code, counter in states.items():

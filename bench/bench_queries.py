@@ -24,7 +24,8 @@ from sqlalchemy import Connection, func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data_access import queries, queries_committee, schema, simulator  # noqa: E402
+from data_access import schema, simulator  # noqa: E402
+from data_access.queries import adoption, high_risk, live_map, overview, reference, traffic  # noqa: E402
 from data_access.store import create_store_engine, init_store  # noqa: E402
 from data_access.timeutil import local_today, now_utc  # noqa: E402
 
@@ -38,34 +39,34 @@ def _days(now: dt.datetime, n: int) -> tuple[dt.date, dt.date]:
 
 FIGURES: dict[str, Figure] = {
     # Overview (issue 2)
-    "overview.today_vs_yesterday": lambda c, now: queries.today_vs_yesterday(c, now),
-    "overview.daily_trend_7d": lambda c, now: queries.daily_trend(c, local_today(now), now=now, days=7),
-    "overview.latest_declaration": lambda c, now: queries.latest_declaration_at(c, now),
-    "overview.checkpoints": lambda c, now: queries.checkpoint_table(c),
+    "overview.today_vs_yesterday": lambda c, now: overview.today_vs_yesterday(c, now),
+    "overview.daily_trend_7d": lambda c, now: overview.daily_trend(c, local_today(now), now=now, days=7),
+    "overview.latest_declaration": lambda c, now: overview.latest_declaration_at(c, now),
+    "overview.checkpoints": lambda c, now: reference.checkpoint_table(c),
     # committee pages (issue 3)
-    "map.checkpoint_live_status": lambda c, now: queries_committee.checkpoint_live_status(
+    "map.checkpoint_live_status": lambda c, now: live_map.checkpoint_live_status(
         c, now, silent_after_minutes=30),
-    "map.origins_today": lambda c, now: queries_committee.origins_today(c, now),
-    "traffic.crossings_by_hour_today": lambda c, now: queries_committee.crossings_by_hour(c, *_days(now, 1), now=now),
-    "traffic.crossings_by_hour_7d": lambda c, now: queries_committee.crossings_by_hour(c, *_days(now, 7), now=now),
-    "traffic.crossings_by_day_7d": lambda c, now: queries_committee.crossings_by_day(c, *_days(now, 7), now=now),
-    "traffic.crossings_by_vehicle_7d": lambda c, now: queries_committee.crossings_by_vehicle(c, *_days(now, 7), now=now),
-    "traffic.people_and_vehicles_today": lambda c, now: queries_committee.people_and_vehicles_by_day(
+    "map.origins_today": lambda c, now: live_map.origins_today(c, now),
+    "traffic.crossings_by_hour_today": lambda c, now: traffic.crossings_by_hour(c, *_days(now, 1), now=now),
+    "traffic.crossings_by_hour_7d": lambda c, now: traffic.crossings_by_hour(c, *_days(now, 7), now=now),
+    "traffic.crossings_by_day_7d": lambda c, now: traffic.crossings_by_day(c, *_days(now, 7), now=now),
+    "traffic.crossings_by_vehicle_7d": lambda c, now: traffic.crossings_by_vehicle(c, *_days(now, 7), now=now),
+    "traffic.people_and_vehicles_today": lambda c, now: traffic.people_and_vehicles_by_day(
         c, *_days(now, 1), now=now),
-    "traffic.people_and_vehicles_7d": lambda c, now: queries_committee.people_and_vehicles_by_day(
+    "traffic.people_and_vehicles_7d": lambda c, now: traffic.people_and_vehicles_by_day(
         c, *_days(now, 7), now=now),
-    "traffic.peak_hours_7d": lambda c, now: queries_committee.peak_hours(c, *_days(now, 7), now=now),
-    "traffic.peak_hours_30d_filtered": lambda c, now: queries_committee.peak_hours(
+    "traffic.peak_hours_7d": lambda c, now: traffic.peak_hours(c, *_days(now, 7), now=now),
+    "traffic.peak_hours_30d_filtered": lambda c, now: traffic.peak_hours(
         c, *_days(now, 30), now=now, checkpoint_ids=[1], directions=["in"]),
-    "risk.levels_by_day_7d": lambda c, now: queries_committee.risk_levels_by_day(c, *_days(now, 7), now=now),
-    "risk.reasons_by_day_7d": lambda c, now: queries_committee.high_risk_reasons_by_day(c, *_days(now, 7), now=now),
-    "risk.origins_7d": lambda c, now: queries_committee.high_risk_origins(c, *_days(now, 7), now=now),
-    "risk.origins_today": lambda c, now: queries_committee.high_risk_origins(c, *_days(now, 1), now=now),
-    "risk.surge": lambda c, now: queries_committee.high_risk_surge(c, now),
-    "adoption.by_day_7d": lambda c, now: queries_committee.adoption_by_day(c, *_days(now, 7), now=now),
-    "adoption.by_checkpoint_7d": lambda c, now: queries_committee.adoption_by_checkpoint(c, *_days(now, 7), now=now),
-    "adoption.free_wifi_since_opening": lambda c, now: queries_committee.free_wifi_since_opening(c, now=now),
-    "adoption.channel_mix_7d": lambda c, now: queries_committee.channel_mix(c, *_days(now, 7), now=now),
+    "risk.levels_by_day_7d": lambda c, now: high_risk.risk_levels_by_day(c, *_days(now, 7), now=now),
+    "risk.reasons_by_day_7d": lambda c, now: high_risk.high_risk_reasons_by_day(c, *_days(now, 7), now=now),
+    "risk.origins_7d": lambda c, now: high_risk.high_risk_origins(c, *_days(now, 7), now=now),
+    "risk.origins_today": lambda c, now: high_risk.high_risk_origins(c, *_days(now, 1), now=now),
+    "risk.surge": lambda c, now: high_risk.high_risk_surge(c, now),
+    "adoption.by_day_7d": lambda c, now: adoption.adoption_by_day(c, *_days(now, 7), now=now),
+    "adoption.by_checkpoint_7d": lambda c, now: adoption.adoption_by_checkpoint(c, *_days(now, 7), now=now),
+    "adoption.free_wifi_since_opening": lambda c, now: adoption.free_wifi_since_opening(c, now=now),
+    "adoption.channel_mix_7d": lambda c, now: adoption.channel_mix(c, *_days(now, 7), now=now),
 }
 
 DAYS = 60

@@ -1,6 +1,6 @@
 """Presentation of the steering committee's pages: the query frames named, divided into shares, formatted.
 
-Nothing here reads the store: each function takes the DataFrame of one ``data_access.queries_committee``
+Nothing here reads the store: each function takes the DataFrame of one ``data_access.queries``
 figure (and the checkpoint table for names) and returns what a chart or table shows.
 """
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from data_access import queries
+from data_access.queries import reference
 from data_access.timeutil import local_today, now_utc
 
 from .state import query, tr
@@ -173,7 +173,7 @@ def filter_bar(checkpoints: pd.DataFrame, now: dt.datetime, *, dates: bool = Tru
     codes = list(checkpoints["code"])
     names = dict(zip(checkpoints["code"], checkpoints["name"]))
     asked = {k: st.query_params.get(k) for k in FILTER_PARAMS}
-    from_url, notes = read_params(asked, codes, today, query(queries.first_declaration_day) if dates else None)
+    from_url, notes = read_params(asked, codes, today, query(reference.first_declaration_day) if dates else None)
     if not dates:
         from_url = Filters(checkpoint_codes=from_url.checkpoint_codes, direction=from_url.direction)
         notes = [n for n in notes if not n.startswith("dates_")]
@@ -223,5 +223,5 @@ def filter_bar(checkpoints: pd.DataFrame, now: dt.datetime, *, dates: bool = Tru
 def filtered_page(title_key: str, *, dates: bool = True, direction: bool = True) -> tuple[pd.DataFrame, Filters]:
     """The head of a committee page: its title, the checkpoints and the filter bar."""
     st.title(tr(title_key))
-    checkpoints = query(queries.checkpoint_table)
+    checkpoints = query(reference.checkpoint_table)
     return checkpoints, filter_bar(checkpoints, now_utc(), dates=dates, direction=direction)

@@ -1,5 +1,5 @@
 """Presentation of the IT team's pages (data quality, imports, hot zones): display tables from the
-``data_access.quality``/``hotzones`` frames, the hourly chart, the hot-zone editor's diff, and the
+``data_access.queries.quality``/``imports``/``hot_zones`` frames, the hourly chart, the hot-zone editor's diff, and the
 writer engine the two writing parts of the UI use.
 
 SPEC §6: the dashboard reads with a read-only engine. Only the upload (an import) and the hot-zone

@@ -215,7 +215,7 @@ def checkpoint_layer(status: pd.DataFrame, card_lines: Callable[[pd.Series], lis
                      name: str) -> folium.FeatureGroup:
     """Checkpoint markers: sized by crossings in the last hour, coloured by state, name always shown.
 
-    ``status`` is :func:`data_access.queries_committee.checkpoint_live_status`; ``card_lines`` gives the
+    ``status`` is :func:`data_access.queries.live_map.checkpoint_live_status`; ``card_lines`` gives the
     (label, value) lines of a checkpoint's tooltip and popup, already formatted.
     """
     layer = folium.FeatureGroup(name=name)

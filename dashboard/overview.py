@@ -1,6 +1,6 @@
 """The Overview's presentation: headline cards and the per-checkpoint table from the counts.
 
-The counts come from ``data_access.queries.today_vs_yesterday``; here they are only added up over
+The counts come from ``data_access.queries.overview.today_vs_yesterday``; here they are only added up over
 checkpoints, divided into shares and formatted.
 """
 

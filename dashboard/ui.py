@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from data_access import queries
+from data_access.queries import overview
 from data_access.settings import get_settings
 from data_access.store import StoreError, display_url
 from data_access.timeutil import now_utc
@@ -48,7 +48,7 @@ def store_still_usable() -> bool:
 
 def freshness_line(now: dt.datetime) -> None:
     """"Cập nhật 14:05:09 · 3 giây trước": when the newest declaration arrived."""
-    latest = query(queries.latest_declaration_at, now)
+    latest = query(overview.latest_declaration_at, now)
     if latest is None:
         st.caption(tr("app.freshness_empty"))
         return

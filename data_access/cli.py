@@ -6,7 +6,6 @@ import argparse
 import signal
 import sys
 from collections.abc import Callable, Sequence
-
 from pathlib import Path
 
 from babel.dates import format_date
@@ -183,13 +182,14 @@ def _import_file(args: argparse.Namespace, path: Path) -> int:
 def _hotzones(args: argparse.Namespace) -> int:
     from . import hotzones
     from .importer import UnreadableFile, load_reference
+    from .queries import hot_zones
 
     engine = store_engine()
     if args.action == "list":
         with engine.connect() as conn:
             from .timeutil import local_today
 
-            zones = hotzones.list_zones(conn, on=local_today())
+            zones = hot_zones.list_zones(conn, on=local_today())
         if not zones:
             print("Chưa có vùng dịch nào.")
         for z in zones:
@@ -224,7 +224,7 @@ def _hotzones(args: argparse.Namespace) -> int:
 def _quality(args: argparse.Namespace) -> int:
     import json
 
-    from . import quality
+    from .queries import quality
     from .timeutil import now_utc
 
     engine = store_engine()

@@ -26,7 +26,7 @@ import datetime as dt
 import hashlib
 import os
 import signal
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -34,7 +34,14 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from . import schema
-from .fields import CheckpointRef, DistrictRef, ProvinceRef, RecordNormalizer, Reference, clip
+from .fields import (
+    CheckpointRef,
+    DistrictRef,
+    ProvinceRef,
+    RecordNormalizer,
+    Reference,
+    clip,
+)
 from .import_fast import ColumnPreparer
 from .parsing import UnreadableFile, nfc_cells, read_table
 from .risk import HotZoneIndex
@@ -452,12 +459,3 @@ def import_file(engine: Engine, source: str | os.PathLike | bytes, file_name: st
     return ImportResult(batch_id, file_name, counts.rows_in, counts.accepted, counts.duplicates, counts.quarantined,
                         counts.warnings, resumed_from, unrecognised_columns=list(reader.unrecognised_headers),
                         ids_derived="declaration_id" not in reader.mapped_fields)
-
-
-def batches(conn: Connection, limit: int = 50, kinds: Iterable[str] = ("import",)) -> list[dict]:
-    """The latest import batches with their counts (newest first)."""
-    b = schema.import_batches.c
-    return [dict(r) for r in conn.execute(
-        select(b.id, b.kind, b.file_name, b.created_by, b.started_at, b.finished_at, b.status, b.rows_in, b.accepted,
-               b.duplicates, b.quarantined, b.warnings, b.last_line)
-        .where(b.kind.in_(list(kinds))).order_by(b.id.desc()).limit(limit)).mappings()]

@@ -8,11 +8,11 @@ import streamlit as st
 
 from dashboard import charts, committee
 from dashboard import formatting as fmt
+from dashboard.cards import note_card
 from dashboard.filters import filtered_page
 from dashboard.state import lang, query, tr
-from dashboard.cards import note_card
 from dashboard.ui import live
-from data_access import queries_committee as qc
+from data_access.queries import adoption
 from data_access.settings import get_settings
 from data_access.timeutil import local_today
 
@@ -22,7 +22,7 @@ checkpoints, filters = filtered_page("adoption.title")
 def daily_trends(first: dt.date, last: dt.date, where: dict, colors: dict[str, str], target: float,
                  target_label: str) -> None:
     """Electronic and Bluezone shares per day and checkpoint, against the target."""
-    daily = committee.adoption_daily_shares(query(qc.adoption_by_day, first, last, **where), checkpoints)
+    daily = committee.adoption_daily_shares(query(adoption.adoption_by_day, first, last, **where), checkpoints)
     left, right = st.columns(2)
     for column, value, title in ((left, "electronic_share", "adoption.electronic_by_day"),
                                  (right, "bluezone_share", "adoption.bluezone_by_day")):
@@ -36,7 +36,7 @@ def body(now: dt.datetime) -> None:
     """The adoption figures for the filtered view at ``now``."""
     target = get_settings().adoption_target
     first, last, where, colors = committee.scope(filters, checkpoints, now)
-    shares = committee.adoption_shares(query(qc.adoption_by_checkpoint, first, last, **where), checkpoints)
+    shares = committee.adoption_shares(query(adoption.adoption_by_checkpoint, first, last, **where), checkpoints)
     total = shares[["crossings", "electronic", "bluezone_installed"]].sum()
     lag = committee.lagging_checkpoint(shares, target)
     target_text = fmt.percent(target, lang(), 0)
@@ -75,13 +75,13 @@ def body(now: dt.datetime) -> None:
 
     left, right = st.columns(2)
     left.subheader(tr("adoption.channel_mix"))
-    mix = committee.channel_shares(query(qc.channel_mix, first, last, **where), checkpoints)
+    mix = committee.channel_shares(query(adoption.channel_mix, first, last, **where), checkpoints)
     left.plotly_chart(charts.channel_share_bars(mix, labels=committee.channel_labels(lang()),
                                                 x_title=tr("axis.share"), lang=lang(),
                                                 height=160 + 60 * mix["checkpoint"].nunique()),
                       width="stretch", config=charts.CONFIG, key="chart-adoption.channel_mix")
     right.subheader(tr("adoption.wifi"))
-    wifi = query(qc.free_wifi_since_opening, **where)
+    wifi = query(adoption.free_wifi_since_opening, **where)
     right.dataframe(committee.wifi_table(wifi, checkpoints, local_today(now), lang()), hide_index=True,
                     width="stretch")
     right.caption(tr("adoption.wifi_note"))

@@ -10,12 +10,12 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import charts, committee
+from dashboard.cards import note_card
 from dashboard.filters import filtered_page
 from dashboard.state import lang, query, tr
 from dashboard.surge import surge_banner
-from dashboard.cards import note_card
 from dashboard.ui import live
-from data_access import queries_committee as qc
+from data_access.queries import high_risk
 
 checkpoints, filters = filtered_page("risk.title")
 
@@ -24,8 +24,8 @@ def body(now: dt.datetime) -> None:
     """The high-risk figures for the filtered view at ``now``."""
     first, last, where, colors = committee.scope(filters, checkpoints, now)
     surge_banner(now, where["checkpoint_ids"], quiet=False)
-    levels = query(qc.risk_levels_by_day, first, last, **where)
-    reasons = query(qc.high_risk_reasons_by_day, first, last, **where)
+    levels = query(high_risk.risk_levels_by_day, first, last, **where)
+    reasons = query(high_risk.high_risk_reasons_by_day, first, last, **where)
     st.caption(tr("page.range", range=committee.range_text(first, last, lang())))
     for column, (label, value, note) in zip(st.columns(5), committee.risk_headline(levels, reasons, lang())):
         note_card(column, label, value, note)
@@ -38,7 +38,7 @@ def body(now: dt.datetime) -> None:
                                         lang=lang()),
                       width="stretch", config=charts.CONFIG, key="chart-risk.by_checkpoint_day")
     right.subheader(tr("risk.by_reason_day"))
-    per_day = reasons.groupby("local_day", as_index=False)[list(qc.REASONS)].sum()
+    per_day = reasons.groupby("local_day", as_index=False)[list(high_risk.REASONS)].sum()
     right.plotly_chart(charts.reason_bars(per_day, labels=committee.reason_labels(lang()),
                                           y_title=tr("axis.high_risk"), lang=lang()),
                        width="stretch", config=charts.CONFIG, key="chart-risk.by_reason_day")
@@ -54,7 +54,7 @@ def body(now: dt.datetime) -> None:
                                              y_title=tr("axis.crossings"), lang=lang()),
                       width="stretch", config=charts.CONFIG, key="chart-risk.by_level_day")
     right.subheader(tr("risk.origins"))
-    origins = committee.origins_for_chart(query(qc.high_risk_origins, first, last, **where))
+    origins = committee.origins_for_chart(query(high_risk.high_risk_origins, first, last, **where))
     if origins.empty:
         right.info(tr("risk.no_high_risk"))
     else:

@@ -8,11 +8,12 @@ import pandas as pd
 import streamlit as st
 from sqlalchemy import select
 
-from dashboard import it_team
 from dashboard import formatting as fmt
+from dashboard import it_team
 from dashboard.state import lang, query, tr
 from dashboard.ui import explain_refused_uploads
 from data_access import hotzones, importer, schema
+from data_access.queries import hot_zones
 from data_access.timeutil import local_today
 
 
@@ -43,7 +44,7 @@ if message := st.session_state.pop("hz_message", None):
     (st.error if message[0] == "error" else st.success)(fmt.escape_markdown(message[1]))
 
 provinces = query(_provinces)
-zones = query(hotzones.list_zones, local_today())
+zones = query(hot_zones.list_zones, local_today())
 before = pd.DataFrame(zones, columns=["id", "province_code", "province_name", "district_name", "label", "valid_from",
                                       "valid_to", "created_by", "created_at", "active"])
 before = it_team.zone_frame(before, tr("it.hz.active"), tr("it.hz.inactive"))
@@ -102,7 +103,7 @@ with st.expander(tr("it.hz.file"), icon=":material/upload_file:"):
         st.rerun()
 
 st.subheader(tr("it.hz.changes"))
-changes = query(hotzones.recent_changes, 50)
+changes = query(hot_zones.recent_changes, 50)
 if changes:
     st.dataframe(it_team.changes_table(changes, provinces, lang()), hide_index=True, width="stretch")
 else:

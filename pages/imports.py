@@ -13,7 +13,8 @@ from dashboard import formatting as fmt
 from dashboard import it_team
 from dashboard.state import lang, query, tr
 from dashboard.ui import explain_refused_uploads, log, table_or_note
-from data_access import import_job, importer, masking, quality
+from data_access import import_job, importer, masking
+from data_access.queries import imports, quality
 
 #: Quarantined rows per page of the table, and at most in one download (newest first).
 QUARANTINE_PAGE_ROWS = 100
@@ -79,11 +80,11 @@ elif submitted:
 
 # --- imports -------------------------------------------------------------------------------------
 st.subheader(tr("it.imp.batches"))
-batches = query(quality.imports, 100)
+batches = query(imports.batches, 100)
 if batches.empty:
     st.info(tr("it.imp.none"))
 else:
-    total = query(quality.summary)
+    total = query(imports.summary)
     st.caption(tr("it.imp.totals", **{k: n(v) for k, v in total.items()}))
     st.dataframe(it_team.imports_table(batches, lang()), hide_index=True, width="stretch")
 
@@ -97,20 +98,20 @@ batch = left.selectbox(tr("it.imp.filter_batch"), batch_ids,
 fields = [None] + sorted(set(reasons["field"])) if not reasons.empty else [None]
 field = middle.selectbox(tr("it.imp.filter_field"), fields,
                          format_func=lambda f: tr("it.imp.all_fields") if f is None else it_team.field_label(f, lang()))
-count = query(quality.quarantine_count, batch_id=batch, field=field)
+count = query(imports.quarantine_count, batch_id=batch, field=field)
 pages = max(1, math.ceil(count / QUARANTINE_PAGE_ROWS))
 page = int(right.number_input(tr("it.imp.page"), min_value=1, max_value=pages, value=1, step=1))
 if count == 0:
     st.info(tr("it.q.no_quarantine"))
 else:
-    rows = query(quality.quarantine, batch_id=batch, field=field, limit=QUARANTINE_PAGE_ROWS,
+    rows = query(imports.quarantine, batch_id=batch, field=field, limit=QUARANTINE_PAGE_ROWS,
                  offset=(page - 1) * QUARANTINE_PAGE_ROWS)
     st.caption(tr("it.imp.quarantine_page", n=n(count), page=n(page), pages=n(pages)))
     st.caption(tr("it.imp.quarantine_note"))
     st.dataframe(it_team.quarantine_table(rows, lang()), hide_index=True, width="stretch", height=320)
 
     def export():
-        return it_team.quarantine_export(query(quality.quarantine, batch_id=batch, field=field,
+        return it_team.quarantine_export(query(imports.quarantine, batch_id=batch, field=field,
                                                limit=QUARANTINE_EXPORT_ROWS))
 
     a, b = st.columns(2)
@@ -124,7 +125,7 @@ else:
 
 # --- duplicates ----------------------------------------------------------------------------------
 st.subheader(tr("it.imp.duplicates"))
-table_or_note(st, query(quality.duplicates, 500), tr("it.imp.no_duplicates"),
+table_or_note(st, query(imports.duplicates, 500), tr("it.imp.no_duplicates"),
               lambda frame: frame.rename(columns={"batch_id": tr("it.col.batch"), "file_name": tr("it.col.file"),
                                                   "line_number": tr("it.col.line"),
                                                   "declaration_id": tr("it.col.decl_id")}), height=240)

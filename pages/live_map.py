@@ -12,7 +12,7 @@ from dashboard import formatting as fmt
 from dashboard.filters import filtered_page
 from dashboard.state import lang, query, tr
 from dashboard.ui import live
-from data_access import queries_committee
+from data_access.queries import live_map
 from data_access.settings import get_settings
 
 SELECTED = "live_map_selected"
@@ -24,9 +24,9 @@ def body(now: dt.datetime) -> None:
     """The map and its side panel at ``now``."""
     settings = get_settings()
     ids = filters.checkpoint_ids(checkpoints)
-    status = query(queries_committee.checkpoint_live_status, now,
+    status = query(live_map.checkpoint_live_status, now,
                    silent_after_minutes=settings.silent_after_minutes, checkpoint_ids=ids)
-    origins = query(queries_committee.origins_today, now, checkpoint_ids=ids)
+    origins = query(live_map.origins_today, now, checkpoint_ids=ids)
     map_column, panel = st.columns([3, 1])
     with map_column:
         clicked = st_folium(

@@ -12,15 +12,15 @@ from dashboard.overview import checkpoint_summary, headline
 from dashboard.state import lang, query, tr
 from dashboard.surge import surge_banner
 from dashboard.ui import kpi, live
-from data_access import queries
+from data_access.queries import overview, reference
 from data_access.timeutil import local_today
 
 
 def body(now: dt.datetime) -> None:
     """The Overview at ``now``."""
     surge_banner(now)
-    checkpoints = query(queries.checkpoint_table)
-    counts = query(queries.today_vs_yesterday, now)
+    checkpoints = query(reference.checkpoint_table)
+    counts = query(overview.today_vs_yesterday, now)
     columns = st.columns(6)
     for column, card in zip(columns, headline(counts, lang())):
         kpi(column, tr(card.label_key), card.value, card.delta, delta_color=card.delta_color)
@@ -30,7 +30,7 @@ def body(now: dt.datetime) -> None:
     st.dataframe(checkpoint_summary(counts, checkpoints, lang()), hide_index=True, width="stretch")
 
     # Seven complete days: today's partial count would read as a collapse on the chart.
-    trend = query(queries.daily_trend, local_today(now) - dt.timedelta(days=1), now=now, days=7)
+    trend = query(overview.daily_trend, local_today(now) - dt.timedelta(days=1), now=now, days=7)
     trend = trend.merge(checkpoints[["id", "name"]], left_on="checkpoint_id", right_on="id").rename(
         columns={"name": "checkpoint"})
     colors = charts.checkpoint_colors(checkpoints)

@@ -11,7 +11,7 @@ from dashboard import formatting as fmt
 from dashboard import it_team
 from dashboard.state import lang, query, tr
 from dashboard.ui import live, table_or_note
-from data_access import queries, quality
+from data_access.queries import quality, reference
 from data_access.store import WIFI_EARLIEST, set_wifi_opened_on
 from data_access.timeutil import local_today, now_utc
 
@@ -45,11 +45,11 @@ days = st.segmented_control(tr("it.q.period"), FILL_PERIODS, default=7, key="fil
 now = now_utc()
 today = local_today(now)
 fill = query(quality.fill_shares, today - dt.timedelta(days=days - 1), today, now=now)
-st.dataframe(it_team.fill_table(fill, query(queries.checkpoint_table), lang()), hide_index=True, width="stretch")
+st.dataframe(it_team.fill_table(fill, query(reference.checkpoint_table), lang()), hide_index=True, width="stretch")
 
 st.subheader(tr("it.wifi.title"))
 st.caption(tr("it.wifi.help"))
-checkpoints = query(queries.checkpoint_table)
+checkpoints = query(reference.checkpoint_table)
 shown = it_team.wifi_frame(checkpoints)
 edited = st.data_editor(shown, hide_index=True, width="stretch", key="wifi_editor", disabled=["name"],
                         column_config={"id": None, "name": st.column_config.TextColumn(tr("col.checkpoint")),

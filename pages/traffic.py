@@ -7,11 +7,11 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import charts, committee
+from dashboard.cards import note_card
 from dashboard.filters import filtered_page
 from dashboard.state import lang, query, tr
-from dashboard.cards import note_card
 from dashboard.ui import live
-from data_access import queries_committee as qc
+from data_access.queries import traffic
 
 checkpoints, filters = filtered_page("traffic.title")
 
@@ -19,14 +19,14 @@ checkpoints, filters = filtered_page("traffic.title")
 def body(now: dt.datetime) -> None:
     """The traffic figures for the filtered view at ``now``."""
     first, last, where, colors = committee.scope(filters, checkpoints, now)
-    by_day = query(qc.crossings_by_day, first, last, **where)
-    peaks = query(qc.peak_hours, first, last, **where)
+    by_day = query(traffic.crossings_by_day, first, last, **where)
+    peaks = query(traffic.peak_hours, first, last, **where)
     st.caption(tr("page.range", range=committee.range_text(first, last, lang())))
     for column, (label, value, note) in zip(st.columns(4), committee.traffic_headline(by_day, peaks, lang())):
         note_card(column, label, value, note)
 
     st.subheader(tr("traffic.by_hour"))
-    by_hour = committee.with_names(query(qc.crossings_by_hour, first, last, **where), checkpoints)
+    by_hour = committee.with_names(query(traffic.crossings_by_hour, first, last, **where), checkpoints)
     st.plotly_chart(charts.hourly_bars(by_hour, colors=colors, y_title=tr("axis.crossings"), lang=lang()),
                     width="stretch", config=charts.CONFIG, key="chart-traffic.by_hour")
 
@@ -44,13 +44,13 @@ def body(now: dt.datetime) -> None:
 
     left, right = st.columns(2)
     left.subheader(tr("traffic.by_vehicle"))
-    vehicles = committee.with_names(query(qc.crossings_by_vehicle, first, last, **where), checkpoints)
+    vehicles = committee.with_names(query(traffic.crossings_by_vehicle, first, last, **where), checkpoints)
     left.plotly_chart(charts.category_bars(vehicles, category="vehicle", value="crossings", colors=colors,
                                            labels=committee.vehicle_labels(lang()), x_title=tr("axis.crossings"),
                                            lang=lang()),
                       width="stretch", config=charts.CONFIG, key="chart-traffic.by_vehicle")
     right.subheader(tr("traffic.people_vehicles"))
-    people = query(qc.people_and_vehicles_by_day, first, last, **where)
+    people = query(traffic.people_and_vehicles_by_day, first, last, **where)
     right.plotly_chart(charts.people_vehicle_bars(people, labels={"crossings": tr("traffic.people"),
                                                                   "vehicles": tr("traffic.vehicles")},
                                                   y_title=tr("axis.count"), lang=lang()),

@@ -9,7 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.overview import headline
-from data_access import queries, simulator
+from data_access import simulator
+from data_access.queries import overview
 from data_access.settings import get_settings
 from data_access.store import create_store_engine, init_store
 from data_access.timeutil import now_utc
@@ -64,7 +65,7 @@ def test_overview_figures_are_the_store_figures(monkeypatch, demo_url):
     at = run_app(monkeypatch, demo_url)
     engine = create_store_engine(demo_url, read_only=True)
     with engine.connect() as conn:
-        cards = headline(queries.today_vs_yesterday(conn, now_utc()), "vi")
+        cards = headline(overview.today_vs_yesterday(conn, now_utc()), "vi")
     shown = {m.label: (m.value, m.delta) for m in at.metric}
     assert [m.label for m in at.metric] == ["Lượt qua chốt", "Vào tỉnh", "Ra tỉnh", "Nguy cơ cao",
                                             "Khai báo điện tử", "Cài Bluezone"]
@@ -128,9 +129,9 @@ SECRET_DETAIL = f"{ROOT}/data_access/secret_module.py, line 42, in private_funct
 
 
 @pytest.mark.parametrize(("page", "target"), [
-    ("overview.py", "data_access.queries.today_vs_yesterday"),  # inside the live part
-    ("traffic.py", "data_access.queries.checkpoint_table"),  # in the page's head, outside it
-    ("imports.py", "data_access.quality.imports"),  # a page without a live part
+    ("overview.py", "data_access.queries.overview.today_vs_yesterday"),  # inside the live part
+    ("traffic.py", "data_access.queries.reference.checkpoint_table"),  # in the page's head, outside it
+    ("imports.py", "data_access.queries.imports.batches"),  # a page without a live part
 ])
 def test_a_failing_page_shows_one_line_and_no_detail(monkeypatch, demo_url, page, target):
     module, name = target.rsplit(".", 1)

@@ -15,8 +15,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import and_, distinct, func, not_, or_, select, update
 
-from data_access import queries_committee as qc
 from data_access import schema
+from data_access.queries import adoption, high_risk, live_map, traffic
 from data_access.risk import HotZone, HotZoneIndex
 from data_access.schema import CHANNELS, SYMPTOMS, VEHICLES, declarations
 from data_access.store import write_declarations
@@ -146,18 +146,18 @@ def _filter_args(ids: dict[str, int], spec):
 def test_checkpoint_state_thresholds():
     silent_after = 30
     just_before = NOW - dt.timedelta(minutes=30) + dt.timedelta(seconds=1)
-    assert qc.checkpoint_state(just_before, NOW, silent_after) == qc.STATE_NORMAL
-    assert qc.checkpoint_state(just_before, NOW, silent_after, attention=True) == qc.STATE_ATTENTION
+    assert live_map.checkpoint_state(just_before, NOW, silent_after) == live_map.STATE_NORMAL
+    assert live_map.checkpoint_state(just_before, NOW, silent_after, attention=True) == live_map.STATE_ATTENTION
     # silent at 30 minutes exactly, on the map and on the data-quality page alike
-    assert qc.checkpoint_state(NOW - dt.timedelta(minutes=30), NOW, silent_after, attention=True) == qc.STATE_SILENT
-    assert qc.checkpoint_state(None, NOW, silent_after) == qc.STATE_SILENT
+    assert live_map.checkpoint_state(NOW - dt.timedelta(minutes=30), NOW, silent_after, attention=True) == live_map.STATE_SILENT
+    assert live_map.checkpoint_state(None, NOW, silent_after) == live_map.STATE_SILENT
 
 
 def test_checkpoint_live_status_reconciles(store):
     engine, ids = store
     midnight = local_midnight_utc(TODAY)
     with engine.connect() as conn:
-        status = qc.checkpoint_live_status(conn, NOW, silent_after_minutes=30)
+        status = live_map.checkpoint_live_status(conn, NOW, silent_after_minutes=30)
         assert sorted(status["code"]) == sorted(ids)
         for row in status.itertuples():
             cid = d.checkpoint_id == row.id
@@ -176,12 +176,12 @@ def test_checkpoint_live_status_reconciles(store):
         states = dict(zip(status["code"], status["state"]))
         # Contact-with-a-case rows exactly one hour ago at TAN_DE and THAI_HA: high risk in the last hour, but
         # no surge and no contact in the last 15 minutes here (the rows one second before now are low risk).
-        assert states["TAN_DE"] in (qc.STATE_NORMAL, qc.STATE_ATTENTION)
-        assert states["TRIEU_DUONG"] == qc.STATE_SILENT
+        assert states["TAN_DE"] in (live_map.STATE_NORMAL, live_map.STATE_ATTENTION)
+        assert states["TRIEU_DUONG"] == live_map.STATE_SILENT
         # The rows five minutes after now are not "the last declaration" yet.
         assert (status["last_declared_at"] < NOW).all()
 
-        only = qc.checkpoint_live_status(conn, NOW, silent_after_minutes=30, checkpoint_ids=[ids["THAI_HA"]])
+        only = live_map.checkpoint_live_status(conn, NOW, silent_after_minutes=30, checkpoint_ids=[ids["THAI_HA"]])
         assert list(only["code"]) == ["THAI_HA"]
 
 
@@ -190,7 +190,7 @@ def test_origins_today_reconciles(store):
     today = window(local_midnight_utc(TODAY), NOW)
     with engine.connect() as conn:
         for chosen in (None, [ids["TAN_DE"]]):
-            origins = qc.origins_today(conn, NOW, checkpoint_ids=chosen)
+            origins = live_map.origins_today(conn, NOW, checkpoint_ids=chosen)
             expected = dict(conn.execute(
                 select(d.origin_province_code, func.count()).where(today, d.direction == "in", *scope(chosen, None))
                 .group_by(d.origin_province_code)).all())
@@ -201,7 +201,7 @@ def test_origins_today_reconciles(store):
                 assert row.high_risk == count(conn, *where, d.risk_level == "high")
                 assert row.from_hotzone == count(conn, *where, d.origin_in_hotzone)
             assert list(origins["travellers"]) == sorted(origins["travellers"], reverse=True)
-        everyone = qc.origins_today(conn, NOW)
+        everyone = live_map.origins_today(conn, NOW)
         hot = dict(zip(everyone["province_code"], everyone["hot_zone"]))
         assert {"24", "79", "27", "36"} <= set(hot)
         # Bắc Giang is a hot zone as a whole, HCMC in one district, Bắc Ninh's zone has expired.
@@ -222,27 +222,27 @@ def test_traffic_figures_reconcile(store, spec):
     first, last, where = _filter_args(ids, spec)
     conds = scope(where["checkpoint_ids"], where["directions"])
     with engine.connect() as conn:
-        by_day = qc.crossings_by_day(conn, first, last, **where)
+        by_day = traffic.crossings_by_day(conn, first, last, **where)
         assert by_day["crossings"].sum() == count(conn, days_window(first, last), *conds)
         for row in by_day.itertuples():
             assert row.crossings == count(conn, days_window(row.local_day, row.local_day),
                                           d.checkpoint_id == row.checkpoint_id, d.direction == row.direction, *conds)
 
-        by_hour = qc.crossings_by_hour(conn, first, last, **where)
+        by_hour = traffic.crossings_by_hour(conn, first, last, **where)
         assert by_hour["crossings"].sum() == count(conn, days_window(first, last), *conds)
         for row in by_hour.itertuples():
             start = local_midnight_utc(row.local_day) + dt.timedelta(hours=row.local_hour)
             assert row.crossings == count(conn, window(start, min(start + dt.timedelta(hours=1), NOW)),
                                           d.checkpoint_id == row.checkpoint_id, *conds)
 
-        vehicles = qc.crossings_by_vehicle(conn, first, last, **where)
+        vehicles = traffic.crossings_by_vehicle(conn, first, last, **where)
         for row in vehicles.itertuples():
             kind = d.vehicle.is_(None) if row.vehicle == "unknown" else d.vehicle == row.vehicle
             assert row.crossings == count(conn, days_window(first, last), d.checkpoint_id == row.checkpoint_id,
                                           kind, *conds)
         assert vehicles["crossings"].sum() == count(conn, days_window(first, last), *conds)
 
-        people = qc.people_and_vehicles_by_day(conn, first, last, **where)
+        people = traffic.people_and_vehicles_by_day(conn, first, last, **where)
         for row in people.itertuples():
             day = days_window(row.local_day, row.local_day)
             assert row.crossings == count(conn, day, *conds)
@@ -252,7 +252,7 @@ def test_traffic_figures_reconcile(store, spec):
         # Peak hours: recount every local hour from the raw timestamps, independently of the rollup.
         stamps = conn.execute(select(d.declared_at, d.direction).where(days_window(first, last), *conds)).all()
         hours = Counter(local_day_hour(ts) for ts, _ in stamps)
-        peaks = qc.peak_hours(conn, first, last, **where, limit=5)
+        peaks = traffic.peak_hours(conn, first, last, **where, limit=5)
         assert len(peaks) == min(5, len(hours))
         ranked = sorted(hours.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
         assert [((r.local_day, r.local_hour), r.crossings) for r in peaks.itertuples()] == ranked
@@ -272,14 +272,14 @@ def test_day_filter_edges_at_local_midnight(engine):
                            HotZoneIndex([]))
     with engine.connect() as conn:
         later = local_midnight_utc(TODAY) + dt.timedelta(hours=1)
-        yesterday = qc.crossings_by_day(conn, TODAY - DAY, TODAY - DAY, now=later)
-        today = qc.crossings_by_day(conn, TODAY, TODAY, now=later)
+        yesterday = traffic.crossings_by_day(conn, TODAY - DAY, TODAY - DAY, now=later)
+        today = traffic.crossings_by_day(conn, TODAY, TODAY, now=later)
         assert yesterday["crossings"].sum() == 1
         assert today["crossings"].sum() == 2
-        hourly = qc.crossings_by_hour(conn, TODAY - DAY, TODAY, now=later)
+        hourly = traffic.crossings_by_hour(conn, TODAY - DAY, TODAY, now=later)
         assert {(r.local_day, r.local_hour): r.crossings for r in hourly.itertuples()} == {
             (TODAY - DAY, 23): 1, (TODAY, 0): 2}
-        people = qc.people_and_vehicles_by_day(conn, TODAY - DAY, TODAY, now=later)
+        people = traffic.people_and_vehicles_by_day(conn, TODAY - DAY, TODAY, now=later)
         assert list(people["vehicles"]) == [1, 2]
 
 
@@ -291,8 +291,8 @@ def test_risk_figures_reconcile(store, spec):
     first, last, where = _filter_args(ids, spec)
     conds = scope(where["checkpoint_ids"], where["directions"])
     with engine.connect() as conn:
-        levels = qc.risk_levels_by_day(conn, first, last, **where)
-        reasons = qc.high_risk_reasons_by_day(conn, first, last, **where)
+        levels = high_risk.risk_levels_by_day(conn, first, last, **where)
+        reasons = high_risk.high_risk_reasons_by_day(conn, first, last, **where)
         for row in levels.itertuples():
             base = [days_window(row.local_day, row.local_day), d.checkpoint_id == row.checkpoint_id, *conds]
             for level in ("high", "medium", "low"):
@@ -304,7 +304,7 @@ def test_risk_figures_reconcile(store, spec):
             assert row.reason_symptom_travel == count(conn, *base, ANY_SYMPTOM, d.visited_hotzone)
         assert levels["risk_high"].sum() == count(conn, days_window(first, last), d.risk_level == "high", *conds)
 
-        origins = qc.high_risk_origins(conn, first, last, **where, limit=50)
+        origins = high_risk.high_risk_origins(conn, first, last, **where, limit=50)
         expected = dict(conn.execute(
             select(d.origin_province_code, func.count())
             .where(days_window(first, last), d.risk_level == "high", *conds).group_by(d.origin_province_code)).all())
@@ -328,7 +328,7 @@ def test_risk_figures_reconcile(store, spec):
     (11, [1, 1, 1, 1, 1, 1, 2], False),  # +9.86
 ])
 def test_surge_rule_thresholds(today, previous, flag):
-    assert qc.is_surge(today, previous) is flag
+    assert high_risk.is_surge(today, previous) is flag
 
 
 def test_high_risk_surge_reconciles(store):
@@ -336,7 +336,7 @@ def test_high_risk_surge_reconciles(store):
     elapsed = NOW - local_midnight_utc(TODAY)
     with engine.connect() as conn:
         for chosen in (None, [ids["TAN_DE"]]):
-            surge = qc.high_risk_surge(conn, NOW, checkpoint_ids=chosen)
+            surge = high_risk.high_risk_surge(conn, NOW, checkpoint_ids=chosen)
             counts = []
             for back in range(8):
                 start = local_midnight_utc(TODAY - back * DAY)
@@ -344,7 +344,7 @@ def test_high_risk_surge_reconciles(store):
                                     *scope(chosen, None)))
             assert surge.today == counts[0]
             assert surge.previous == tuple(counts[1:])
-            assert surge.flag is qc.is_surge(counts[0], counts[1:])
+            assert surge.flag is high_risk.is_surge(counts[0], counts[1:])
 
 
 @pytest.mark.parametrize(("today_high", "flag"), [(12, True), (11, False)])
@@ -363,7 +363,7 @@ def test_high_risk_surge_flags_a_real_surge(engine, today_high, flag):
         rows.append(declaration(cid, NOW_LOCAL, contact_f0=True))  # at now: not yet counted
         write_declarations(conn, rows, HotZoneIndex([]))
     with engine.connect() as conn:
-        surge = qc.high_risk_surge(conn, NOW)
+        surge = high_risk.high_risk_surge(conn, NOW)
     assert surge.previous == (2,) * 7
     assert surge.today == today_high
     assert surge.flag is flag
@@ -377,19 +377,19 @@ def test_adoption_figures_reconcile(store, spec):
     first, last, where = _filter_args(ids, spec)
     conds = scope(where["checkpoint_ids"], where["directions"])
     with engine.connect() as conn:
-        by_day = qc.adoption_by_day(conn, first, last, **where)
+        by_day = adoption.adoption_by_day(conn, first, last, **where)
         for row in by_day.itertuples():
             base = [days_window(row.local_day, row.local_day), d.checkpoint_id == row.checkpoint_id, *conds]
             assert row.crossings == count(conn, *base)
             assert row.electronic == count(conn, *base, d.channel != "paper")
             assert row.bluezone_installed == count(conn, *base, d.bluezone_installed)
-        per_checkpoint = qc.adoption_by_checkpoint(conn, first, last, **where)
+        per_checkpoint = adoption.adoption_by_checkpoint(conn, first, last, **where)
         for row in per_checkpoint.itertuples():
             base = [days_window(first, last), d.checkpoint_id == row.checkpoint_id, *conds]
             assert row.crossings == count(conn, *base)
             assert row.electronic == count(conn, *base, not_(d.channel == "paper"))
             assert row.bluezone_installed == count(conn, *base, d.bluezone_installed)
-        mix = qc.channel_mix(conn, first, last, **where)
+        mix = adoption.channel_mix(conn, first, last, **where)
         for row in mix.itertuples():
             assert row.crossings == count(conn, days_window(first, last), d.checkpoint_id == row.checkpoint_id,
                                           d.channel == row.channel, *conds)
@@ -401,7 +401,7 @@ def test_free_wifi_since_opening_reconciles(store):
     opened = {"TAN_DE": TODAY - 3 * DAY, "THAI_HA": None, "TRIEU_DUONG": TODAY}
     with engine.connect() as conn:
         for directions in (None, ("in",)):
-            wifi = qc.free_wifi_since_opening(conn, now=NOW, directions=directions)
+            wifi = adoption.free_wifi_since_opening(conn, now=NOW, directions=directions)
             by_id = {row.checkpoint_id: row for row in wifi.itertuples()}
             for code, day in opened.items():
                 row = by_id[ids[code]]
@@ -427,7 +427,7 @@ def test_free_wifi_counts_on_a_store_made_by_init(engine):
         write_declarations(conn, [declaration(cid, NOW_LOCAL - dt.timedelta(hours=h), used_free_wifi=h % 2 == 0)
                                   for h in range(1, 7)], HotZoneIndex([]))
     with engine.connect() as conn:
-        wifi = qc.free_wifi_since_opening(conn, now=NOW).set_index("checkpoint_id")
+        wifi = adoption.free_wifi_since_opening(conn, now=NOW).set_index("checkpoint_id")
     assert wifi.loc[cid, "wifi_opened_on"] == dt.date(2021, 6, 15)
     assert (wifi.loc[cid, "crossings"], wifi.loc[cid, "free_wifi"]) == (6, 3)
     with engine.begin() as conn:
@@ -435,7 +435,7 @@ def test_free_wifi_counts_on_a_store_made_by_init(engine):
         with pytest.raises(ValueError):
             set_wifi_opened_on(conn, cid, dt.date(2020, 1, 1), TODAY)
     with engine.connect() as conn:
-        wifi = qc.free_wifi_since_opening(conn, now=NOW).set_index("checkpoint_id")
+        wifi = adoption.free_wifi_since_opening(conn, now=NOW).set_index("checkpoint_id")
     today_rows = sum(1 for h in range(1, 7) if (NOW_LOCAL - dt.timedelta(hours=h)).date() == TODAY)
     assert wifi.loc[cid, "crossings"] == today_rows
 

@@ -22,7 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from data_access import queries, queries_committee, simulator
+from data_access import simulator
+from data_access.queries import adoption, high_risk, live_map, overview, reference, traffic
 from data_access.store import create_store_engine, init_store
 from data_access.timeutil import local_today, now_utc
 
@@ -38,14 +39,14 @@ def _figures(now: dt.datetime) -> list:
     today = local_today(now)
     week_ago = today - dt.timedelta(days=6)
     return [
-        lambda conn: queries.window_counts(conn, now - dt.timedelta(hours=3), now, by=("checkpoint_id", "direction")),
-        lambda conn: queries.checkpoint_table(conn),
-        lambda conn: queries.daily_trend(conn, today, now=now_utc()),
-        lambda conn: queries.latest_declaration_at(conn, now_utc()),
-        lambda conn: queries_committee.origins_today(conn, now),
-        lambda conn: queries_committee.crossings_by_hour(conn, week_ago, today, now=now),
-        lambda conn: queries_committee.high_risk_surge(conn, now),
-        lambda conn: queries_committee.adoption_by_checkpoint(conn, week_ago, today, now=now),
+        lambda conn: overview.today_vs_yesterday(conn, now),
+        lambda conn: reference.checkpoint_table(conn),
+        lambda conn: overview.daily_trend(conn, today, now=now_utc()),
+        lambda conn: overview.latest_declaration_at(conn, now_utc()),
+        lambda conn: live_map.origins_today(conn, now),
+        lambda conn: traffic.crossings_by_hour(conn, week_ago, today, now=now),
+        lambda conn: high_risk.high_risk_surge(conn, now),
+        lambda conn: adoption.adoption_by_checkpoint(conn, week_ago, today, now=now),
     ]
 
 

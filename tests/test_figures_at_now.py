@@ -11,8 +11,15 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, update
 
-from data_access import quality, queries, schema
-from data_access import queries_committee as qc
+from data_access import schema
+from data_access.queries import (
+    adoption,
+    high_risk,
+    live_map,
+    overview,
+    quality,
+    traffic,
+)
 from data_access.risk import HotZoneIndex
 from data_access.store import write_declarations
 from data_access.timeutil import LOCAL_TZ, local_today, to_store
@@ -28,31 +35,31 @@ def _figures(ids: dict[str, int]):
     """Every figure function of the pages, called at a given now (the committee filters: the week to today)."""
     days = (WEEK, TODAY)
     return {
-        "today_vs_yesterday": lambda c, now: queries.today_vs_yesterday(c, now),
-        "daily_trend": lambda c, now: queries.daily_trend(c, TODAY, now=now, days=7),
-        "latest_declaration_at": lambda c, now: queries.latest_declaration_at(c, now),
-        "checkpoint_live_status": lambda c, now: qc.checkpoint_live_status(c, now, silent_after_minutes=30),
-        "origins_today": lambda c, now: qc.origins_today(c, now),
-        "crossings_by_hour": lambda c, now: qc.crossings_by_hour(c, *days, now=now),
-        "crossings_by_day": lambda c, now: qc.crossings_by_day(c, *days, now=now),
-        "crossings_by_vehicle": lambda c, now: qc.crossings_by_vehicle(c, *days, now=now),
-        "people_and_vehicles_by_day": lambda c, now: qc.people_and_vehicles_by_day(c, *days, now=now),
-        "peak_hours": lambda c, now: qc.peak_hours(c, *days, now=now),
-        "risk_levels_by_day": lambda c, now: qc.risk_levels_by_day(c, *days, now=now),
-        "high_risk_reasons_by_day": lambda c, now: qc.high_risk_reasons_by_day(c, *days, now=now),
-        "high_risk_origins": lambda c, now: qc.high_risk_origins(c, *days, now=now),
-        "high_risk_surge": lambda c, now: qc.high_risk_surge(c, now),
-        "adoption_by_day": lambda c, now: qc.adoption_by_day(c, *days, now=now),
-        "adoption_by_checkpoint": lambda c, now: qc.adoption_by_checkpoint(c, *days, now=now),
-        "free_wifi_since_opening": lambda c, now: qc.free_wifi_since_opening(c, now=now),
-        "channel_mix": lambda c, now: qc.channel_mix(c, *days, now=now),
+        "today_vs_yesterday": lambda c, now: overview.today_vs_yesterday(c, now),
+        "daily_trend": lambda c, now: overview.daily_trend(c, TODAY, now=now, days=7),
+        "latest_declaration_at": lambda c, now: overview.latest_declaration_at(c, now),
+        "checkpoint_live_status": lambda c, now: live_map.checkpoint_live_status(c, now, silent_after_minutes=30),
+        "origins_today": lambda c, now: live_map.origins_today(c, now),
+        "crossings_by_hour": lambda c, now: traffic.crossings_by_hour(c, *days, now=now),
+        "crossings_by_day": lambda c, now: traffic.crossings_by_day(c, *days, now=now),
+        "crossings_by_vehicle": lambda c, now: traffic.crossings_by_vehicle(c, *days, now=now),
+        "people_and_vehicles_by_day": lambda c, now: traffic.people_and_vehicles_by_day(c, *days, now=now),
+        "peak_hours": lambda c, now: traffic.peak_hours(c, *days, now=now),
+        "risk_levels_by_day": lambda c, now: high_risk.risk_levels_by_day(c, *days, now=now),
+        "high_risk_reasons_by_day": lambda c, now: high_risk.high_risk_reasons_by_day(c, *days, now=now),
+        "high_risk_origins": lambda c, now: high_risk.high_risk_origins(c, *days, now=now),
+        "high_risk_surge": lambda c, now: high_risk.high_risk_surge(c, now),
+        "adoption_by_day": lambda c, now: adoption.adoption_by_day(c, *days, now=now),
+        "adoption_by_checkpoint": lambda c, now: adoption.adoption_by_checkpoint(c, *days, now=now),
+        "free_wifi_since_opening": lambda c, now: adoption.free_wifi_since_opening(c, now=now),
+        "channel_mix": lambda c, now: adoption.channel_mix(c, *days, now=now),
         "freshness": lambda c, now: quality.freshness(c, now),
         "hourly_vs_last_week": lambda c, now: quality.hourly_vs_last_week(c, now),
         "fill_shares": lambda c, now: quality.fill_shares(c, *days, now=now),
         # filtered like a committee page: Tân Đệ, arrivals
-        "crossings_by_day_filtered": lambda c, now: qc.crossings_by_day(
+        "crossings_by_day_filtered": lambda c, now: traffic.crossings_by_day(
             c, *days, now=now, checkpoint_ids=[ids["TAN_DE"]], directions=("in",)),
-        "high_risk_origins_filtered": lambda c, now: qc.high_risk_origins(
+        "high_risk_origins_filtered": lambda c, now: high_risk.high_risk_origins(
             c, *days, now=now, checkpoint_ids=[ids["TAN_DE"]], directions=("in",)),
     }
 

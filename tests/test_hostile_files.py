@@ -27,11 +27,19 @@ import pytest
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
-from data_access import hotzones, masking, parsing, quality, schema
+from data_access import hotzones, masking, parsing, schema
 from data_access.fields import FIELDS, RAW_KEEP_CHARS
 from data_access.importer import import_file, load_reference
 from data_access.parsing import UnreadableFile, field_for_header, read_table
-from tests.import_support import HEADER_VI, check_import, csv_bytes, declaration_count, row, xlsx_bytes
+from data_access.queries import imports
+from tests.import_support import (
+    HEADER_VI,
+    check_import,
+    csv_bytes,
+    declaration_count,
+    row,
+    xlsx_bytes,
+)
 from tests.test_import import NOW, run_import
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -261,7 +269,7 @@ def refused(engine, source, name: str) -> str:
     message = str(exc.value)
     assert message and "\n" not in message
     with engine.connect() as conn:
-        assert declaration_count(conn) == 0 and quality.imports(conn).empty
+        assert declaration_count(conn) == 0 and imports.batches(conn).empty
     return message
 
 
@@ -442,7 +450,7 @@ def test_a_csv_cell_over_the_limit_far_down_fails_the_import_there(sqlite_engine
         import_file(sqlite_engine, csv_bytes(rows), "late.csv", created_by="test", now=NOW, batch_rows=10)
     with sqlite_engine.connect() as conn:  # the batches before it are in, the batch record says it failed
         assert declaration_count(conn) == 40
-        assert quality.imports(conn).iloc[0]["status"] == "failed"
+        assert imports.batches(conn).iloc[0]["status"] == "failed"
 
 
 def test_a_csv_line_over_a_megabyte_is_refused(sqlite_engine):
@@ -581,7 +589,7 @@ def test_a_file_of_formula_names_is_stored_verbatim_and_exported_quoted(engine):
     with engine.connect() as conn:
         d = schema.declarations.c
         names = dict(conn.execute(select(d.declaration_id, d.origin_district)).all())
-        raw = quality.quarantine(conn).iloc[0]["raw"]
+        raw = imports.quarantine(conn).iloc[0]["raw"]
     assert names["F0"] == "=cmd|' /C calc'!A0"  # stripped, stored as text: only exports are quoted
     view = masking.quarantine_view(raw)
     assert view["Đi từ tỉnh"] == " =cmd|' /C calc'!A0"

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from data_access import hotzones, schema
 from data_access.importer import load_reference
+from data_access.queries import hot_zones
 from data_access.risk import HotZoneIndex
 from data_access.store import load_hot_zones, write_declarations
 from data_access.timeutil import LOCAL_TZ
@@ -75,7 +76,7 @@ def test_add_zone_reclassifies_rows_in_its_dates_and_records_the_change(store):
         assert risk(conn, "nd-13") == ("low", False, None)
         assert high_by_day(conn) == {D(2026, 11, 12): 1, D(2026, 11, 13): 1, D(2026, 11, 14): 1, D(2026, 11, 15): 1}
         rollups_reconcile(conn)
-        (rec,) = hotzones.recent_changes(conn)
+        (rec,) = hot_zones.recent_changes(conn)
         assert (rec["changed_by"], rec["action"], rec["reclassified"], rec["before"]) == ("lan", "add", 3, None)
         assert rec["after"]["province_code"] == "24" and rec["after"]["valid_to"] == "2026-11-14"
 
@@ -105,8 +106,8 @@ def test_update_and_delete_put_rows_back(store):
         assert risk(conn, "bg-cough") == ("high", False, "symptom_hotzone_travel")
         assert high_by_day(conn) == {D(2026, 11, 15): 1}
         rollups_reconcile(conn)
-        assert [c["action"] for c in hotzones.recent_changes(conn)] == ["delete", "update", "add"]
-        assert all(c["changed_by"] for c in hotzones.recent_changes(conn))
+        assert [c["action"] for c in hot_zones.recent_changes(conn)] == ["delete", "update", "add"]
+        assert all(c["changed_by"] for c in hot_zones.recent_changes(conn))
 
 
 def test_district_zone_matches_only_that_district_regardless_of_case_and_diacritics(store):
@@ -130,7 +131,7 @@ def test_a_failed_change_leaves_zones_rows_and_rollups_as_they_were(store):
             raise RuntimeError("store went away")
     with store.connect() as conn:
         assert load_hot_zones(conn) == [] and high_by_day(conn) == before
-        assert risk(conn, "bg-12")[0] == "low" and hotzones.recent_changes(conn) == []
+        assert risk(conn, "bg-12")[0] == "low" and hot_zones.recent_changes(conn) == []
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -172,7 +173,7 @@ def test_replace_from_file_then_same_file_again_changes_nothing(store):
     assert (change.added, change.updated, change.deleted, change.reclassified) == (0, 1, 1, 4)
     with store.connect() as conn:
         assert risk(conn, "bg-15")[0] == "high" and risk(conn, "gv-19")[0] == "low"
-        assert [c["action"] for c in hotzones.recent_changes(conn)] == ["replace", "replace"]
+        assert [c["action"] for c in hot_zones.recent_changes(conn)] == ["replace", "replace"]
         rollups_reconcile(conn)
 
 
@@ -200,4 +201,4 @@ def test_cli_hotzones_import_and_list(tmp_path, sqlite_url, sqlite_engine):
     out = run("hotzones", "import", str(bad))
     assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1
     with sqlite_engine.connect() as conn:
-        assert hotzones.recent_changes(conn)[0]["changed_by"] == "lan"
+        assert hot_zones.recent_changes(conn)[0]["changed_by"] == "lan"

@@ -21,10 +21,18 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from data_access import masking, quality, schema
+from data_access import masking, schema
 from data_access.importer import KILL_HOOK_ENV, UnreadableFile, import_file
-from tests.import_support import (HEADER_VI, TITLE_ROWS, check_import, csv_bytes, declaration_count, row,
-                                  xlsx_bytes)
+from data_access.queries import imports, quality
+from tests.import_support import (
+    HEADER_VI,
+    TITLE_ROWS,
+    check_import,
+    csv_bytes,
+    declaration_count,
+    row,
+    xlsx_bytes,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
@@ -173,7 +181,7 @@ def test_each_invalid_required_field_quarantines_the_row_with_its_reason(sqlite_
     result = import_twice(sqlite_engine, csv_bytes(rows))
     assert (result.accepted, result.quarantined) == (1, 1)
     with sqlite_engine.connect() as conn:
-        q = quality.quarantine(conn)
+        q = imports.quarantine(conn)
     reasons = q.iloc[0]["reasons"]
     assert {"field": field, "code": code, "raw": bad} in reasons
     assert q.iloc[0]["line_number"] == 3 and q.iloc[0]["raw"]["Mã khai báo"] == "bad"
@@ -209,7 +217,7 @@ def test_duplicates_within_the_file_and_against_the_store(engine):
     assert (result.rows_in, result.accepted, result.duplicates) == (3, 1, 2)
     with engine.connect() as conn:
         assert stored(conn, "D1")["full_name"] == "Trần Thị Bình"  # the first one stays
-        dups = quality.duplicates(conn)
+        dups = imports.duplicates(conn)
     assert len(dups) == 4 and {"D1", "D2"} <= set(dups["declaration_id"])
     assert sum(i.startswith("d-") for i in dups["declaration_id"]) == 2  # the derived id, twice
 
@@ -227,7 +235,7 @@ def test_hostile_text_is_stored_as_text_and_exported_safely(engine):
         for i, text in enumerate(HOSTILE):
             got = stored(conn, f"h{i}")
             assert got["full_name"] == text and got["origin_district"] == text
-        q = quality.quarantine(conn)
+        q = imports.quarantine(conn)
     raw = q.iloc[0]["raw"]
     assert raw["Đi từ tỉnh"] == "=cmd|' /C calc'!A0" and raw["Đi từ huyện"] == "<script>x</script>"
     frame = __import__("pandas").DataFrame([raw])
@@ -252,7 +260,7 @@ def test_a_truncated_xlsx_is_unreadable_and_stores_nothing(sqlite_engine):
         import_file(sqlite_engine, data[: len(data) // 2], "cut.xlsx", now=NOW)
     with sqlite_engine.connect() as conn:
         assert declaration_count(conn) == 0
-        assert quality.imports(conn).empty
+        assert imports.batches(conn).empty
 
 
 def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -297,7 +305,7 @@ def test_an_import_killed_between_batches_completes_on_rerun_without_duplicates(
     killed = cli("import", str(path), env={**env, KILL_HOOK_ENV: "2"})
     assert killed.returncode == -signal.SIGKILL
     with sqlite_engine.connect() as conn:
-        batch = quality.imports(conn).iloc[0]
+        batch = imports.batches(conn).iloc[0]
         # two batches committed (the first chunk of an import is smaller than the others), not all
         assert batch["status"] == "running" and 0 < batch["rows_in"] < 23
         assert batch["last_line"] == batch["rows_in"] + 1  # the header is line 1
@@ -310,7 +318,7 @@ def test_an_import_killed_between_batches_completes_on_rerun_without_duplicates(
     assert data["resumed_from_line"] == batch["last_line"] and data["batch_id"] == int(batch["id"])
     with sqlite_engine.connect() as conn:
         assert declaration_count(conn) == 22
-        assert len(quality.imports(conn)) == 1
+        assert len(imports.batches(conn)) == 1
 
 
 def test_an_import_stopped_by_its_progress_callback_resumes(engine):
@@ -323,7 +331,7 @@ def test_an_import_stopped_by_its_progress_callback_resumes(engine):
         import_file(engine, data, "p.csv", batch_rows=5, progress=stop, now=NOW)
     with engine.connect() as conn:
         assert declaration_count(conn) == 5
-        assert quality.imports(conn).iloc[0]["status"] == "failed"
+        assert imports.batches(conn).iloc[0]["status"] == "failed"
     seen = []
     result = import_file(engine, data, "p.csv", batch_rows=5, progress=lambda p: seen.append(p.rows_in), now=NOW)
     assert (result.rows_in, result.accepted, result.resumed_from_line) == (12, 12, 6)
@@ -352,7 +360,7 @@ def test_worker_processes_give_the_same_result_as_inline(engine, threaded):
     with engine.connect() as conn:
         check_import(conn, result)
         assert stored(conn, "A3")["risk_level"] == "high" and stored(conn, "m29")["local_hour"] == 12
-        q = quality.quarantine(conn)
+        q = imports.quarantine(conn)
     assert list(q["line_number"]) == [35]
 
 

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, text
 
-from data_access import queries, rollup, schema, simulator
+from data_access import rollup, schema, simulator
+from data_access.queries import overview
 from data_access.risk import HotZoneIndex
 from data_access.store import load_hot_zones, write_declarations
 from data_access.timeutil import local_today
@@ -44,7 +45,7 @@ def direct_count(conn, lo: dt.datetime, hi: dt.datetime, checkpoint_id: int, dir
 
 
 def assert_reconciles(conn, now: dt.datetime) -> pd.DataFrame:
-    counts = queries.today_vs_yesterday(conn, now)
+    counts = overview.today_vs_yesterday(conn, now)
     midnight = dt.datetime.combine(local_today(now), dt.time(), tzinfo=HCM).astimezone(UTC).replace(tzinfo=None)
     windows = {"today": (midnight, now),
                "yesterday": (midnight - dt.timedelta(days=1), now - dt.timedelta(days=1))}
@@ -95,7 +96,7 @@ def test_day_boundaries_and_same_time_yesterday(engine):
 def test_a_late_row_for_an_earlier_hour_is_counted(engine):
     write(engine, [declaration(1, local(2026, 11, 25, 8, 15)), declaration(1, local(2026, 11, 25, 10, 5))])
     with engine.connect() as conn:
-        before = cell(queries.today_vs_yesterday(conn, NOW), "today", 1, "in")
+        before = cell(overview.today_vs_yesterday(conn, NOW), "today", 1, "in")
     # Arrives after its hour's aggregate row exists, and out of order.
     write(engine, [declaration(1, local(2026, 11, 25, 8, 45)), declaration(1, local(2026, 11, 25, 2, 0))])
     with engine.connect() as conn:
@@ -126,7 +127,7 @@ def test_simulated_days_reconcile_at_many_instants(seeded):
 
 def test_daily_trend_matches_local_days_of_raw_rows(seeded):
     with seeded.connect() as conn:
-        trend = queries.daily_trend(conn, local_today(NOW), now=NOW, days=7)
+        trend = overview.daily_trend(conn, local_today(NOW), now=NOW, days=7)
         raw = pd.DataFrame(conn.execute(select(
             schema.declarations.c.declared_at, schema.declarations.c.checkpoint_id,
             schema.declarations.c.risk_level, schema.declarations.c.channel,
@@ -169,10 +170,10 @@ def test_same_figures_on_sqlite_and_postgresql(sqlite_url, postgres_url):
         init_store(eng)
         simulator.seed(eng, days=2, seed=5, scale=0.03, now=NOW)
         with eng.connect() as conn:
-            results.append((queries.today_vs_yesterday(conn, NOW).sort_values(["checkpoint_id", "direction", "period"])
+            results.append((overview.today_vs_yesterday(conn, NOW).sort_values(["checkpoint_id", "direction", "period"])
                             .reset_index(drop=True),
-                            queries.daily_trend(conn, local_today(NOW), now=NOW, days=7).reset_index(drop=True),
-                            queries.latest_declaration_at(conn, NOW)))
+                            overview.daily_trend(conn, local_today(NOW), now=NOW, days=7).reset_index(drop=True),
+                            overview.latest_declaration_at(conn, NOW)))
         eng.dispose()
     (a_counts, a_trend, a_latest), (b_counts, b_trend, b_latest) = results
     pd.testing.assert_frame_equal(a_counts, b_counts)

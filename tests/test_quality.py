@@ -14,11 +14,12 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from data_access import masking, quality, schema
+from dashboard import it_team
+from data_access import masking, schema
 from data_access.importer import import_file
+from data_access.queries import imports, quality
 from data_access.risk import HotZoneIndex
 from data_access.store import write_declarations
-from dashboard import it_team
 from tests.import_support import csv_bytes, row
 from tests.support import declaration
 
@@ -84,8 +85,8 @@ def test_quarantine_raw_values_are_masked_and_filterable(store):
                       row(declaration_id="q2", checkpoint="Cầu Long Biên")])
     import_file(store, data, "q.csv", created_by="test", now=dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC))
     with store.connect() as conn:
-        q = quality.quarantine(conn)
-        only_channel = quality.quarantine(conn, field="channel")
+        q = imports.quarantine(conn)
+        only_channel = imports.quarantine(conn, field="channel")
         reasons = quality.quarantine_reasons(conn)
     raw = q.set_index("line_number").loc[2, "raw"]
     assert raw["Số điện thoại"] == "090****567" and raw["Số CCCD/CMND"] == "034******234"

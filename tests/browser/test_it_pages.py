@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from data_access import hotzones, schema
+from data_access import schema
+from data_access.queries import hot_zones
 from data_access.risk import HotZoneIndex
 from data_access.store import create_store_engine, init_store, write_declarations
 from data_access.timeutil import now_utc
@@ -91,7 +92,7 @@ def test_replacing_hot_zones_from_the_page_reclassifies(streamlit_server, app_pa
     page.get_by_text("phân loại lại 6 khai báo").wait_for(timeout=30_000)
     assert_no_exception(page)
     with engine.connect() as conn:
-        assert hotzones.recent_changes(conn)[0]["changed_by"] == "dashboard"
+        assert hot_zones.recent_changes(conn)[0]["changed_by"] == "dashboard"
         d = schema.declarations.c
         assert set(conn.execute(select(d.risk_level)).scalars()) == {"high"}
 

@@ -1,9 +1,10 @@
-"""Read side: every figure the dashboard shows, one function per figure, as DataFrames.
+"""The exact-window method every figure rests on (private to :mod:`data_access.queries`).
 
-Figures come from the hourly rollups; only the partial hours at the edges of a window are counted
-from the declarations themselves (an indexed range of at most two hours), so a figure costs the same
-on a month or on years of data and is exact to the second. Every figure takes the page run's ``now``
-and counts only declarations stamped before it (:func:`days_before_now`).
+Whole hours and whole days are read from the rollups (``crossing_hourly``, ``origin_hourly``,
+``quality_daily``); the partial hours at a window's edges, and the rows stamped after the page run's
+``now``, from the declarations themselves (an indexed range of ``declared_at``). So a figure is exact
+to the second and costs the same on a month or on years of data. ``checkpoint_ids`` / ``directions``
+of None mean all.
 """
 
 from __future__ import annotations
@@ -12,25 +13,43 @@ import datetime as dt
 from collections.abc import Sequence
 
 import pandas as pd
-from sqlalchemy import Connection, Table, and_, case, func, or_, select
+from sqlalchemy import (
+    Connection,
+    Table,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+)
 
-from . import schema
-from .schema import MEASURES, ORIGIN_MEASURES, QUALITY_MEASURES, crossing_hourly, declarations, origin_hourly, \
-    quality_daily
-from .timeutil import floor_hour, local_day_hour, local_midnight_utc, local_today
+from ..schema import (
+    MEASURES,
+    ORIGIN_MEASURES,
+    QUALITY_MEASURES,
+    crossing_hourly,
+    declarations,
+    origin_hourly,
+    quality_daily,
+)
+from ..timeutil import floor_hour, local_day_hour, local_midnight_utc, local_today
 
-#: The Overview's figures, by rollup measure.
-OVERVIEW_MEASURES = ("crossings", "risk_high", "electronic", "bluezone_installed")
+Ids = Sequence[int] | None
+
+
+Dirs = Sequence[str] | None
+
 
 #: Each hourly rollup's measures (predicates over one declaration), to count the partial edge hours.
-_ROLLUP_MEASURES = {crossing_hourly.name: MEASURES, origin_hourly.name: ORIGIN_MEASURES,
+ROLLUP_MEASURES = {crossing_hourly.name: MEASURES, origin_hourly.name: ORIGIN_MEASURES,
                     quality_daily.name: QUALITY_MEASURES}
+
 
 #: Counts per group key: the running sums of a figure's measures.
 Totals = dict[tuple, list[int]]
 
 
-def _filters(table, checkpoint_ids: Sequence[int] | None, directions: Sequence[str] | None) -> list:
+def scope_filters(table, checkpoint_ids: Sequence[int] | None, directions: Sequence[str] | None) -> list:
     conds = []
     if checkpoint_ids is not None:
         conds.append(table.c.checkpoint_id.in_(list(checkpoint_ids)))
@@ -39,7 +58,7 @@ def _filters(table, checkpoint_ids: Sequence[int] | None, directions: Sequence[s
     return conds
 
 
-def _hour_range(start_hour: dt.datetime, end_hour: dt.datetime, table=crossing_hourly):
+def hour_range(start_hour: dt.datetime, end_hour: dt.datetime, table=crossing_hourly):
     """Rollup rows whose local hour lies in [start_hour, end_hour) (naive UTC hour starts)."""
     d0, h0 = local_day_hour(start_hour)
     d1, h1 = local_day_hour(end_hour)
@@ -73,7 +92,7 @@ def window_counts(conn: Connection, start: dt.datetime, end: dt.datetime, *,
         c = rollup.c
         _add(totals, conn.execute(
             select(*(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in measures))
-            .where(_hour_range(first_whole, last_whole, rollup), *_filters(rollup, checkpoint_ids, directions))
+            .where(hour_range(first_whole, last_whole, rollup), *scope_filters(rollup, checkpoint_ids, directions))
             .group_by(*(c[k] for k in by))), len(by))
         raw_ranges = [(start, first_whole), (last_whole, end)]
     else:
@@ -98,10 +117,10 @@ def _add(totals: Totals, rows, width: int) -> None:
 def _raw_stmt(lo: dt.datetime, hi: dt.datetime, measures: Sequence[str], by: Sequence[str],
               checkpoint_ids: Sequence[int] | None, directions: Sequence[str] | None, rollup: Table):
     """The rollup's ``measures`` counted from the declarations with ``lo <= declared_at < hi``, grouped ``by``."""
-    predicates = _ROLLUP_MEASURES[rollup.name]
+    predicates = ROLLUP_MEASURES[rollup.name]
     d = declarations.c
     return (select(*(d[k] for k in by), *(func.sum(case((predicates[m], 1), else_=0)).label(m) for m in measures))
-            .where(d.declared_at >= lo, d.declared_at < hi, *_filters(declarations, checkpoint_ids, directions))
+            .where(d.declared_at >= lo, d.declared_at < hi, *scope_filters(declarations, checkpoint_ids, directions))
             .group_by(*(d[k] for k in by)))
 
 
@@ -144,7 +163,7 @@ def days_before_now(conn: Connection, first_day: dt.date, last_day: dt.date, now
     totals: Totals = {}
     _add(totals, conn.execute(
         select(*(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in counted))
-        .where(c.local_day.between(first_day, last_day), *_filters(rollup, checkpoint_ids, directions))
+        .where(c.local_day.between(first_day, last_day), *scope_filters(rollup, checkpoint_ids, directions))
         .group_by(*(c[k] for k in by))), len(by))
     for key, values in stamped_after(conn, now, last_day, measures=counted, by=by, checkpoint_ids=checkpoint_ids,
                                      directions=directions, rollup=rollup).items():
@@ -156,55 +175,14 @@ def days_before_now(conn: Connection, first_day: dt.date, last_day: dt.date, now
     return {key: values[: len(measures)] for key, values in totals.items()}
 
 
-def checkpoint_table(conn: Connection) -> pd.DataFrame:
-    """The checkpoints (reference data): id, code, name, road, links, lat, lon, wifi_opened_on."""
-    cp = schema.checkpoints.c
-    stmt = select(cp.id, cp.code, cp.name, cp.road, cp.links, cp.lat, cp.lon, cp.wifi_opened_on).where(
-        cp.active.is_(True)).order_by(cp.id)
-    return pd.DataFrame(conn.execute(stmt).all(), columns=["id", "code", "name", "road", "links", "lat", "lon",
-                                                          "wifi_opened_on"])
-
-
-def today_vs_yesterday(conn: Connection, now: dt.datetime, *,
-                       measures: Sequence[str] = OVERVIEW_MEASURES) -> pd.DataFrame:
-    """Per checkpoint and direction: counts today up to ``now`` and yesterday up to the same time.
-
-    Columns: checkpoint_id, direction, period ("today" | "yesterday"), then one per measure. Every
-    active checkpoint and direction has a row for both periods, zero when nothing crossed.
-    """
-    today_start = local_midnight_utc(local_today(now))
-    day = dt.timedelta(days=1)
-    frames = []
-    for period, lo, hi in (("today", today_start, now), ("yesterday", today_start - day, now - day)):
-        counts = window_counts(conn, lo, hi, measures=measures, by=("checkpoint_id", "direction"))
-        frames.append(counts.assign(period=period))
-    ids = checkpoint_table(conn)["id"].tolist()
-    grid = pd.MultiIndex.from_product([ids, schema.DIRECTIONS, ["today", "yesterday"]],
-                                      names=["checkpoint_id", "direction", "period"]).to_frame(index=False)
-    merged = grid.merge(pd.concat(frames, ignore_index=True), how="left", on=["checkpoint_id", "direction", "period"])
-    return merged.fillna({m: 0 for m in measures}).astype({m: "int64" for m in measures})
-
-
-def daily_trend(conn: Connection, last_day: dt.date, *, now: dt.datetime, days: int = 7,
-                measures: Sequence[str] = OVERVIEW_MEASURES,
-                checkpoint_ids: Sequence[int] | None = None) -> pd.DataFrame:
-    """Per local day and checkpoint over the ``days`` days ending on ``last_day``, up to ``now``: the
-    measures."""
-    by = ("local_day", "checkpoint_id")
-    totals = days_before_now(conn, last_day - dt.timedelta(days=days - 1), last_day, now, measures=measures, by=by,
-                             checkpoint_ids=checkpoint_ids)
+def day_sums(conn: Connection, first_day: dt.date, last_day: dt.date, now: dt.datetime, *,
+              measures: Sequence[str], by: Sequence[str], checkpoint_ids: Ids, directions: Dirs,
+              table=crossing_hourly) -> pd.DataFrame:
+    """Sums of rollup ``measures`` over the local days [first_day, last_day] up to ``now``, grouped
+    ``by``, in key order."""
+    totals = days_before_now(conn, first_day, last_day, now, measures=measures, by=by,
+                             checkpoint_ids=checkpoint_ids, directions=directions, rollup=table)
     frame = totals_frame(totals, by, measures)
-    frame["local_day"] = pd.to_datetime(frame["local_day"]).dt.date
+    if "local_day" in frame:
+        frame["local_day"] = pd.to_datetime(frame["local_day"]).dt.date
     return frame
-
-
-def latest_declaration_at(conn: Connection, now: dt.datetime) -> dt.datetime | None:
-    """When the newest declaration stamped up to ``now`` was made (naive UTC), or None if there is none."""
-    d = declarations.c
-    return conn.execute(select(func.max(d.declared_at)).where(d.declared_at <= now)).scalar()
-
-
-def first_declaration_day(conn: Connection) -> dt.date | None:
-    """The local day of the oldest stored declaration (from the hourly rollup's key), or None."""
-    day = conn.execute(select(func.min(crossing_hourly.c.local_day))).scalar()
-    return dt.date.fromisoformat(day) if isinstance(day, str) else day
