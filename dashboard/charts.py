@@ -5,6 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from . import formatting as fmt
+from .i18n import t
+
 # Colour-blind-safe palette (Okabe–Ito); checkpoints keep their colour on every page.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 RISK_COLORS = {"high": "#C62828", "medium": "#F9A825", "low": "#2E7D32"}
@@ -254,3 +257,17 @@ def origin_bars(frame: pd.DataFrame, *, value: str, hot_label: str, other_label:
                      tickformat=None)
     fig.update_xaxes(title_text=x_title, tickformat=",d", dtick=None, gridcolor="#E0E0E0")
     return _whole_numbers(fig, float(frame[value].max()) if not frame.empty else 0, axis="x")
+
+
+def hourly_chart(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """Bars: declarations per local hour; line: the same hour last week; red bars: a drop."""
+    hours = [fmt.local_time(h.to_pydatetime() if hasattr(h, "to_pydatetime") else h, lang, "HH'h' dd/MM")
+             for h in frame["hour_start"]]
+    colors = ["#d62728" if d else ("#9ecae1" if p else "#1f77b4") for d, p in zip(frame["drop"], frame["partial"])]
+    fig = go.Figure()
+    fig.add_bar(x=hours, y=frame["crossings"], marker_color=colors, name=t("it.q.this_week", lang))
+    fig.add_scatter(x=hours, y=frame["last_week"], mode="lines+markers", name=t("it.q.last_week", lang),
+                    line=dict(color="#7f7f7f", dash="dot"))
+    fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", y=1.12),
+                      separators=",." if lang == "vi" else ".,", yaxis_title=t("axis.crossings", lang))
+    return fig

@@ -57,3 +57,17 @@ def query(fn: Callable[..., T], *args, **kwargs) -> T:
     """
     with _reader_engine(get_settings().reader_url).connect() as conn:
         return fn(conn, *args, **kwargs)
+
+
+#: Who the UI records as author of imports and hot-zone changes until accounts exist (a later issue).
+UI_USER = "dashboard"
+
+
+@st.cache_resource(show_spinner=False)
+def _writer_engine(url: str) -> Engine:
+    return create_store_engine(url)
+
+
+def writer_engine() -> Engine:
+    """The engine of the upload and the hot-zone editor (read-write, on ``DATABASE_URL``)."""
+    return _writer_engine(get_settings().store_url)

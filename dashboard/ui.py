@@ -80,9 +80,15 @@ def live(body: Callable[[dt.datetime], None]) -> None:
     _live()
 
 
-def kpi(column, label: str, value: str, delta: str | None = None, delta_color: str = "normal") -> None:
-    """One headline figure with its change."""
-    column.metric(label, value, delta=delta or None, delta_color=delta_color, border=True)
+def metric_card(column, label: str, value: str, note: str | None = None, *, change: bool = False,
+                delta_color: str = "normal") -> None:
+    """One headline figure in ``column`` with a line under it: with ``change``, a change against a
+    comparison (an arrow, coloured by ``delta_color``); otherwise context (a share, a date) with no
+    arrow and no colour."""
+    if change:
+        column.metric(label, value, delta=note or None, delta_color=delta_color, border=True)
+    else:
+        column.metric(label, value, delta=note or None, delta_color="off", delta_arrow="off", border=True)
 
 
 def store_problem_page(error: StoreError) -> None:

@@ -9,12 +9,13 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import charts, committee
-from dashboard.cards import note_card
+from dashboard import charts
 from dashboard.filters import filtered_page
 from dashboard.state import lang, query, tr
 from dashboard.surge import surge_banner
-from dashboard.ui import live
+from dashboard.ui import live, metric_card
+from dashboard.views import common
+from dashboard.views import high_risk as view
 from data_access.queries import high_risk
 
 checkpoints, filters = filtered_page("risk.title")
@@ -22,29 +23,29 @@ checkpoints, filters = filtered_page("risk.title")
 
 def body(now: dt.datetime) -> None:
     """The high-risk figures for the filtered view at ``now``."""
-    first, last, where, colors = committee.scope(filters, checkpoints, now)
+    first, last, where, colors = common.scope(filters, checkpoints, now)
     surge_banner(now, where["checkpoint_ids"], quiet=False)
     levels = query(high_risk.risk_levels_by_day, first, last, **where)
     reasons = query(high_risk.high_risk_reasons_by_day, first, last, **where)
-    st.caption(tr("page.range", range=committee.range_text(first, last, lang())))
-    for column, (label, value, note) in zip(st.columns(5), committee.risk_headline(levels, reasons, lang())):
-        note_card(column, label, value, note)
+    st.caption(tr("page.range", range=common.range_text(first, last, lang())))
+    for column, (label, value, note) in zip(st.columns(5), view.risk_headline(levels, reasons, lang())):
+        metric_card(column, label, value, note)
     st.caption(tr("risk.reasons_note"))
 
     left, right = st.columns(2)
     left.subheader(tr("risk.by_checkpoint_day"))
-    high = committee.with_names(levels, checkpoints)
+    high = common.with_names(levels, checkpoints)
     left.plotly_chart(charts.daily_bars(high, value="risk_high", colors=colors, y_title=tr("axis.high_risk"),
                                         lang=lang()),
                       width="stretch", config=charts.CONFIG, key="chart-risk.by_checkpoint_day")
     right.subheader(tr("risk.by_reason_day"))
     per_day = reasons.groupby("local_day", as_index=False)[list(high_risk.REASONS)].sum()
-    right.plotly_chart(charts.reason_bars(per_day, labels=committee.reason_labels(lang()),
+    right.plotly_chart(charts.reason_bars(per_day, labels=view.reason_labels(lang()),
                                           y_title=tr("axis.high_risk"), lang=lang()),
                        width="stretch", config=charts.CONFIG, key="chart-risk.by_reason_day")
 
     st.subheader(tr("risk.by_checkpoint"))
-    st.dataframe(committee.risk_by_checkpoint(levels, reasons, checkpoints, lang()), hide_index=True,
+    st.dataframe(view.risk_by_checkpoint(levels, reasons, checkpoints, lang()), hide_index=True,
                  width="stretch")
 
     left, right = st.columns(2)
@@ -54,7 +55,7 @@ def body(now: dt.datetime) -> None:
                                              y_title=tr("axis.crossings"), lang=lang()),
                       width="stretch", config=charts.CONFIG, key="chart-risk.by_level_day")
     right.subheader(tr("risk.origins"))
-    origins = committee.origins_for_chart(query(high_risk.high_risk_origins, first, last, **where))
+    origins = view.origins_for_chart(query(high_risk.high_risk_origins, first, last, **where))
     if origins.empty:
         right.info(tr("risk.no_high_risk"))
     else:

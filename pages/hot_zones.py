@@ -9,9 +9,10 @@ import streamlit as st
 from sqlalchemy import select
 
 from dashboard import formatting as fmt
-from dashboard import it_team
+from dashboard import state
 from dashboard.state import lang, query, tr
 from dashboard.ui import explain_refused_uploads
+from dashboard.views import hot_zones as view
 from data_access import hotzones, importer, schema
 from data_access.queries import hot_zones
 from data_access.timeutil import local_today
@@ -25,7 +26,7 @@ def _provinces(conn) -> dict[str, str]:
 def _apply(action) -> None:
     """Run one change in a writer transaction and show what it did."""
     try:
-        with it_team.writer_engine().begin() as conn:
+        with state.writer_engine().begin() as conn:
             ref = importer.load_reference(conn)
             change = action(conn, ref)
     except hotzones.HotZoneError as exc:
@@ -47,7 +48,7 @@ provinces = query(_provinces)
 zones = query(hot_zones.list_zones, local_today())
 before = pd.DataFrame(zones, columns=["id", "province_code", "province_name", "district_name", "label", "valid_from",
                                       "valid_to", "created_by", "created_at", "active"])
-before = it_team.zone_frame(before, tr("it.hz.active"), tr("it.hz.inactive"))
+before = view.zone_frame(before, tr("it.hz.active"), tr("it.hz.inactive"))
 edited = st.data_editor(
     before, num_rows="dynamic", hide_index=True, width="stretch", key="zones_editor",
     column_config={
@@ -61,22 +62,22 @@ edited = st.data_editor(
         "state": st.column_config.TextColumn(tr("it.hz.state"), disabled=True),
     },
 )
-added, changed, deleted = it_team.zone_edits(before, edited)
+added, changed, deleted = view.zone_edits(before, edited)
 if added or changed or deleted:
     st.info(tr("it.hz.pending", added=len(added), updated=len(changed), deleted=len(deleted)))
 if st.button(tr("it.hz.save"), type="primary", disabled=not (added or changed or deleted)):
     def save(conn, ref):
         total = hotzones.ZoneChange(0, 0, 0, 0)
         for zone_id in deleted:
-            c = hotzones.delete_zone(conn, zone_id, changed_by=it_team.UI_USER)
+            c = hotzones.delete_zone(conn, zone_id, changed_by=state.UI_USER)
             total = hotzones.ZoneChange(total.added, total.updated, total.deleted + 1,
                                         total.reclassified + c.reclassified)
         for zone_id, values in changed:
-            c = hotzones.update_zone(conn, zone_id, hotzones.validate_zone(values, ref), changed_by=it_team.UI_USER)
+            c = hotzones.update_zone(conn, zone_id, hotzones.validate_zone(values, ref), changed_by=state.UI_USER)
             total = hotzones.ZoneChange(total.added, total.updated + 1, total.deleted,
                                         total.reclassified + c.reclassified)
         for values in added:
-            c = hotzones.add_zone(conn, hotzones.validate_zone(values, ref), changed_by=it_team.UI_USER)
+            c = hotzones.add_zone(conn, hotzones.validate_zone(values, ref), changed_by=state.UI_USER)
             total = hotzones.ZoneChange(total.added + 1, total.updated, total.deleted,
                                         total.reclassified + c.reclassified)
         return total
@@ -96,7 +97,7 @@ with st.expander(tr("it.hz.file"), icon=":material/upload_file:"):
                 raise hotzones.HotZoneError(str(exc)) from exc
             if problems:
                 raise hotzones.HotZoneError("; ".join(problems[:5]))
-            return hotzones.replace_zones(conn, new, changed_by=it_team.UI_USER)
+            return hotzones.replace_zones(conn, new, changed_by=state.UI_USER)
 
         _apply(replace)
         st.session_state.pop("zones_editor", None)
@@ -105,6 +106,6 @@ with st.expander(tr("it.hz.file"), icon=":material/upload_file:"):
 st.subheader(tr("it.hz.changes"))
 changes = query(hot_zones.recent_changes, 50)
 if changes:
-    st.dataframe(it_team.changes_table(changes, provinces, lang()), hide_index=True, width="stretch")
+    st.dataframe(view.changes_table(changes, provinces, lang()), hide_index=True, width="stretch")
 else:
     st.info(tr("it.hz.no_changes"))

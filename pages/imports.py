@@ -10,9 +10,11 @@ import math
 import streamlit as st
 
 from dashboard import formatting as fmt
-from dashboard import it_team
+from dashboard import state
 from dashboard.state import lang, query, tr
 from dashboard.ui import explain_refused_uploads, log, table_or_note
+from dashboard.views import common
+from dashboard.views import imports as view
 from data_access import import_job, importer, masking
 from data_access.queries import imports, quality
 
@@ -46,7 +48,7 @@ def run_upload(uploaded, sheet: str) -> None:
     path = import_job.save_upload(uploaded.getbuffer())
     try:
         result = import_job.run_import_process(path, uploaded.name, sheet=sheet.strip() or None,
-                                               created_by=it_team.UI_USER, progress=progress)
+                                               created_by=state.UI_USER, progress=progress)
     except importer.UnreadableFile as exc:
         bar.empty()
         st.error(tr("it.imp.unreadable", name=name, reason=fmt.escape_markdown(str(exc))))
@@ -86,7 +88,7 @@ if batches.empty:
 else:
     total = query(imports.summary)
     st.caption(tr("it.imp.totals", **{k: n(v) for k, v in total.items()}))
-    st.dataframe(it_team.imports_table(batches, lang()), hide_index=True, width="stretch")
+    st.dataframe(view.imports_table(batches, lang()), hide_index=True, width="stretch")
 
 # --- quarantine: a page at a time, so that a large quarantine never floods the browser -------------
 st.subheader(tr("it.imp.quarantine"))
@@ -97,7 +99,7 @@ batch = left.selectbox(tr("it.imp.filter_batch"), batch_ids,
                        format_func=lambda b: tr("it.imp.all_batches") if b is None else f"#{b}")
 fields = [None] + sorted(set(reasons["field"])) if not reasons.empty else [None]
 field = middle.selectbox(tr("it.imp.filter_field"), fields,
-                         format_func=lambda f: tr("it.imp.all_fields") if f is None else it_team.field_label(f, lang()))
+                         format_func=lambda f: tr("it.imp.all_fields") if f is None else common.field_label(f, lang()))
 count = query(imports.quarantine_count, batch_id=batch, field=field)
 pages = max(1, math.ceil(count / QUARANTINE_PAGE_ROWS))
 page = int(right.number_input(tr("it.imp.page"), min_value=1, max_value=pages, value=1, step=1))
@@ -108,10 +110,10 @@ else:
                  offset=(page - 1) * QUARANTINE_PAGE_ROWS)
     st.caption(tr("it.imp.quarantine_page", n=n(count), page=n(page), pages=n(pages)))
     st.caption(tr("it.imp.quarantine_note"))
-    st.dataframe(it_team.quarantine_table(rows, lang()), hide_index=True, width="stretch", height=320)
+    st.dataframe(view.quarantine_table(rows, lang()), hide_index=True, width="stretch", height=320)
 
     def export():
-        return it_team.quarantine_export(query(imports.quarantine, batch_id=batch, field=field,
+        return view.quarantine_export(query(imports.quarantine, batch_id=batch, field=field,
                                                limit=QUARANTINE_EXPORT_ROWS))
 
     a, b = st.columns(2)

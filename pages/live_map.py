@@ -7,11 +7,12 @@ import datetime as dt
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import committee, maps
 from dashboard import formatting as fmt
+from dashboard import maps
 from dashboard.filters import filtered_page
 from dashboard.state import lang, query, tr
 from dashboard.ui import live
+from dashboard.views import live_map as view
 from data_access.queries import live_map
 from data_access.settings import get_settings
 
@@ -33,8 +34,8 @@ def body(now: dt.datetime) -> None:
             maps.base_map(settings.map_tile_url, settings.map_tile_attribution, lang()), key="live_map", height=560,
             use_container_width=True, returned_objects=["last_object_clicked_tooltip"],
             feature_group_to_add=[
-                maps.origin_layer(origins, lambda row: committee.origin_card(row, lang()), tr("map.layer_origins")),
-                maps.checkpoint_layer(status, lambda row: committee.checkpoint_card(row, now, lang()),
+                maps.origin_layer(origins, lambda row: view.origin_card(row, lang()), tr("map.layer_origins")),
+                maps.checkpoint_layer(status, lambda row: view.checkpoint_card(row, now, lang()),
                                       tr("map.layer_checkpoints")),
             ])
         st.caption(tr("map.legend", minutes=settings.silent_after_minutes))
@@ -43,7 +44,7 @@ def body(now: dt.datetime) -> None:
     if code is not None:
         st.session_state[SELECTED] = code
     with panel:
-        for line in committee.checkpoint_state_lines(status, lang()):
+        for line in view.checkpoint_state_lines(status, lang()):
             st.markdown(line)
         st.divider()
         selected = status[status["code"] == st.session_state.get(SELECTED)]
@@ -53,7 +54,7 @@ def body(now: dt.datetime) -> None:
             row = selected.iloc[0]
             st.subheader(fmt.escape_markdown(row["name"]), anchor=False)
             st.markdown("  \n".join(f"{label}: **{value}**"
-                                     for label, value in committee.checkpoint_card(row, now, lang())))
+                                     for label, value in view.checkpoint_card(row, now, lang())))
         st.divider()
         origins_panel(origins)
 

@@ -8,10 +8,10 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard import formatting as fmt
-from dashboard.overview import checkpoint_summary, headline
 from dashboard.state import lang, query, tr
 from dashboard.surge import surge_banner
-from dashboard.ui import kpi, live
+from dashboard.ui import live, metric_card
+from dashboard.views.overview import checkpoint_summary, headline
 from data_access.queries import overview, reference
 from data_access.timeutil import local_today
 
@@ -23,7 +23,7 @@ def body(now: dt.datetime) -> None:
     counts = query(overview.today_vs_yesterday, now)
     columns = st.columns(6)
     for column, card in zip(columns, headline(counts, lang())):
-        kpi(column, tr(card.label_key), card.value, card.delta, delta_color=card.delta_color)
+        metric_card(column, tr(card.label_key), card.value, card.delta, change=True, delta_color=card.delta_color)
     st.caption(tr("overview.deltas_note"))
 
     st.subheader(tr("overview.by_checkpoint", time=fmt.local_time(now, lang(), "HH:mm")))

@@ -7,10 +7,11 @@ import datetime as dt
 
 import streamlit as st
 
+from dashboard import charts, state
 from dashboard import formatting as fmt
-from dashboard import it_team
 from dashboard.state import lang, query, tr
 from dashboard.ui import live, table_or_note
+from dashboard.views import quality as view
 from data_access.queries import quality, reference
 from data_access.store import WIFI_EARLIEST, set_wifi_opened_on
 from data_access.timeutil import local_today, now_utc
@@ -25,14 +26,14 @@ def body(now: dt.datetime) -> None:
     if len(silent):
         st.warning(tr("it.q.silent_warning", names=", ".join(fmt.escape_markdown(name) for name in silent["name"])))
     st.subheader(tr("it.q.freshness"))
-    st.dataframe(it_team.freshness_table(fresh, now, lang()), hide_index=True, width="stretch")
+    st.dataframe(view.freshness_table(fresh, now, lang()), hide_index=True, width="stretch")
 
     st.subheader(tr("it.q.hourly"))
     hourly = query(quality.hourly_vs_last_week, now)
     drops = int(hourly["drop"].sum())
     if drops:
         st.error(tr("it.q.drops", n=drops))
-    st.plotly_chart(it_team.hourly_chart(hourly, lang()), width="stretch", config={"displayModeBar": False})
+    st.plotly_chart(charts.hourly_chart(hourly, lang()), width="stretch", config={"displayModeBar": False})
     st.caption(tr("it.q.hourly_note"))
 
 
@@ -45,21 +46,21 @@ days = st.segmented_control(tr("it.q.period"), FILL_PERIODS, default=7, key="fil
 now = now_utc()
 today = local_today(now)
 fill = query(quality.fill_shares, today - dt.timedelta(days=days - 1), today, now=now)
-st.dataframe(it_team.fill_table(fill, query(reference.checkpoint_table), lang()), hide_index=True, width="stretch")
+st.dataframe(view.fill_table(fill, query(reference.checkpoint_table), lang()), hide_index=True, width="stretch")
 
 st.subheader(tr("it.wifi.title"))
 st.caption(tr("it.wifi.help"))
 checkpoints = query(reference.checkpoint_table)
-shown = it_team.wifi_frame(checkpoints)
+shown = view.wifi_frame(checkpoints)
 edited = st.data_editor(shown, hide_index=True, width="stretch", key="wifi_editor", disabled=["name"],
                         column_config={"id": None, "name": st.column_config.TextColumn(tr("col.checkpoint")),
                                        "wifi_opened_on": st.column_config.DateColumn(
                                            tr("it.wifi.opened"), format="DD/MM/YYYY", min_value=WIFI_EARLIEST,
                                            max_value=today)})
-changes = it_team.wifi_changes(shown, edited)
+changes = view.wifi_changes(shown, edited)
 if st.button(tr("it.wifi.save"), disabled=not changes):
     try:
-        with it_team.writer_engine().begin() as conn:
+        with state.writer_engine().begin() as conn:
             for checkpoint_id, day in changes:
                 set_wifi_opened_on(conn, checkpoint_id, day, today)
     except ValueError:
@@ -71,7 +72,7 @@ if st.button(tr("it.wifi.save"), disabled=not changes):
 left, right = st.columns(2)
 left.subheader(tr("it.q.warnings"))
 table_or_note(left, query(quality.warnings_by_field), tr("it.q.no_warnings"),
-              lambda frame: it_team.warnings_table(frame, lang()))
+              lambda frame: view.warnings_table(frame, lang()))
 right.subheader(tr("it.q.reasons"))
 table_or_note(right, query(quality.quarantine_reasons), tr("it.q.no_quarantine"),
-              lambda frame: it_team.reasons_table(frame, lang()))
+              lambda frame: view.reasons_table(frame, lang()))

@@ -6,11 +6,12 @@ import datetime as dt
 
 import streamlit as st
 
-from dashboard import charts, committee
-from dashboard.cards import note_card
+from dashboard import charts
 from dashboard.filters import filtered_page
 from dashboard.state import lang, query, tr
-from dashboard.ui import live
+from dashboard.ui import live, metric_card
+from dashboard.views import common
+from dashboard.views import traffic as view
 from data_access.queries import traffic
 
 checkpoints, filters = filtered_page("traffic.title")
@@ -18,21 +19,21 @@ checkpoints, filters = filtered_page("traffic.title")
 
 def body(now: dt.datetime) -> None:
     """The traffic figures for the filtered view at ``now``."""
-    first, last, where, colors = committee.scope(filters, checkpoints, now)
+    first, last, where, colors = common.scope(filters, checkpoints, now)
     by_day = query(traffic.crossings_by_day, first, last, **where)
     peaks = query(traffic.peak_hours, first, last, **where)
-    st.caption(tr("page.range", range=committee.range_text(first, last, lang())))
-    for column, (label, value, note) in zip(st.columns(4), committee.traffic_headline(by_day, peaks, lang())):
-        note_card(column, label, value, note)
+    st.caption(tr("page.range", range=common.range_text(first, last, lang())))
+    for column, (label, value, note) in zip(st.columns(4), view.traffic_headline(by_day, peaks, lang())):
+        metric_card(column, label, value, note)
 
     st.subheader(tr("traffic.by_hour"))
-    by_hour = committee.with_names(query(traffic.crossings_by_hour, first, last, **where), checkpoints)
+    by_hour = common.with_names(query(traffic.crossings_by_hour, first, last, **where), checkpoints)
     st.plotly_chart(charts.hourly_bars(by_hour, colors=colors, y_title=tr("axis.crossings"), lang=lang()),
                     width="stretch", config=charts.CONFIG, key="chart-traffic.by_hour")
 
     left, right = st.columns(2)
     left.subheader(tr("traffic.by_day"))
-    per_day = committee.with_names(by_day.groupby(["local_day", "checkpoint_id"], as_index=False)["crossings"].sum(),
+    per_day = common.with_names(by_day.groupby(["local_day", "checkpoint_id"], as_index=False)["crossings"].sum(),
                                    checkpoints)
     left.plotly_chart(charts.daily_bars(per_day, value="crossings", colors=colors, y_title=tr("axis.crossings"),
                                         lang=lang()), width="stretch", config=charts.CONFIG, key="chart-traffic.by_day")
@@ -44,9 +45,9 @@ def body(now: dt.datetime) -> None:
 
     left, right = st.columns(2)
     left.subheader(tr("traffic.by_vehicle"))
-    vehicles = committee.with_names(query(traffic.crossings_by_vehicle, first, last, **where), checkpoints)
+    vehicles = common.with_names(query(traffic.crossings_by_vehicle, first, last, **where), checkpoints)
     left.plotly_chart(charts.category_bars(vehicles, category="vehicle", value="crossings", colors=colors,
-                                           labels=committee.vehicle_labels(lang()), x_title=tr("axis.crossings"),
+                                           labels=view.vehicle_labels(lang()), x_title=tr("axis.crossings"),
                                            lang=lang()),
                       width="stretch", config=charts.CONFIG, key="chart-traffic.by_vehicle")
     right.subheader(tr("traffic.people_vehicles"))
@@ -58,7 +59,7 @@ def body(now: dt.datetime) -> None:
     right.caption(tr("traffic.vehicles_note"))
 
     st.subheader(tr("traffic.peak_hours"))
-    st.dataframe(committee.peak_hours_table(peaks, lang()), hide_index=True, width="stretch")
+    st.dataframe(view.peak_hours_table(peaks, lang()), hide_index=True, width="stretch")
 
 
 live(body)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.overview import headline
+from dashboard.views.overview import headline
 from data_access import simulator
 from data_access.queries import overview
 from data_access.settings import get_settings

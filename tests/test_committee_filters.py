@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard import committee
+from dashboard.views import adoption as adoption_view
 from dashboard import formatting as fmt
 from dashboard.filters import Filters, parse_params, read_params, to_params
 from dashboard.maps import clicked_checkpoint, escape, marker_radius
@@ -62,13 +62,13 @@ def test_lagging_checkpoint_and_gaps():
     per_checkpoint = pd.DataFrame({"checkpoint_id": [1, 2, 3], "crossings": [200, 100, 0],
                                    "electronic": [170, 60, 0], "bluezone_installed": [100, 20, 0]})
     checkpoints = pd.DataFrame({"id": [1, 2, 3], "name": ["Cầu Tân Đệ", "Cầu Thái Hà", "Cầu Triều Dương"]})
-    shares = committee.adoption_shares(per_checkpoint, checkpoints)
+    shares = adoption_view.adoption_shares(per_checkpoint, checkpoints)
     assert list(shares["checkpoint"]) == ["Cầu Tân Đệ", "Cầu Thái Hà"]  # no crossing: no share to rank
-    lag = committee.lagging_checkpoint(shares, 0.8)
+    lag = adoption_view.lagging_checkpoint(shares, 0.8)
     assert lag.checkpoint == "Cầu Thái Hà" and lag.best_checkpoint == "Cầu Tân Đệ"
     assert lag.share == pytest.approx(0.6) and lag.below_target == pytest.approx(0.2)
     assert lag.below_best == pytest.approx(0.25)
-    table = committee.adoption_table(shares, 0.8, "vi")
+    table = adoption_view.adoption_table(shares, 0.8, "vi")
     assert list(table.iloc[:, 1]) == ["85,0%", "60,0%"]
     assert list(table.iloc[:, 2]) == ["+5 điểm %", "-20 điểm %"]
 

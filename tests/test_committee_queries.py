@@ -443,7 +443,7 @@ def test_free_wifi_counts_on_a_store_made_by_init(engine):
 def test_wifi_editor_changes():
     import pandas as pd
 
-    from dashboard.it_team import wifi_changes, wifi_frame
+    from dashboard.views.quality import wifi_changes, wifi_frame
 
     before = wifi_frame(pd.DataFrame({"id": [1, 2], "name": ["A", "B"],
                                       "wifi_opened_on": [dt.date(2021, 6, 15), dt.date(2021, 6, 15)]}))

@@ -13,7 +13,7 @@ import re
 import pandas as pd
 import pytest
 
-from dashboard import i18n, maps
+from dashboard import maps
 from data_access.reference_data import CHECKPOINTS, PROVINCES, THAI_BINH_DISTRICTS
 
 NEIGHBOURS = {"36": "Nam Định", "35": "Hà Nam", "33": "Hưng Yên", "30": "Hải Dương", "31": "Hải Phòng"}

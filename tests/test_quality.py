@@ -14,7 +14,8 @@ import pandas as pd
 import pytest
 from sqlalchemy import select
 
-from dashboard import it_team
+from dashboard.views import hot_zones as hot_zones_view
+from dashboard.views import imports as imports_view
 from data_access import masking, schema
 from data_access.importer import import_file
 from data_access.queries import imports, quality
@@ -94,7 +95,7 @@ def test_quarantine_raw_values_are_masked_and_filterable(store):
     assert raw["Hình thức khai báo"] == "fax"  # not personal: shown as it was
     assert list(only_channel["line_number"]) == [2]
     assert set(zip(reasons["field"], reasons["code"])) == {("channel", "invalid"), ("checkpoint", "invalid")}
-    export = it_team.quarantine_export(q)
+    export = imports_view.quarantine_export(q)
     assert "Lý do cách ly" in export.columns and "0901234567" not in export.to_csv()
 
 
@@ -117,7 +118,7 @@ def test_zone_editor_diff():
                                                  label="Phong tỏa", valid_from=pd.Timestamp("2026-11-10"),
                                                  valid_to=pd.NaT),
                                             dict(id=None)])], ignore_index=True)
-    added, changed, deleted = it_team.zone_edits(before, after)
+    added, changed, deleted = hot_zones_view.zone_edits(before, after)
     assert added == [dict(province_code="79", district_name="Gò Vấp", label="Phong tỏa",
                           valid_from=dt.date(2026, 11, 10), valid_to=None)]
     assert changed == [(1, dict(province_code="24", district_name=None, label="Chỉ thị 16",

@@ -35,7 +35,7 @@ _PERSONAL_FIELDS = set(schema.PERSONAL_FIELDS)
 
 def freshness(conn: Connection, now: dt.datetime) -> pd.DataFrame:
     """Per active checkpoint: last declaration up to ``now`` (naive UTC), minutes since, and whether
-    it is silent (the map's rule, :func:`queries_committee.checkpoint_state`)."""
+    it is silent (the map's rule, :func:`live_map.checkpoint_state`)."""
     c, d = schema.checkpoints.c, declarations.c
     # One index probe per checkpoint for its newest row up to now (a row stamped ahead of now must
     # not make a checkpoint look alive).

@@ -1,8 +1,4 @@
-"""The Overview's presentation: headline cards and the per-checkpoint table from the counts.
-
-The counts come from ``data_access.queries.overview.today_vs_yesterday``; here they are only added up over
-checkpoints, divided into shares and formatted.
-"""
+"""Tổng quan: the headline cards against the same time yesterday, and the per-checkpoint table."""
 
 from __future__ import annotations
 
@@ -10,8 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import formatting as fmt
-from .i18n import t
+from .. import formatting as fmt
+from ..i18n import t
 
 
 @dataclass(frozen=True)
