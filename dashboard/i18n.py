@@ -332,6 +332,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "it.imp.unrecognised": {"vi": "Cột không nhận diện, đã bỏ qua: {columns}", "en": "Columns not recognised, ignored: {columns}"},
     "it.imp.ids_derived": {"vi": "Tệp không có cột mã khai báo (Mã khai báo / Mã tờ khai): mã được tạo từ thời gian, chốt, hướng và CCCD, số điện thoại hoặc họ tên.", "en": "The file has no declaration-id column (Mã khai báo / Mã tờ khai): ids were derived from the time, checkpoint, direction and ID number, phone or name."},
     "it.imp.browse": {"vi": "Chọn tệp từ máy", "en": "Browse files"},
+    "it.imp.busy": {"vi": "Một lần nhập tệp khác đang chạy trên bảng điều khiển; hãy thử lại khi lần đó xong (xem bảng các lần nhập bên dưới).", "en": "Another import is running on the dashboard; try again when it has finished (see the imports below)."},
     "it.imp.refused": {"vi": "Tệp bị từ chối: quá {mb} MB, giới hạn tải lên của bảng điều khiển. Hãy chia nhỏ tệp hoặc dùng lệnh python -m data_access import.", "en": "File refused: over {mb} MB, the dashboard's upload limit. Split the file or use the command python -m data_access import."},
     "it.imp.too_large": {"vi": "Tệp {name} quá lớn: tối đa {mb} MB.", "en": "{name} is too large: at most {mb} MB."},
     "it.imp.failed": {"vi": "Lần nhập tệp {name} bị dừng do lỗi hệ thống; các lô đã ghi được giữ lại, nhập lại cùng tệp sẽ tiếp tục từ chỗ dừng.", "en": "The import of {name} stopped on a system error; the batches written are kept, and importing the same file again resumes where it stopped."},

@@ -199,8 +199,9 @@ def marker_radius(count: int, *, smallest: float = 9.0, per_sqrt: float = 3.0, l
 
 
 def escape(text: str) -> str:
-    """Text as HTML that is also safe inside a JS template literal (folium's tooltips use backticks)."""
-    return html.escape(str(text)).replace("`", "&#96;").replace("$", "&#36;")
+    """Text as HTML that is also safe inside a JS template literal (folium's tooltips use backticks):
+    a backslash there would start an escape ("\\x3c" is "<"), so it becomes an entity too."""
+    return html.escape(str(text)).replace("\\", "&#92;").replace("`", "&#96;").replace("$", "&#36;")
 
 
 def _card(title: str, lines: list[tuple[str, str]]) -> str:

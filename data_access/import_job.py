@@ -10,6 +10,7 @@ also when the viewer leaves the page before the end (the import then completes o
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import subprocess
@@ -31,6 +32,31 @@ class ImportFailed(Exception):
     """The import process stopped without a result (a crash, the store gone); the message is for the log."""
 
 
+class ImportBusy(Exception):
+    """Another import started from the dashboard is still running: one at a time, so that two large
+    files never share the machine with the viewers."""
+
+
+#: Held by the dashboard's running import (an advisory lock, so that every server process on the
+#: machine sees it); released when the import process has ended.
+LOCK_PATH = Path(tempfile.gettempdir()) / "thaibinh-dashboard-import.lock"
+
+
+def _take_lock() -> int:
+    fd = os.open(LOCK_PATH, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise ImportBusy() from None
+    return fd
+
+
+def _release_lock(fd: int) -> None:
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    os.close(fd)
+
+
 def save_upload(data: bytes | memoryview, suffix: str = "") -> Path:
     """Write an uploaded file to a new private temporary file (mode 0600) and return its path."""
     fd, name = tempfile.mkstemp(prefix="upload-", suffix=suffix)
@@ -39,11 +65,14 @@ def save_upload(data: bytes | memoryview, suffix: str = "") -> Path:
     return Path(name)
 
 
-def _follow_to_end(child: subprocess.Popen) -> None:
+def _follow_to_end(child: subprocess.Popen, path: Path | None, lock: int) -> None:
     assert child.stdout is not None
     for _ in child.stdout:
         pass
     child.wait()
+    _release_lock(lock)
+    if path is not None:
+        path.unlink(missing_ok=True)
 
 
 def _from_dict(cls, data: dict):
@@ -58,19 +87,31 @@ def run_import_process(path: Path, file_name: str, *, sheet: str | None, created
 
     ``progress`` is called after each committed batch. Raises :class:`UnreadableFile` (with the
     import's one-line reason) when the file cannot be read, :class:`ImportFailed` when the process
-    ends without a result. With ``remove_file`` the child deletes ``path`` when it is done.
+    ends without a result, :class:`ImportBusy` (removing ``path`` if asked to) when another import
+    from the dashboard is running. With ``remove_file`` the child deletes ``path`` when it is done.
     """
+    try:
+        lock = _take_lock()
+    except ImportBusy:
+        if remove_file:
+            path.unlink(missing_ok=True)
+        raise
+    # "--option=value": a file or sheet name that starts with "-" is still a value.
     command = [sys.executable, "-m", "data_access", "import", str(path), "--events",
-               "--file-name", file_name, "--created-by", created_by, "--niceness", str(IMPORT_NICENESS)]
+               f"--file-name={file_name}", f"--created-by={created_by}", f"--niceness={IMPORT_NICENESS}"]
     if sheet:
-        command += ["--sheet", sheet]
+        command.append(f"--sheet={sheet}")
     if remove_file:
         command.append("--remove-file")
     # The child lowers its own priority (--niceness): a preexec hook is unsafe in a threaded server.
     # stderr goes to a file: a pipe nobody reads while stdout is followed could fill and block the child.
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as errors_file:
-        child = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=errors_file,
-                                 text=True, encoding="utf-8")
+        try:
+            child = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=errors_file,
+                                     text=True, encoding="utf-8")
+        except BaseException:
+            _release_lock(lock)
+            raise
         result: ImportResult | None = None
         unreadable: str | None = None
         assert child.stdout is not None
@@ -89,9 +130,13 @@ def run_import_process(path: Path, file_name: str, *, sheet: str | None, created
         except BaseException:
             # The viewer left (Streamlit stops the page's run): the import goes on to its end, its
             # output still read so that it never blocks on a full pipe.
-            threading.Thread(target=_follow_to_end, args=(child,), daemon=True).start()
+            threading.Thread(target=_follow_to_end, args=(child, path if remove_file else None, lock),
+                             daemon=True).start()
             raise
         child.wait()
+        _release_lock(lock)
+        if remove_file:
+            path.unlink(missing_ok=True)  # also when the child died before it could (killed, out of memory)
         errors_file.seek(0)
         errors = errors_file.read()
     if unreadable is not None:

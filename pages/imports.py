@@ -52,6 +52,9 @@ def run_upload(uploaded, sheet: str) -> None:
     except importer.UnreadableFile as exc:
         bar.empty()
         st.error(tr("it.imp.unreadable", name=name, reason=fmt.escape_markdown(str(exc))))
+    except import_job.ImportBusy:
+        bar.empty()
+        st.warning(tr("it.imp.busy"))
     except import_job.ImportFailed:
         bar.empty()
         log.exception("import of an uploaded file failed")

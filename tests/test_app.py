@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.i18n import t
 from dashboard.views.overview import headline
 from data_access import simulator
 from data_access.queries import overview
@@ -57,6 +58,8 @@ def test_every_page_renders(monkeypatch, demo_url, page, lang):
     # Pages may show st.error as content (a surge, an hour that dropped): only exceptions fail here.
     at = run_app(monkeypatch, demo_url, page=page, lang=lang)
     assert [e.value for e in at.exception] == []
+    # a part that raised shows the guard's line instead of an exception: that is a failure too
+    assert not [e.value for e in at.error if e.value == t("app.page_error", lang)]
     assert at.title, f"{page} has no title"
     assert at.title[0].value not in STORE_PROBLEM_TITLES
 

@@ -83,6 +83,9 @@ def test_map_helpers():
     assert marker_radius(0) < marker_radius(10) < marker_radius(100) <= marker_radius(10**6) == 40
     # Store text cannot become markup in a tooltip (HTML inside a JS template literal) or in markdown.
     assert escape("<b>`${x}`</b>") == "&lt;b&gt;&#96;&#36;{x}&#96;&lt;/b&gt;"
+    # "\x3c" inside a JS template literal is "<": the backslash must not reach it
+    assert escape("\\x3cimg src=x onerror=alert(1)\\x3e 16\\unknown") == (
+        "&#92;x3cimg src=x onerror=alert(1)&#92;x3e 16&#92;unknown")
     assert fmt.escape_markdown("**Cầu** [x](y)") == "\\*\\*Cầu\\*\\* \\[x\\]\\(y\\)"
 
 

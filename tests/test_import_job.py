@@ -66,3 +66,39 @@ def test_a_missing_sheet_is_named_in_the_reason(store, tmp_path):
     with pytest.raises(UnreadableFile, match="Không có trang tính"):
         import_job.run_import_process(import_job.save_upload(buffer.getvalue()), "a.xlsx", sheet="Tờ 2",
                                       created_by="dashboard")
+
+
+def test_a_file_name_starting_with_a_dash_is_a_name(store):
+    data = csv_bytes([row(declaration_id="d1")])
+    result = import_job.run_import_process(import_job.save_upload(data), "-danh-sach.csv", sheet="-trang",
+                                           created_by="dashboard")
+    assert (result.file_name, result.accepted) == ("-danh-sach.csv", 1)
+
+
+def test_one_import_at_a_time_from_the_dashboard(store):
+    import fcntl
+    import os
+
+    fd = os.open(import_job.LOCK_PATH, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)  # as a running import holds it
+    try:
+        path = import_job.save_upload(csv_bytes([row(declaration_id="b1")]))
+        with pytest.raises(import_job.ImportBusy):
+            import_job.run_import_process(path, "b.csv", sheet=None, created_by="dashboard")
+        assert not path.exists()  # the spooled copy of personal data does not stay behind
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+    # free again: the next import runs
+    assert import_job.run_import_process(import_job.save_upload(csv_bytes([row(declaration_id="b1")])), "b.csv",
+                                         sheet=None, created_by="dashboard").accepted == 1
+
+
+def test_the_spooled_file_is_removed_when_the_import_process_dies(store, monkeypatch):
+    from data_access.importer import KILL_HOOK_ENV
+
+    monkeypatch.setenv(KILL_HOOK_ENV, "1")  # the child kills itself after its first batch
+    path = import_job.save_upload(csv_bytes([row(declaration_id=f"k{i}") for i in range(3)]))
+    with pytest.raises(import_job.ImportFailed):
+        import_job.run_import_process(path, "k.csv", sheet=None, created_by="dashboard")
+    assert not path.exists()

@@ -116,9 +116,18 @@ def app_page(browser: Browser) -> Iterator[Callable[..., Page]]:
         page.context.close()
 
 
+#: The line a page's guard shows instead of a part that raised (dashboard.ui.page_error), in both languages.
+PAGE_ERROR_LINES = ("Không hiển thị được phần này do một lỗi của hệ thống",
+                    "This part could not be shown because of a system error")
+
+
 def assert_no_exception(page: Page) -> None:
-    """Fail, quoting each message, when Streamlit shows any ``stException`` box."""
+    """Fail, quoting each message, when Streamlit shows any ``stException`` box, or a part of the page
+    failed behind the pages' guard (which shows one line instead of the exception)."""
     texts = exception_texts(page)
+    alerts = page.locator('[data-testid="stAlert"]')
+    texts += [text for text in (alerts.nth(i).inner_text() for i in range(alerts.count()))
+              if any(line in text for line in PAGE_ERROR_LINES)]
     if texts:
         listing = "\n---\n".join(texts)
         raise AssertionError(

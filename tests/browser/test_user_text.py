@@ -23,7 +23,9 @@ from tests.support import declaration
 pytestmark = pytest.mark.browser
 
 LINK, IMAGE, BOLD, IMG_TAG = "[a](https://e.x/l)", "![](https://e.x/p.png)", "**x**", "<img src=x onerror=alert(1)>"
-HOSTILE = f"{BOLD} {LINK} {IMAGE} {IMG_TAG}"
+#: "<img onerror>" spelled with JavaScript escapes: a template literal would turn it into markup.
+JS_ESCAPED = r"\x3cimg src=x onerror=alert(1)\x3e 16\unknown"
+HOSTILE = f"{BOLD} {LINK} {IMAGE} {IMG_TAG} {JS_ESCAPED}"
 PAGES = ["tong-quan", "ban-do", "luu-luong", "nguy-co-cao", "ung-dung-cntt", "chat-luong-du-lieu", "nhap-du-lieu",
          "vung-dich"]
 
@@ -42,7 +44,7 @@ def hostile_store(tmp_path):
         write_declarations(conn, [declaration(cp, now - dt.timedelta(minutes=3 * i), origin_province_code="24",
                                               contact_f0=i % 2 == 0) for i in range(10)], HotZoneIndex([]))
         ref = importer.load_reference(conn)
-        for label in (BOLD, LINK, IMAGE, IMG_TAG):
+        for label in (BOLD, LINK, IMAGE, IMG_TAG, JS_ESCAPED):
             zone = hotzones.validate_zone({"province": "24", "label": label,
                                            "valid_from": (dt.date.today() - dt.timedelta(days=2)).isoformat()}, ref)
             hotzones.add_zone(conn, zone, changed_by=f"it {LINK}")
