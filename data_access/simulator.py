@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Engine, func, or_, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import OperationalError
 
 from . import reference_data as ref
@@ -278,14 +278,13 @@ def ensure_demo_hot_zones(engine: Engine, today: dt.date) -> bool:
 
 def _set_wifi_opening(engine: Engine, now: dt.datetime) -> None:
     """The simulated world's Wi-Fi opening days (a few weeks before ``now``, when its campaign runs),
-    unless the store has days of its own (other than the reference data's stand-in)."""
+    unless the store has days of its own: only the reference data's stand-in is replaced."""
     cp = schema.checkpoints.c
     with engine.begin() as conn:
         for code, prof in PROFILES.items():
             opened = local_today(now - dt.timedelta(days=prof.wifi_opens_days_ago))
             conn.execute(update(schema.checkpoints)
-                         .where(cp.code == code, or_(cp.wifi_opened_on.is_(None),
-                                                     cp.wifi_opened_on == ref.WIFI_OPENED_ON_DEFAULT))
+                         .where(cp.code == code, cp.wifi_opened_on == ref.WIFI_OPENED_ON_DEFAULT)
                          .values(wifi_opened_on=opened))
 
 
@@ -343,11 +342,12 @@ def feed(engine: Engine, *, rate: float | None = None, seed: int | None = None, 
     ids = checkpoint_ids(engine)
     if surge is not None and surge not in ids:
         raise ValueError(f"unknown checkpoint code: {surge}")
-    written = fill_since_last(engine, seed=seed) if backfill else 0
+    # The live rounds start where the filling ended, so the time the filling took is simulated too.
+    last = now_utc()
+    written = fill_since_last(engine, seed=seed, now=last) if backfill else 0
     with engine.begin() as conn:
         batch_id = new_batch(conn, "feed", file_name="feed" if surge is None else f"feed --surge {surge}")
     batches = 0
-    last = now_utc()
     stopped = stop or (lambda: False)
     while not stopped() and (max_batches is None or batches < max_batches):
         # Sleep in short steps so that a stop request is honoured at once.

@@ -178,12 +178,6 @@ def seed_reference_data(conn: Connection) -> None:
     rows = [dict(cp) for cp in reference_data.CHECKPOINTS if cp["code"] not in existing]
     if rows:
         conn.execute(schema.checkpoints.insert(), rows)
-    # Stores made before the Wi-Fi opening days were reference data get them; a day the IT team
-    # entered is kept.
-    cp = schema.checkpoints.c
-    for checkpoint in reference_data.CHECKPOINTS:
-        conn.execute(update(schema.checkpoints).where(cp.code == checkpoint["code"], cp.wifi_opened_on.is_(None))
-                     .values(wifi_opened_on=checkpoint["wifi_opened_on"]))
 
 
 #: The earliest day a checkpoint's free Wi-Fi can have opened: the checkpoints date from June 2021.

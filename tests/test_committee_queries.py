@@ -452,3 +452,16 @@ def test_wifi_editor_changes():
     assert wifi_changes(before, after) == [(2, dt.date(2021, 6, 20))]
     after.loc[0, "wifi_opened_on"] = None
     assert wifi_changes(before, after) == [(1, None), (2, dt.date(2021, 6, 20))]
+
+
+def test_free_wifi_is_never_negative_before_the_wifi_opens(engine):
+    """A checkpoint whose Wi-Fi opens after the page's day counts nothing, even with rows stamped after now."""
+    with engine.begin() as conn:
+        cid = conn.execute(select(schema.checkpoints.c.id).where(schema.checkpoints.c.code == "THAI_HA")).scalar()
+        conn.execute(update(schema.checkpoints).where(schema.checkpoints.c.id == cid)
+                     .values(wifi_opened_on=TODAY + DAY))
+        write_declarations(conn, [declaration(cid, NOW_LOCAL + dt.timedelta(minutes=5), used_free_wifi=True)],
+                           HotZoneIndex([]))
+    with engine.connect() as conn:
+        wifi = adoption.free_wifi_since_opening(conn, now=NOW).set_index("checkpoint_id")
+    assert (wifi.loc[cid, "crossings"], wifi.loc[cid, "free_wifi"]) == (0, 0)

@@ -135,8 +135,8 @@ def test_init_upgrades_a_store_of_the_first_revision(engine):
 
 
 def test_init_sets_free_wifi_opening_days_and_keeps_edited_ones(engine):
-    """Every checkpoint has had free Wi-Fi since June 2021: init records it; a day the IT team entered
-    survives a later init."""
+    """Every checkpoint has had free Wi-Fi since June 2021: init records it; a day the IT team entered,
+    or cleared ("no free Wi-Fi"), survives a later init."""
     cp = schema.checkpoints.c
     with engine.connect() as conn:
         days = dict(conn.execute(select(cp.code, cp.wifi_opened_on)).all())
@@ -149,4 +149,24 @@ def test_init_sets_free_wifi_opening_days_and_keeps_edited_ones(engine):
     with engine.connect() as conn:
         days = dict(conn.execute(select(cp.code, cp.wifi_opened_on)).all())
     assert days["THAI_HA"] == dt.date(2021, 6, 20)
-    assert days["TAN_DE"] == reference_data.WIFI_OPENED_ON_DEFAULT
+    assert days["TAN_DE"] is None
+
+
+def test_a_store_made_before_wifi_days_were_reference_data_gets_them_once(engine):
+    """A store at revision 0003 whose checkpoints have no Wi-Fi day gets June 2021 on upgrade; a store
+    already at head is left as it is."""
+    from alembic import command
+
+    from data_access.store import _alembic_config
+
+    cp = schema.checkpoints.c
+    with engine.begin() as conn:
+        cfg = _alembic_config(str(engine.url))
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0003")
+        conn.execute(update(schema.checkpoints).values(wifi_opened_on=None))
+        conn.execute(update(schema.checkpoints).where(cp.code == "THAI_HA").values(wifi_opened_on=dt.date(2021, 7, 1)))
+    init_store(engine)
+    with engine.connect() as conn:
+        days = dict(conn.execute(select(cp.code, cp.wifi_opened_on)).all())
+    assert days == {"TAN_DE": dt.date(2021, 6, 15), "THAI_HA": dt.date(2021, 7, 1), "TRIEU_DUONG": dt.date(2021, 6, 15)}

@@ -60,7 +60,8 @@ def free_wifi_since_opening(conn: Connection, *, now: dt.datetime, checkpoint_id
     ahead = stamped_after(conn, now, today, measures=measures, by=("checkpoint_id",), checkpoint_ids=checkpoint_ids,
                           directions=directions)
     for row in rows:
-        if row[1] is not None and (row[0],) in ahead:
+        # Only a checkpoint whose Wi-Fi is open today counted today's rows in the first place.
+        if row[1] is not None and pd.Timestamp(row[1]).date() <= today and (row[0],) in ahead:
             row[2:] = [v - a for v, a in zip(row[2:], ahead[(row[0],)])]
     frame = pd.DataFrame(rows, columns=["checkpoint_id", "wifi_opened_on", *measures]).astype(
         {m: "int64" for m in measures})

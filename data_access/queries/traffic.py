@@ -23,7 +23,7 @@ from ..schema import (
     crossing_hourly,
     declarations,
 )
-from ..timeutil import floor_hour, local_day_hour, local_today
+from ..timeutil import floor_hour, local_day_hour, local_midnight_utc, local_today
 from ._core import Dirs, Ids, day_sums, days_before_now, scope_filters, window_counts
 
 
@@ -76,7 +76,11 @@ def people_and_vehicles_by_day(conn: Connection, first_day: dt.date, last_day: d
     last_day = min(last_day, today)
     # Today's arm leaves out plates stamped after now, when there are any (it then reads rows, not
     # only the index): on a live store there rarely are.
-    ahead = conn.execute(select(d.id).where(d.declared_at >= now, d.local_day == today, *where).limit(1)).first()
+    # The declared_at index answers this at once (an empty range on a live store); asking by local_day
+    # would read every plated row of today first.
+    ahead = conn.execute(select(d.id).where(d.declared_at >= now,
+                                            d.declared_at < local_midnight_utc(today + dt.timedelta(days=1)),
+                                            d.plate_hash.is_not(None)).limit(1)).first()
     all_days = [first_day + dt.timedelta(days=i) for i in range((last_day - first_day).days + 1)]
     vehicles = {}
     for start in range(0, len(all_days), 100):  # SQLite allows 500 arms in one compound SELECT
