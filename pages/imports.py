@@ -29,6 +29,15 @@ upload_limit_mb = int(st.get_option("server.maxUploadSize"))
 explain_refused_uploads(tr("it.imp.refused", mb=upload_limit_mb), tr("it.imp.browse"))
 
 
+@st.cache_data(ttl=300, show_spinner=False, max_entries=64)
+def quarantine_overview(stamp: tuple, batch_id: int | None, field: str | None) -> tuple:
+    """The quarantine's reasons and how many rows the filters keep: counts only, no row, so shared by
+    every session. ``stamp`` (the newest batch and the totals) changes with every import, and with it
+    the cache key: reading every quarantined row's reasons again on each visit cost seconds on a large
+    quarantine."""
+    return query(quality.quarantine_reasons), query(imports.quarantine_count, batch_id=batch_id, field=field)
+
+
 def n(value: int) -> str:
     """A count in the user's language."""
     return fmt.number(value, lang())
@@ -95,7 +104,8 @@ else:
 
 # --- quarantine: a page at a time, so that a large quarantine never floods the browser -------------
 st.subheader(tr("it.imp.quarantine"))
-reasons = query(quality.quarantine_reasons)
+stamp = (int(batches["id"].max()) if not batches.empty else None, tuple(sorted(query(imports.summary).items())))
+reasons, _ = quarantine_overview(stamp, None, None)
 left, middle, right = st.columns([2, 2, 1])
 batch_ids = [None] + [int(b) for b, q in zip(batches.get("id", []), batches.get("quarantined", [])) if q]
 batch = left.selectbox(tr("it.imp.filter_batch"), batch_ids,
@@ -103,7 +113,7 @@ batch = left.selectbox(tr("it.imp.filter_batch"), batch_ids,
 fields = [None] + sorted(set(reasons["field"])) if not reasons.empty else [None]
 field = middle.selectbox(tr("it.imp.filter_field"), fields,
                          format_func=lambda f: tr("it.imp.all_fields") if f is None else common.field_label(f, lang()))
-count = query(imports.quarantine_count, batch_id=batch, field=field)
+count = quarantine_overview(stamp, batch, field)[1]
 pages = max(1, math.ceil(count / QUARANTINE_PAGE_ROWS))
 page = int(right.number_input(tr("it.imp.page"), min_value=1, max_value=pages, value=1, step=1))
 if count == 0:
