@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from data_access.queries.high_risk import REASONS
+
 from .. import formatting as fmt
 from ..i18n import t
 from .common import with_names
@@ -17,7 +19,7 @@ def risk_headline(levels: pd.DataFrame, reasons: pd.DataFrame, lang: str) -> lis
               t("risk.of_crossings", lang, share=fmt.percent(fmt.share(high, total), lang, 2))),
              (t("risk.medium", lang), fmt.number(medium, lang),
               t("risk.of_crossings", lang, share=fmt.percent(fmt.share(medium, total), lang, 2)))]
-    for reason in ("reason_contact_f0", "reason_hotzone_origin", "reason_symptom_travel"):
+    for reason in REASONS:
         cards.append((t(f"risk.{reason}", lang), fmt.number(int(reasons[reason].sum()), lang), ""))
     return cards
 
@@ -26,13 +28,10 @@ def risk_by_checkpoint(levels: pd.DataFrame, reasons: pd.DataFrame, checkpoints:
                        lang: str) -> pd.DataFrame:
     """Per checkpoint over the range: high, medium, and the high-risk reasons, as display text."""
     lv = levels.groupby("checkpoint_id")[["risk_high", "risk_medium", "risk_low"]].sum()
-    rs = reasons.groupby("checkpoint_id")[["reason_contact_f0", "reason_hotzone_origin",
-                                           "reason_symptom_travel"]].sum()
+    rs = reasons.groupby("checkpoint_id")[list(REASONS)].sum()
     both = lv.join(rs, how="outer").fillna(0).reset_index()
     both = with_names(both, checkpoints).sort_values("checkpoint_id")
-    columns = {"risk_high": "risk.high", "risk_medium": "risk.medium", "reason_contact_f0": "risk.reason_contact_f0",
-               "reason_hotzone_origin": "risk.reason_hotzone_origin",
-               "reason_symptom_travel": "risk.reason_symptom_travel"}
+    columns = {"risk_high": "risk.high", "risk_medium": "risk.medium", **{r: f"risk.{r}" for r in REASONS}}
     table = {t("col.checkpoint", lang): both["checkpoint"]}
     for column, key in columns.items():
         table[t(key, lang)] = [fmt.number(int(v), lang) for v in both[column]]
@@ -41,7 +40,7 @@ def risk_by_checkpoint(levels: pd.DataFrame, reasons: pd.DataFrame, checkpoints:
 
 def reason_labels(lang: str) -> dict[str, str]:
     """High-risk reason → display text."""
-    return {r: t(f"risk.{r}", lang) for r in ("reason_contact_f0", "reason_hotzone_origin", "reason_symptom_travel")}
+    return {r: t(f"risk.{r}", lang) for r in REASONS}
 
 
 def origins_for_chart(origins: pd.DataFrame) -> pd.DataFrame:

@@ -7,6 +7,8 @@ import datetime as dt
 
 import pandas as pd
 
+from data_access.schema import OPTIONAL_FIELDS
+
 from .. import formatting as fmt
 from ..i18n import t
 from .common import code_label, field_label
@@ -35,8 +37,7 @@ def fill_table(frame: pd.DataFrame, checkpoints: pd.DataFrame, lang: str) -> pd.
         item = {t("col.checkpoint", lang): names.get(r["checkpoint_id"], r["checkpoint_id"]),
                 t("it.col.channel", lang): t(f"it.channel.{r['channel']}", lang),
                 t("col.total", lang): fmt.number(r["crossings"], lang)}
-        for f in ("vehicle", "plate", "full_name", "id_number", "phone", "birth_year", "gender", "origin_district",
-                  "destination_district_code"):
+        for f in OPTIONAL_FIELDS:
             item[field_label(f.removesuffix("_code"), lang)] = fmt.percent(r[f], lang, digits=0)
         rows.append(item)
     return pd.DataFrame(rows)
