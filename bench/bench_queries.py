@@ -38,12 +38,12 @@ def _days(now: dt.datetime, n: int) -> tuple[dt.date, dt.date]:
 
 
 FIGURES: dict[str, Figure] = {
-    # Overview (issue 2)
+    # Overview
     "overview.today_vs_yesterday": lambda c, now: overview.today_vs_yesterday(c, now),
     "overview.daily_trend_7d": lambda c, now: overview.daily_trend(c, local_today(now), now=now, days=7),
     "overview.latest_declaration": lambda c, now: overview.latest_declaration_at(c, now),
     "overview.checkpoints": lambda c, now: reference.checkpoint_table(c),
-    # committee pages (issue 3)
+    # committee pages
     "map.checkpoint_live_status": lambda c, now: live_map.checkpoint_live_status(
         c, now, silent_after_minutes=30),
     "map.origins_today": lambda c, now: live_map.origins_today(c, now),

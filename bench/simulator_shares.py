@@ -1,4 +1,4 @@
-"""Print a seeded store's shares next to the simulator's targets (issue 2).
+"""Print a seeded store's shares next to the simulator's targets.
 
     DATABASE_URL=sqlite:////tmp/seed30.db python bench/simulator_shares.py
 

@@ -78,7 +78,7 @@ def daily_bars(frame: pd.DataFrame, *, value: str, colors: dict[str, str], y_tit
     return _whole_numbers(fig, float(frame.groupby("local_day")[value].sum().max()) if not frame.empty else 0)
 
 
-# --- steering committee pages (issue 3) ---------------------------------------------------------
+# --- steering committee pages ----------------------------------------------------------------
 #: Map states and the other categorical colours, the same on every page.
 STATE_COLORS = {"normal": "#0072B2", "attention": "#C62828", "silent": "#9E9E9E"}
 DIRECTION_COLORS = {"in": "#0072B2", "out": "#D55E00"}

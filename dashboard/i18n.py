@@ -32,12 +32,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "app.section.it": {"vi": "Tổ CNTT", "en": "IT team"},
     # --- navigation -------------------------------------------------------------------------
     "nav.overview": {"vi": "Tổng quan", "en": "Overview"},
-    # --- navigation: steering committee pages (issue 3) ---
+    # --- navigation: steering committee pages ---
     "nav.live_map": {"vi": "Bản đồ trực tiếp", "en": "Live map"},
     "nav.traffic": {"vi": "Lưu lượng", "en": "Traffic"},
     "nav.high_risk": {"vi": "Nguy cơ cao", "en": "High risk"},
     "nav.adoption": {"vi": "Ứng dụng CNTT", "en": "App adoption"},
-    # --- navigation: IT team pages (issue 4) ---
+    # --- navigation: IT team pages ---
     "nav.it_quality": {"vi": "Chất lượng dữ liệu", "en": "Data quality"},
     "nav.it_imports": {"vi": "Nhập dữ liệu", "en": "Imports"},
     "nav.it_hot_zones": {"vi": "Vùng dịch", "en": "Hot zones"},
@@ -84,7 +84,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "axis.day": {"vi": "Ngày", "en": "Day"},
     "axis.crossings": {"vi": "Lượt qua chốt", "en": "Crossings"},
     "axis.high_risk": {"vi": "Lượt nguy cơ cao", "en": "High-risk crossings"},
-    # --- steering committee pages: map, traffic, high risk, adoption (issue 3) ---
+    # --- steering committee pages: map, traffic, high risk, adoption ---
     "page.range": {"vi": "Số liệu ngày {range}", "en": "Figures for {range}"},
     "filter.days": {"vi": "Ngày", "en": "Dates"},
     "filter.checkpoints": {"vi": "Chốt kiểm soát", "en": "Checkpoints"},
@@ -228,7 +228,7 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "wifi.declarations": {"vi": "Qua Wi-Fi", "en": "Over Wi-Fi"},
     "wifi.share_electronic": {"vi": "Tỷ lệ", "en": "Share"},
     "wifi.per_day": {"vi": "TB/ngày", "en": "Per day"},
-    # --- IT team: import, hot zones, data quality (issue 4) ---
+    # --- IT team: import, hot zones, data quality ---
     "it.col.accepted": {"vi": "Nhận", "en": "Accepted"},
     "it.col.batch": {"vi": "Lô nhập", "en": "Batch"},
     "it.col.by": {"vi": "Người thực hiện", "en": "By"},

@@ -97,7 +97,7 @@ def _feed(args: argparse.Namespace) -> int:
     return 0
 
 
-# --- IT team: import, hot zones, data quality (issue 4) ---------------------------------------
+# --- IT team: import, hot zones, data quality ---------------------------------------------
 
 def _who() -> str:
     """Who runs the command, for the batch and change records (roles come with a later issue)."""
@@ -272,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="thêm người nguy cơ cao đến chốt này (mã chốt, ví dụ TAN_DE) để thử cảnh báo trên bản đồ")
     p.add_argument("--no-backfill", action="store_true",
                    help="không bù khoảng thời gian từ khai báo mô phỏng cuối cùng đến nay")
-    # IT team commands (issue 4)
+    # IT team commands
     p = sub.add_parser("import", help="nhập tệp khai báo CSV/XLSX")
     p.add_argument("file")
     p.add_argument("--sheet", default=None, help="tên trang tính XLSX (mặc định: trang đầu)")

@@ -1,4 +1,4 @@
-"""Column-wise preparation of CSV import chunks (issue 4): the same stored rows, quarantined rows and
+"""Column-wise preparation of CSV import chunks: the same stored rows, quarantined rows and
 warnings as :class:`data_access.fields.RecordNormalizer` + :func:`data_access.store.prepare_row` row by
 row, at a fraction of the cost.
 

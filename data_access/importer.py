@@ -269,7 +269,7 @@ def _worker(queue, main_pid: int, args: tuple, part: int, parts: int) -> None:
     import queue as queue_module
 
     # The worker makes millions of short-lived tuples and strings and no reference cycles worth
-    # collecting: the cyclic collector would only rescan them (a third of the worker's time, issue 4).
+    # collecting: the cyclic collector would only rescan them (a third of the worker's time).
     gc.disable()
 
     def put(message) -> None:

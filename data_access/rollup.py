@@ -80,7 +80,7 @@ def add_batch_range(conn: Connection, batch_id: int, first_id: int, last_id: int
 def add_staged(conn: Connection, source: Table) -> None:
     """Add every row of ``source`` (a table with the declarations' columns: the rows an import has
     just inserted, staged) to every rollup. Reading the staged chunk instead of the store's rows
-    spares the GROUP BYs the store's indexes and pages (issue 4)."""
+    spares the GROUP BYs the store's indexes and pages (docs/PERFORMANCE.md, Import)."""
     for stmt in _staged_upserts(conn.dialect.name, source):
         conn.execute(stmt)
 
@@ -93,7 +93,7 @@ def _staged_upserts(dialect: str, source: Table) -> tuple:
 
 def _add_where(conn: Connection, condition: ColumnElement[bool]) -> None:
     """Add the declarations matching ``condition`` to every rollup: one ``INSERT … SELECT … GROUP BY
-    … ON CONFLICT DO UPDATE`` each, run inside the database (issue 4: fetching the groups into
+    … ON CONFLICT DO UPDATE`` each, run inside the database (fetching the groups into
     Python and sending them back cost as much as the GROUP BY itself)."""
     for rollup in ROLLUPS:
         conn.execute(_upsert(conn.dialect.name, rollup, condition, declarations))

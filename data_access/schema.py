@@ -167,7 +167,7 @@ declarations = Table(
     Column("risk_reason", String(24)),
     Column("batch_id", Integer, ForeignKey("import_batches.id")),
     Column("received_at", DateTime, nullable=False),
-    # Every index costs each imported row a B-tree insert (issue 4: 1M rows at 50k rows/s), so only
+    # Every index costs each imported row a B-tree insert (1M rows at 50k rows/s, docs/PERFORMANCE.md), so only
     # those the figures and the hot-zone re-classification read are kept.
     Index(None, "declared_at"),
     Index(None, "checkpoint_id", "declared_at"),

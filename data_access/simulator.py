@@ -1,6 +1,6 @@
 """Simulated declarations: a history up to now (``seed``) and a live feed (``feed``).
 
-Realistic rather than uniform (issue 2): traffic per checkpoint with morning and evening peaks and
+Realistic rather than uniform: traffic per checkpoint with morning and evening peaks and
 quiet nights, weekends lighter, origins weighted by neighbourhood, an electronic share rising from
 about 35 % to about 75 % over 30 days at a different pace per checkpoint, Bluezone 30–45 %, about
 1 % contact with a case and 1 % coming from epidemic areas, rare symptoms, free Wi-Fi use rising

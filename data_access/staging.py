@@ -1,4 +1,4 @@
-"""An import's chunks on their way into the store (issue 4: 1M rows at 50k rows/s on two cores).
+"""An import's chunks on their way into the store (1M rows at 50k rows/s on two cores: docs/PERFORMANCE.md).
 
 A worker process turns a chunk's good rows into a *staged chunk* (:func:`stage`). On SQLite that is
 an in-memory database whose view ``declarations`` gives the rows (source line, then the insert's

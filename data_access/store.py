@@ -246,7 +246,7 @@ def write_declarations(conn: Connection, rows: Sequence[dict], zones: HotZoneInd
 
 
 def write_prepared(conn: Connection, prepared: Sequence[dict], *, batch_id: int | None = None) -> Written:
-    """:func:`write_declarations` for rows already made by :func:`prepare_row` (issue 4: the import
+    """:func:`write_declarations` for rows already made by :func:`prepare_row` (the import
     prepares rows in worker processes and only writes them here)."""
     return write_rows(conn, [tuple(row[c] for c in ROW_COLUMNS) for row in prepared], batch_id=batch_id)
 
@@ -280,7 +280,7 @@ def param_columns(kind: str, columns: Sequence[Sequence], batch_id: int | None, 
     """Columns in :data:`ROW_COLUMNS` order as the insert's parameter columns for ``kind``: the batch
     id column appended and, on SQLite, dates and times as the text SQLAlchemy's SQLite types write
     and (unless not ``booleans``) booleans as the 0/1 they are stored as (sqlite3 binds a bool
-    several times slower than an int: issue 4). Column-wise, so that each conversion runs once per
+    several times slower than an int). Column-wise, so that each conversion runs once per
     distinct value."""
     out = list(columns)
     if kind == "sqlite":
@@ -297,7 +297,7 @@ def write_rows(conn: Connection, rows: Sequence[Sequence], *, batch_id: int | No
 
     SQLite and PostgreSQL/psycopg are written through the DBAPI connection of ``conn`` (same
     transaction): SQLAlchemy building the parameters of every row cost more than the database's own
-    work (issue 4). Other drivers take SQLAlchemy's insert.
+    work. Other drivers take SQLAlchemy's insert.
     """
     if not rows:
         return Written([], [])
@@ -305,7 +305,7 @@ def write_rows(conn: Connection, rows: Sequence[Sequence], *, batch_id: int | No
     insert = {"sqlite": _insert_sqlite, "psycopg": _insert_pg_copy}.get(kind, _insert_sqlalchemy)
     ids, decl_ids = insert(conn, row_params(kind, rows, batch_id))
     if batch_id is not None and ids:
-        rollup.add_batch_range(conn, batch_id, min(ids), max(ids))  # issue 4: faster than IN (ids)
+        rollup.add_batch_range(conn, batch_id, min(ids), max(ids))  # faster than IN (ids) on a large batch
     else:
         rollup.add_declarations(conn, ids)
     return Written(ids, decl_ids)
@@ -436,7 +436,7 @@ def pg_insert_staged(cursor, rows: Iterable[Sequence]) -> list[tuple[int, str]]:
 
 
 def _insert_pg_copy(conn: Connection, params: Sequence[Sequence]) -> tuple[list[int], list[str]]:
-    """The insert of :func:`write_rows` on PostgreSQL/psycopg (:func:`pg_insert_staged`; issue 4).
+    """The insert of :func:`write_rows` on PostgreSQL/psycopg (:func:`pg_insert_staged`).
     Per-row statements, even pipelined, cost several times more: psycopg's work for each statement
     and the server's for each execution."""
     cursor = conn.connection.driver_connection.cursor()

@@ -1,6 +1,6 @@
 """Vùng dịch — the hot-zone list: edit it in a table or replace it from a file; every change
 re-classifies the affected declarations and their aggregates in one transaction and is logged
-(IT team, issue 4). Writes go through the writer engine, never the dashboard's read-only one."""
+(IT team). Writes go through the writer engine, never the dashboard's read-only one."""
 
 from __future__ import annotations
 

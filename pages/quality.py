@@ -1,5 +1,5 @@
 """Chất lượng dữ liệu — freshness per checkpoint, hourly declarations against last week, optional
-fields filled, warnings and quarantine reasons (IT team, issue 4)."""
+fields filled, warnings and quarantine reasons (IT team)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Hot-zone changes re-classify the stored declarations they affect, and their rollups, in one
-transaction, and record who changed what (SPEC §4, issue 4). Every test runs on SQLite and PostgreSQL."""
+transaction, and record who changed what (SPEC §4). Every test runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Import of declaration files (SPEC §3, issue 4), with fixture files the tests write themselves.
+"""Import of declaration files (SPEC §3), with fixture files the tests write themselves.
 
 For every file: rows in = accepted + duplicates + quarantined; the batch record agrees with the
 store; the rollups reconcile with the stored rows; importing it again adds nothing.

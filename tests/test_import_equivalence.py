@@ -1,4 +1,4 @@
-"""The column-wise CSV import (data_access.import_fast, issue 4) against the row-by-row path: every fixture
+"""The column-wise CSV import (data_access.import_fast) against the row-by-row path: every fixture
 file of the import tests, plus odd files written here, imported in order through each path into the same
 empty store must leave identical declarations, quarantined rows, warnings, duplicates, rollups and counts.
 """

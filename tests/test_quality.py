@@ -1,4 +1,4 @@
-"""The data-quality report (issue 4): freshness, hourly drops against last week, fill shares,
+"""The data-quality report: freshness, hourly drops against last week, fill shares,
 masking, and ``python -m data_access quality [--json]``. Runs on SQLite and PostgreSQL."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The simulator's statistics against the shares issue 2 asks for, and its determinism."""
+"""The simulator's statistics against the shares it is built to give, and its determinism."""
 
 from __future__ import annotations
 

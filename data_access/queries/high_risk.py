@@ -31,7 +31,7 @@ from ._core import Dirs, Ids, day_sums, days_before_now, scope_filters
 REASONS = ("reason_contact_f0", "reason_hotzone_origin", "reason_symptom_travel")
 
 
-#: The surge rule (issue 3): today's high-risk count up to this hour against the same hours of the
+#: The surge rule: today's high-risk count up to this hour against the same hours of the
 #: previous ``SURGE_BASELINE_DAYS`` days.
 SURGE_BASELINE_DAYS = 7
 
