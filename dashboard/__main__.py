@@ -20,9 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import func, select
-
-from data_access import schema
+from data_access.queries import reference
 from data_access.settings import PROJECT_ROOT, get_settings
 from data_access.store import create_store_engine, display_url
 
@@ -127,7 +125,7 @@ def _prepare_demo_store(url: str) -> None:
     _run("init")
     engine = create_store_engine(url)
     with engine.connect() as conn:
-        empty = not conn.execute(select(func.count()).select_from(schema.declarations)).scalar()
+        empty = not reference.has_declarations(conn)
     engine.dispose()
     if empty:
         print("Tạo 30 ngày dữ liệu mô phỏng (khoảng một phút)…", flush=True)

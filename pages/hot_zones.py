@@ -6,21 +6,15 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from sqlalchemy import select
 
 from dashboard import formatting as fmt
 from dashboard import state
 from dashboard.state import lang, query, tr
 from dashboard.ui import explain_refused_uploads
 from dashboard.views import hot_zones as view
-from data_access import hotzones, importer, schema
-from data_access.queries import hot_zones
+from data_access import hotzones, importer
+from data_access.queries import hot_zones, reference
 from data_access.timeutil import local_today
-
-
-def _provinces(conn) -> dict[str, str]:
-    return dict(conn.execute(select(schema.provinces.c.code, schema.provinces.c.name)
-                             .order_by(schema.provinces.c.name)).all())
 
 
 def _apply(action) -> None:
@@ -44,7 +38,7 @@ if message := st.session_state.pop("hz_message", None):
     # The message may quote the file's or the form's text: shown as typed, never as Markdown.
     (st.error if message[0] == "error" else st.success)(fmt.escape_markdown(message[1]))
 
-provinces = query(_provinces)
+provinces = query(reference.provinces)
 zones = query(hot_zones.list_zones, local_today())
 before = pd.DataFrame(zones, columns=["id", "province_code", "province_name", "district_name", "label", "valid_from",
                                       "valid_to", "created_by", "created_at", "active"])

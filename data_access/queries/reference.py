@@ -32,6 +32,11 @@ def first_declaration_day(conn: Connection) -> dt.date | None:
     return dt.date.fromisoformat(day) if isinstance(day, str) else day
 
 
+def has_declarations(conn: Connection) -> bool:
+    """Whether the store holds any declaration (one index probe)."""
+    return conn.execute(select(schema.declarations.c.id).limit(1)).first() is not None
+
+
 def provinces(conn: Connection) -> dict[str, str]:
     """Province code → name, by name (for choosing a hot zone's province)."""
     p = schema.provinces.c

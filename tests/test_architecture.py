@@ -1,0 +1,80 @@
+"""The layers hold, checked on the source: the store's package never imports streamlit, the dashboard and
+the pages never run SQL themselves (they ask ``data_access`` for DataFrames), and no module reaches into
+another module's private names."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("data_access", "dashboard", "pages")
+#: What running SQL takes: the statement builders and the raw-text escape hatch.
+SQL_NAMES = {"select", "insert", "update", "delete", "text", "func", "union_all", "and_", "or_"}
+
+
+def _sources(*packages: str) -> list[Path]:
+    return sorted(p for package in packages for p in (ROOT / package).rglob("*.py") if "migrations" not in p.parts)
+
+
+def _module_name(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts)
+
+
+def _imports(tree: ast.AST) -> list[tuple[str, list[str]]]:
+    out = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out += [(alias.name, []) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            out.append(("." * node.level + (node.module or ""), [alias.name for alias in node.names]))
+    return out
+
+
+@pytest.mark.parametrize("path", _sources("data_access"), ids=_module_name)
+def test_the_store_never_imports_streamlit(path):
+    imported = [module for module, _ in _imports(ast.parse(path.read_text(encoding="utf-8")))]
+    assert not [m for m in imported if m == "streamlit" or m.startswith("streamlit.")]
+
+
+@pytest.mark.parametrize("path", _sources("dashboard", "pages"), ids=_module_name)
+def test_pages_and_dashboard_run_no_sql(path):
+    for module, names in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+        if module.split(".")[0] == "sqlalchemy":
+            assert not SQL_NAMES & set(names), f"{path.name} builds SQL: {sorted(SQL_NAMES & set(names))}"
+
+
+def _resolve(module: str, path: Path) -> str:
+    """An import's absolute module name (``..schema`` from ``data_access/queries/x.py`` → data_access.schema)."""
+    if not module.startswith("."):
+        return module
+    level = len(module) - len(module.lstrip("."))
+    base = _module_name(path).split(".")[: -level]
+    rest = module.lstrip(".")
+    return ".".join(base + ([rest] if rest else []))
+
+
+@pytest.mark.parametrize("path", _sources(*PACKAGES), ids=_module_name)
+def test_no_module_imports_another_modules_private_name(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    ours = set(PACKAGES)
+    bound: dict[str, str] = {}  # local name -> our module it stands for
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            module = _resolve("." * node.level + (node.module or ""), path)
+            if module.split(".")[0] not in ours:
+                continue
+            for alias in node.names:
+                assert not (alias.name.startswith("_") and not alias.name.startswith("__")), (
+                    f"{path.name} imports {module}.{alias.name}")
+                bound[alias.asname or alias.name] = f"{module}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] in ours:
+                    bound[alias.asname or alias.name.split(".")[0]] = alias.name
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in bound
+                and node.attr.startswith("_") and not node.attr.startswith("__")):
+            raise AssertionError(f"{path.name} uses {bound[node.value.id]}.{node.attr}")
