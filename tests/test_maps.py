@@ -7,8 +7,9 @@ right places and small enough to send to every browser.
 
 from __future__ import annotations
 
-import math
 import re
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -24,43 +25,25 @@ NEAR_M = 3000.0
 
 # --------------------------------------------------------------------------- geometry helpers
 
-def _xy(origin, point):
-    k = math.cos(math.radians(origin[1])) * 111_320.0
-    return (point[0] - origin[0]) * k, (point[1] - origin[1]) * 110_540.0
-
-
-def _segment_m(p, a, b) -> float:
-    bx, by = _xy(a, b)
-    px, py = _xy(a, p)
-    length2 = bx * bx + by * by
-    t = 0.0 if length2 == 0 else max(0.0, min(1.0, (px * bx + py * by) / length2))
-    return math.hypot(px - t * bx, py - t * by)
+# The builder's own geometry (scripts/build_geodata.py), so that there is one projection and one
+# point-in-polygon rule.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from build_geodata import point_in_feature, polygons_of, segment_distance_m  # noqa: E402
 
 
 def _rings(geometry):
-    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    return [ring for polygon in polygons for ring in polygon]
-
-
-def _inside(point, geometry) -> bool:
-    x, y = point
-    inside = False
-    for ring in _rings(geometry):
-        for (x1, y1), (x2, y2) in zip(ring, ring[1:]):
-            if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
-                inside = not inside
-    return inside
+    return [ring for polygon in polygons_of(geometry) for ring in polygon]
 
 
 def _distance_m(point, geometry) -> float:
     """0 inside the (Multi)Polygon, else the distance to its outline, in metres."""
-    if _inside(point, geometry):
+    if point_in_feature(point, {"geometry": geometry}):
         return 0.0
-    return min(_segment_m(point, a, b) for ring in _rings(geometry) for a, b in zip(ring, ring[1:]))
+    return min(segment_distance_m(point, a, b) for ring in _rings(geometry) for a, b in zip(ring, ring[1:]))
 
 
 def _line_distance_m(point, coordinates) -> float:
-    return min(_segment_m(point, a, b) for a, b in zip(coordinates, coordinates[1:]))
+    return min(segment_distance_m(point, a, b) for a, b in zip(coordinates, coordinates[1:]))
 
 
 # --------------------------------------------------------------------------- fixtures
@@ -101,8 +84,8 @@ def test_thai_binh_and_its_five_neighbours_are_marked_and_labelled_inside(provin
     for code, name in NEIGHBOURS.items():
         feature = provinces[code]
         assert feature["properties"]["name"] == name
-        assert _inside(feature["properties"]["label"], feature["geometry"]), name
-    assert _inside(provinces["34"]["properties"]["label"], provinces["34"]["geometry"])
+        assert point_in_feature(feature["properties"]["label"], feature), name
+    assert point_in_feature(provinces["34"]["properties"]["label"], provinces["34"])
 
 
 def test_neighbours_share_borders_with_thai_binh(provinces):
