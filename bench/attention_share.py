@@ -57,8 +57,10 @@ def main() -> int:
     for code, counter in states.items():
         total = sum(counter.values())
         shares = ", ".join(f"{state} {n / total:.1%}" for state, n in counter.most_common())
-        print(f"{code}: {shares}; hours normal throughout: {len(hours_normal[code])}/24 "
-              f"({len(hours_normal[code]) / 24:.0%}); red because: {dict(reasons.get(code, {}))}")
+        print(
+            f"{code}: {shares}; hours normal throughout: {len(hours_normal[code])}/24 "
+            f"({len(hours_normal[code]) / 24:.0%}); red because: {dict(reasons.get(code, {}))}"
+        )
     return 0
 
 

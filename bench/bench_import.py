@@ -30,16 +30,55 @@ sys.path.insert(0, str(ROOT))
 from data_access import reference_data as ref  # noqa: E402
 from data_access.timeutil import LOCAL_TZ  # noqa: E402
 
-HEADER = ["Mã khai báo", "Thời gian khai báo", "Chốt kiểm soát", "Hướng", "Hình thức khai báo", "Phương tiện",
-          "Biển số", "Họ và tên", "Số CCCD/CMND", "Số điện thoại", "Năm sinh", "Giới tính", "Đi từ tỉnh",
-          "Đi từ huyện", "Nơi đến", "Sốt", "Ho", "Khó thở", "Đau họng", "Mất vị giác/khứu giác", "Tiếp xúc F0",
-          "Đi qua vùng dịch", "Cài Bluezone", "Dùng Wi-Fi miễn phí"]
-FLAGS = ["fever", "cough", "breathing_difficulty", "sore_throat", "loss_of_taste_smell", "contact_f0",
-         "visited_hotzone", "bluezone_installed", "used_free_wifi"]
+HEADER = [
+    "Mã khai báo",
+    "Thời gian khai báo",
+    "Chốt kiểm soát",
+    "Hướng",
+    "Hình thức khai báo",
+    "Phương tiện",
+    "Biển số",
+    "Họ và tên",
+    "Số CCCD/CMND",
+    "Số điện thoại",
+    "Năm sinh",
+    "Giới tính",
+    "Đi từ tỉnh",
+    "Đi từ huyện",
+    "Nơi đến",
+    "Sốt",
+    "Ho",
+    "Khó thở",
+    "Đau họng",
+    "Mất vị giác/khứu giác",
+    "Tiếp xúc F0",
+    "Đi qua vùng dịch",
+    "Cài Bluezone",
+    "Dùng Wi-Fi miễn phí",
+]
+FLAGS = [
+    "fever",
+    "cough",
+    "breathing_difficulty",
+    "sore_throat",
+    "loss_of_taste_smell",
+    "contact_f0",
+    "visited_hotzone",
+    "bluezone_installed",
+    "used_free_wifi",
+]
 DIRECTION = {"in": "Vào", "out": "Ra"}
 CHANNEL = {"paper": "Giấy", "vhd": "tokhaiyte", "bluezone": "Bluezone", "ncovi": "NCOVI", "other": "Khác"}
-VEHICLE = {"car": "Ô tô", "motorbike": "Xe máy", "truck": "Xe tải", "bus": "Xe khách", "bicycle": "Xe đạp",
-           "pedestrian": "Đi bộ", "other": "Khác", None: ""}
+VEHICLE = {
+    "car": "Ô tô",
+    "motorbike": "Xe máy",
+    "truck": "Xe tải",
+    "bus": "Xe khách",
+    "bicycle": "Xe đạp",
+    "pedestrian": "Đi bộ",
+    "other": "Khác",
+    None: "",
+}
 GENDER = {"male": "Nam", "female": "Nữ"}
 
 
@@ -63,12 +102,26 @@ def generate(path: Path, rows: int) -> None:
                 if written >= rows:
                     break
                 local = r["declared_at"].astimezone(LOCAL_TZ)
-                w.writerow([r["declaration_id"], local.strftime("%d/%m/%Y %H:%M:%S"), names[r["checkpoint_id"]],
-                            DIRECTION[r["direction"]], CHANNEL[r["channel"]], VEHICLE[r["vehicle"]],
-                            r["plate"] or "", r["full_name"], r["id_number"] or "", r["phone"] or "",
-                            r["birth_year"], GENDER[r["gender"]], provinces[r["origin_province_code"]],
-                            r["origin_district"] or "", districts.get(r["destination_district_code"], ""),
-                            *("x" if r[f] else "" for f in FLAGS)])
+                w.writerow(
+                    [
+                        r["declaration_id"],
+                        local.strftime("%d/%m/%Y %H:%M:%S"),
+                        names[r["checkpoint_id"]],
+                        DIRECTION[r["direction"]],
+                        CHANNEL[r["channel"]],
+                        VEHICLE[r["vehicle"]],
+                        r["plate"] or "",
+                        r["full_name"],
+                        r["id_number"] or "",
+                        r["phone"] or "",
+                        r["birth_year"],
+                        GENDER[r["gender"]],
+                        provinces[r["origin_province_code"]],
+                        r["origin_district"] or "",
+                        districts.get(r["destination_district_code"], ""),
+                        *("x" if r[f] else "" for f in FLAGS),
+                    ]
+                )
                 written += 1
             hour += dt.timedelta(hours=1)
 
@@ -122,11 +175,19 @@ def child(store: str, csv_path: str) -> None:
     stop.set()
     sampler.join()
     usage = resource.getrusage(resource.RUSAGE_SELF)
-    print(json.dumps({**result.as_json(), "seconds": elapsed,
-                      "cpu_s": usage.ru_utime + usage.ru_stime, "worker_cpu_s": max(cpu.values(), default=0),
-                      "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-                      # the largest worker process (reading and normalising), if any ran
-                      "worker_maxrss_mb": max(peaks.values(), default=0) / 1024}))
+    print(
+        json.dumps(
+            {
+                **result.as_json(),
+                "seconds": elapsed,
+                "cpu_s": usage.ru_utime + usage.ru_stime,
+                "worker_cpu_s": max(cpu.values(), default=0),
+                "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                # the largest worker process (reading and normalising), if any ran
+                "worker_maxrss_mb": max(peaks.values(), default=0) / 1024,
+            }
+        )
+    )
 
 
 def main() -> int:
@@ -145,23 +206,34 @@ def main() -> int:
     if not csv_path.exists():
         t0 = time.perf_counter()
         generate(csv_path, args.rows)
-        print(f"generated {csv_path} ({csv_path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.0f} s",
-              file=sys.stderr)
+        print(
+            f"generated {csv_path} ({csv_path.stat().st_size / 1e6:.0f} MB) in {time.perf_counter() - t0:.0f} s",
+            file=sys.stderr,
+        )
     if args.store.startswith("sqlite:///"):
         db = Path(args.store.removeprefix("sqlite:///"))
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
     env = {**os.environ, **({"IMPORT_COLUMNAR": "0"} if args.row_path else {})}
-    out = subprocess.run([sys.executable, __file__, "--child", args.store, str(csv_path)], capture_output=True,
-                         text=True, check=True, env=env)
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", args.store, str(csv_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     rate = result["rows_in"] / result["seconds"]
-    print(f"rows: {result['rows_in']:,}  accepted: {result['accepted']:,}  duplicates: {result['duplicates']:,}  "
-          f"quarantined: {result['quarantined']:,}  warnings: {result['warnings']:,}")
-    print(f"time: {result['seconds']:.1f} s  speed: {rate:,.0f} rows/s  peak RSS: {result['maxrss_mb']:.0f} MB "
-          f"(worker process: {result['worker_maxrss_mb']:.0f} MB)  "
-          f"CPU: importer {result['cpu_s']:.1f} s, worker {result['worker_cpu_s']:.1f} s  "
-          f"(store {args.store})")
+    print(
+        f"rows: {result['rows_in']:,}  accepted: {result['accepted']:,}  duplicates: {result['duplicates']:,}  "
+        f"quarantined: {result['quarantined']:,}  warnings: {result['warnings']:,}"
+    )
+    print(
+        f"time: {result['seconds']:.1f} s  speed: {rate:,.0f} rows/s  peak RSS: {result['maxrss_mb']:.0f} MB "
+        f"(worker process: {result['worker_maxrss_mb']:.0f} MB)  "
+        f"CPU: importer {result['cpu_s']:.1f} s, worker {result['worker_cpu_s']:.1f} s  "
+        f"(store {args.store})"
+    )
     if not args.keep_csv and not args.csv:
         csv_path.unlink()
     return 0

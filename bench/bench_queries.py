@@ -44,20 +44,18 @@ FIGURES: dict[str, Figure] = {
     "overview.latest_declaration": lambda c, now: overview.latest_declaration_at(c, now),
     "overview.checkpoints": lambda c, now: reference.checkpoint_table(c),
     # committee pages
-    "map.checkpoint_live_status": lambda c, now: live_map.checkpoint_live_status(
-        c, now, silent_after_minutes=30),
+    "map.checkpoint_live_status": lambda c, now: live_map.checkpoint_live_status(c, now, silent_after_minutes=30),
     "map.origins_today": lambda c, now: live_map.origins_today(c, now),
     "traffic.crossings_by_hour_today": lambda c, now: traffic.crossings_by_hour(c, *_days(now, 1), now=now),
     "traffic.crossings_by_hour_7d": lambda c, now: traffic.crossings_by_hour(c, *_days(now, 7), now=now),
     "traffic.crossings_by_day_7d": lambda c, now: traffic.crossings_by_day(c, *_days(now, 7), now=now),
     "traffic.crossings_by_vehicle_7d": lambda c, now: traffic.crossings_by_vehicle(c, *_days(now, 7), now=now),
-    "traffic.people_and_vehicles_today": lambda c, now: traffic.people_and_vehicles_by_day(
-        c, *_days(now, 1), now=now),
-    "traffic.people_and_vehicles_7d": lambda c, now: traffic.people_and_vehicles_by_day(
-        c, *_days(now, 7), now=now),
+    "traffic.people_and_vehicles_today": lambda c, now: traffic.people_and_vehicles_by_day(c, *_days(now, 1), now=now),
+    "traffic.people_and_vehicles_7d": lambda c, now: traffic.people_and_vehicles_by_day(c, *_days(now, 7), now=now),
     "traffic.peak_hours_7d": lambda c, now: traffic.peak_hours(c, *_days(now, 7), now=now),
     "traffic.peak_hours_30d_filtered": lambda c, now: traffic.peak_hours(
-        c, *_days(now, 30), now=now, checkpoint_ids=[1], directions=["in"]),
+        c, *_days(now, 30), now=now, checkpoint_ids=[1], directions=["in"]
+    ),
     "risk.levels_by_day_7d": lambda c, now: high_risk.risk_levels_by_day(c, *_days(now, 7), now=now),
     "risk.reasons_by_day_7d": lambda c, now: high_risk.high_risk_reasons_by_day(c, *_days(now, 7), now=now),
     "risk.origins_7d": lambda c, now: high_risk.high_risk_origins(c, *_days(now, 7), now=now),
@@ -101,8 +99,10 @@ def main() -> None:
     build(url, args.rows)
     engine = create_store_engine(url, read_only=True)
     now = now_utc()
-    print(f"machine: {platform.node()} {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
-          f"python {platform.python_version()}; store {engine.url.get_backend_name()}")
+    print(
+        f"machine: {platform.node()} {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+        f"python {platform.python_version()}; store {engine.url.get_backend_name()}"
+    )
     print(f"{'figure':45} {'median ms':>10} {'max ms':>8}")
     with engine.connect() as conn:
         n = conn.execute(select(func.count()).select_from(schema.declarations)).scalar()

@@ -73,12 +73,33 @@ def main() -> int:
     store.unlink(missing_ok=True)
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{store}"}
     subprocess.run([sys.executable, "-m", "data_access", "init"], env=env, check=True, cwd=ROOT)
-    subprocess.run([sys.executable, "-m", "data_access", "seed", "--days", "7"], env=env, check=True, cwd=ROOT,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "data_access", "seed", "--days", "7"],
+        env=env,
+        check=True,
+        cwd=ROOT,
+        stderr=subprocess.DEVNULL,
+    )
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port",
-                               str(port), "--server.headless", "true", "--server.fileWatcherType", "none"],
-                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard/app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):
@@ -113,10 +134,15 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=20)
     report = {
-        "rows": args.rows, "file_mb": round(csv_path.stat().st_size / 2**20, 1),
-        "upload_s": round(uploaded_s, 1), "import_s": round(import_s, 1), "result": text,
-        "idle_median_s": round(statistics.median(idle), 2), "idle_max_s": round(max(idle), 2),
-        "busy_loads": len(busy), "busy_median_s": round(statistics.median(busy), 2) if busy else None,
+        "rows": args.rows,
+        "file_mb": round(csv_path.stat().st_size / 2**20, 1),
+        "upload_s": round(uploaded_s, 1),
+        "import_s": round(import_s, 1),
+        "result": text,
+        "idle_median_s": round(statistics.median(idle), 2),
+        "idle_max_s": round(max(idle), 2),
+        "busy_loads": len(busy),
+        "busy_median_s": round(statistics.median(busy), 2) if busy else None,
         "busy_max_s": round(max(busy), 2) if busy else None,
         "ratio_median": round(statistics.median(busy) / statistics.median(idle), 2) if busy else None,
         "server_peak_rss_mb": round(peak, 1),

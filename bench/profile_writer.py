@@ -36,8 +36,9 @@ def prepared(csv_path: str, rows: int, kind: str) -> list:
     with engine.connect() as conn:
         ref, zones = load_reference(conn), HotZoneIndex(load_hot_zones(conn))
     chunks = []
-    for chunk in _prepared_chunks(csv_path, Path(csv_path).name, None, ref, zones, dt.datetime.now(dt.UTC), 0,
-                                  50_000, True, (kind, 1)):
+    for chunk in _prepared_chunks(
+        csv_path, Path(csv_path).name, None, ref, zones, dt.datetime.now(dt.UTC), 0, 50_000, True, (kind, 1)
+    ):
         chunks.append(chunk)
         if sum(c.rows for c in chunks) >= rows:
             break
@@ -85,9 +86,11 @@ def main() -> int:
             spent["commit"] += time.perf_counter() - t1
             n += written.inserted
     total = time.perf_counter() - t_all
-    print(f"{n:,} rows in {total:.1f} s: {n / total:,.0f} rows/s; per row: "
-          + ", ".join(f"{k} {v / n * 1e6:.1f} µs" for k, v in spent.items())
-          + f", total {total / n * 1e6:.1f} µs")
+    print(
+        f"{n:,} rows in {total:.1f} s: {n / total:,.0f} rows/s; per row: "
+        + ", ".join(f"{k} {v / n * 1e6:.1f} µs" for k, v in spent.items())
+        + f", total {total / n * 1e6:.1f} µs"
+    )
     return 0
 
 

@@ -52,11 +52,15 @@ def main() -> None:
         print("checkpoint     electronic first→last full day (target ~35% → ~75%)   Bluezone (30–45%)   Wi-Fi last day")
         for code in sorted({r[0] for r in rows}):
             days = [r for r in rows if r[0] == code][1:-1]  # drop the partial first and last day
-            print(f"  {code:12} {days[0][2]:6.1%} → {days[-1][2]:6.1%}"
-                  f"{'':38}{days[0][3]:5.1%} → {days[-1][3]:5.1%}   {days[-1][4]:5.1%}")
+            print(
+                f"  {code:12} {days[0][2]:6.1%} → {days[-1][2]:6.1%}"
+                f"{'':38}{days[0][3]:5.1%} → {days[-1][3]:5.1%}   {days[-1][4]:5.1%}"
+            )
         contact, visited, symptom, high, total = conn.execute(text(OVERALL)).one()
-        print(f"contact with a case {contact:.2%} (target ~1%), from epidemic areas {visited:.2%} (~1%), "
-              f"any symptom {symptom:.2%} (rare), high risk {high:.2%}; {total:,} declarations")
+        print(
+            f"contact with a case {contact:.2%} (target ~1%), from epidemic areas {visited:.2%} (~1%), "
+            f"any symptom {symptom:.2%} (rare), high risk {high:.2%}; {total:,} declarations"
+        )
 
 
 if __name__ == "__main__":

@@ -38,14 +38,34 @@ import browser_support  # noqa: E402  (scripts/: the helpers the screenshots and
 from dashboard.__main__ import FEED_LABEL, SERVER_LABEL  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
 
-PAGES = ("tong-quan", "ban-do", "luu-luong", "nguy-co-cao", "ung-dung-cntt", "chat-luong-du-lieu", "nhap-du-lieu",
-         "vung-dich")
+PAGES = (
+    "tong-quan",
+    "ban-do",
+    "luu-luong",
+    "nguy-co-cao",
+    "ung-dung-cntt",
+    "chat-luong-du-lieu",
+    "nhap-du-lieu",
+    "vung-dich",
+)
 SAMPLE_EVERY_S = 10.0
 HEALTH_EVERY_S = 2.0
 STARTUP_TIMEOUT_S = 120.0
 PAGE_TIMEOUT_MS = 60_000
-CSV_COLUMNS = ("elapsed_s", "server_pid", "server_rss_kb", "children_rss_kb", "total_rss_kb", "health_ok",
-               "server_restarts", "feed_restarts", "page_visits", "exceptions", "page_errors", "page_timeouts")
+CSV_COLUMNS = (
+    "elapsed_s",
+    "server_pid",
+    "server_rss_kb",
+    "children_rss_kb",
+    "total_rss_kb",
+    "health_ok",
+    "server_restarts",
+    "feed_restarts",
+    "page_visits",
+    "exceptions",
+    "page_errors",
+    "page_timeouts",
+)
 
 
 @dataclass
@@ -90,8 +110,9 @@ def _proc_table() -> dict[int, tuple[int, list[bytes]]]:
 
 def server_pid(launcher_pid: int) -> int | None:
     """The streamlit process the launcher runs now (it changes when the launcher restarts it)."""
-    return next((pid for pid, (ppid, cmd) in _proc_table().items()
-                 if ppid == launcher_pid and b"streamlit" in cmd), None)
+    return next(
+        (pid for pid, (ppid, cmd) in _proc_table().items() if ppid == launcher_pid and b"streamlit" in cmd), None
+    )
 
 
 def descendants(pid: int) -> list[int]:
@@ -151,10 +172,20 @@ class Sampler(threading.Thread):
         below = sum(rss_kb(child) for child in descendants(pid)) if pid else 0
         server_restarts, feed_restarts = restarts(self.log)
         c = self.counts
-        row = dict(elapsed_s=round(time.monotonic() - self.began, 1), server_pid=pid or "", server_rss_kb=own,
-                   children_rss_kb=below, total_rss_kb=own + below, health_ok=int(health_ok),
-                   server_restarts=server_restarts, feed_restarts=feed_restarts, page_visits=c.visits,
-                   exceptions=c.exceptions, page_errors=c.page_errors, page_timeouts=c.timeouts)
+        row = dict(
+            elapsed_s=round(time.monotonic() - self.began, 1),
+            server_pid=pid or "",
+            server_rss_kb=own,
+            children_rss_kb=below,
+            total_rss_kb=own + below,
+            health_ok=int(health_ok),
+            server_restarts=server_restarts,
+            feed_restarts=feed_restarts,
+            page_visits=c.visits,
+            exceptions=c.exceptions,
+            page_errors=c.page_errors,
+            page_timeouts=c.timeouts,
+        )
         self.samples.append(row)
         return row
 
@@ -173,9 +204,12 @@ class Sampler(threading.Thread):
             ok = self.check_health()
             if time.monotonic() >= next_sample:
                 row = self.sample(ok)
-                print(f"  {row['elapsed_s']:>6.0f} s  RSS {row['total_rss_kb'] / 1024:7.1f} MiB  "
-                      f"visits {row['page_visits']}  errors {row['exceptions'] + row['page_errors']}  "
-                      f"restarts {row['server_restarts']}", flush=True)
+                print(
+                    f"  {row['elapsed_s']:>6.0f} s  RSS {row['total_rss_kb'] / 1024:7.1f} MiB  "
+                    f"visits {row['page_visits']}  errors {row['exceptions'] + row['page_errors']}  "
+                    f"restarts {row['server_restarts']}",
+                    flush=True,
+                )
                 next_sample += SAMPLE_EVERY_S
 
 
@@ -246,17 +280,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=60.0, help="how long the sessions run (default 60)")
     parser.add_argument("--sessions", type=int, default=8, help="browser sessions at once (default 8)")
     parser.add_argument("--port", type=int, default=8765, help="the dashboard's port (default 8765)")
-    parser.add_argument("--store", default=str(PROJECT_ROOT / "data" / "declarations.db"),
-                        help="an existing demo store: a SQLite file or a URL (default data/declarations.db)")
-    parser.add_argument("--refresh", type=float, default=None,
-                        help="DASHBOARD_REFRESH_SECONDS for the app (default: the app's own)")
+    parser.add_argument(
+        "--store",
+        default=str(PROJECT_ROOT / "data" / "declarations.db"),
+        help="an existing demo store: a SQLite file or a URL (default data/declarations.db)",
+    )
+    parser.add_argument(
+        "--refresh", type=float, default=None, help="DASHBOARD_REFRESH_SECONDS for the app (default: the app's own)"
+    )
     parser.add_argument("--csv", default=None, help="where to write the samples (default soak-<time>.csv here)")
     args = parser.parse_args(argv)
 
     url = store_url(args.store)
     if url.startswith("sqlite:") and not Path(url.split("sqlite:///", 1)[1]).exists():
-        print(f"no store at {args.store}: create one first (make run, or python -m data_access init && "
-              f"python -m data_access seed --days 30 with DATABASE_URL set)", file=sys.stderr)
+        print(
+            f"no store at {args.store}: create one first (make run, or python -m data_access init && "
+            f"python -m data_access seed --days 30 with DATABASE_URL set)",
+            file=sys.stderr,
+        )
         return 2
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     csv_path = Path(args.csv or f"soak-{stamp}.csv").resolve()
@@ -265,16 +306,28 @@ def main(argv: list[str] | None = None) -> int:
         print(f"something already answers on port {args.port}: choose another --port", file=sys.stderr)
         return 2
 
-    env = {**os.environ, "DATABASE_URL": url, "DASHBOARD_DEMO": "1", "DASHBOARD_PORT": str(args.port),
-           "PYTHONUNBUFFERED": "1", "PYTHONFAULTHANDLER": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DASHBOARD_DEMO": "1",
+        "DASHBOARD_PORT": str(args.port),
+        "PYTHONUNBUFFERED": "1",
+        "PYTHONFAULTHANDLER": "1",
+    }
     if args.refresh:
         env["DASHBOARD_REFRESH_SECONDS"] = str(args.refresh)
     print(f"Soak: {args.sessions} sessions for {args.minutes:g} min on port {args.port}, store {args.store}")
     counts = Counts()
     with open(log_path, "wb") as log:
-        launcher = subprocess.Popen([sys.executable, "-m", "dashboard"], cwd=PROJECT_ROOT, env=env,
-                                    stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
+        launcher = subprocess.Popen(
+            [sys.executable, "-m", "dashboard"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     began = time.monotonic()
     sampler = Sampler(launcher.pid, args.port, log_path, counts, began)
     rounds = 0
@@ -310,15 +363,25 @@ def main(argv: list[str] | None = None) -> int:
     samples = sampler.samples
     mib = [row["total_rss_kb"] / 1024 for row in samples]
     server_restarts, feed_restarts = restarts(log_path)
-    errors = (counts.exceptions + counts.page_errors + counts.timeouts + counts.health_failures + server_restarts
-              + feed_restarts)
+    errors = (
+        counts.exceptions
+        + counts.page_errors
+        + counts.timeouts
+        + counts.health_failures
+        + server_restarts
+        + feed_restarts
+    )
     print()
     print(f"Sessions {args.sessions}, {time.monotonic() - began:.0f} s, {rounds} rounds, {counts.visits} page visits")
-    print(f"RSS of streamlit and its children (MiB): start {mib[0]:.1f}, max {max(mib):.1f}, end {mib[-1]:.1f}"
-          f"  ({len(samples)} samples)")
-    print(f"Errors: stException {counts.exceptions}, page error {counts.page_errors}, pages not finishing "
-          f"{counts.timeouts}, health failures {counts.health_failures} of {counts.health_checks}, "
-          f"server restarts {server_restarts}, feed restarts {feed_restarts}")
+    print(
+        f"RSS of streamlit and its children (MiB): start {mib[0]:.1f}, max {max(mib):.1f}, end {mib[-1]:.1f}"
+        f"  ({len(samples)} samples)"
+    )
+    print(
+        f"Errors: stException {counts.exceptions}, page error {counts.page_errors}, pages not finishing "
+        f"{counts.timeouts}, health failures {counts.health_failures} of {counts.health_checks}, "
+        f"server restarts {server_restarts}, feed restarts {feed_restarts}"
+    )
     for example in counts.examples:
         print(f"  {example}")
     print(f"Samples: {csv_path}")

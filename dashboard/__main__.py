@@ -77,8 +77,9 @@ class Child:
 
     def start(self) -> None:
         """Start the process now."""
-        self.proc = subprocess.Popen(self.command, cwd=PROJECT_ROOT,
-                                     preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+        self.proc = subprocess.Popen(
+            self.command, cwd=PROJECT_ROOT, preexec_fn=_die_with_parent if sys.platform == "linux" else None
+        )
         self.started_at = time.monotonic()
         self.restart_at = None
 
@@ -89,8 +90,11 @@ class Child:
                 self.failures = 0
             self.failures += 1
             delay = restart_delay(self.failures)
-            print(f"{self.label} dừng ({describe_exit(self.proc.returncode)}), khởi động lại sau "
-                  f"{_seconds(delay)} giây", file=sys.stderr, flush=True)
+            print(
+                f"{self.label} dừng ({describe_exit(self.proc.returncode)}), khởi động lại sau {_seconds(delay)} giây",
+                file=sys.stderr,
+                flush=True,
+            )
             self.proc = None
             self.restart_at = now + delay
         elif self.proc is None and self.restart_at is not None and now >= self.restart_at:
@@ -142,8 +146,22 @@ def main() -> int:
     else:
         print(f"Dùng kho dữ liệu: {display_url(settings.store_url)} (không tạo dữ liệu mô phỏng)", flush=True)
     app = Path(PROJECT_ROOT) / "dashboard" / "app.py"
-    children.append(Child(SERVER_LABEL, [sys.executable, "-m", "streamlit", "run", str(app),
-                                         "--server.port", str(PORT), "--server.headless", "true"]))
+    children.append(
+        Child(
+            SERVER_LABEL,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(app),
+                "--server.port",
+                str(PORT),
+                "--server.headless",
+                "true",
+            ],
+        )
+    )
 
     stopping: list[int] = []
     # Both only set a flag: the loop below notices it and stops the children in order.

@@ -49,10 +49,13 @@ else:
         _page("imports.py", "nav.it_imports", "nhap-du-lieu", ":material/upload_file:"),
         _page("hot_zones.py", "nav.it_hot_zones", "vung-dich", ":material/coronavirus:"),
     ]
-    navigation = st.navigation({
-        section: pages for section, pages in ((tr("app.section.committee"), committee),
-                                              (tr("app.section.it"), it_team)) if pages
-    })
+    navigation = st.navigation(
+        {
+            section: pages
+            for section, pages in ((tr("app.section.committee"), committee), (tr("app.section.it"), it_team))
+            if pages
+        }
+    )
     if navigation.url_path not in FILTERED_PAGES:
         drop_filters_from_address()
     try:

@@ -41,38 +41,57 @@ def _plain_texts(fig: go.Figure) -> None:
 def _layout(fig: go.Figure, *, y_title: str, lang: str, height: int = 360) -> go.Figure:
     _plain_texts(fig)
     fig.update_layout(
-        height=height, margin=dict(l=10, r=10, t=10, b=10), font=FONT,
+        height=height,
+        margin=dict(l=10, r=10, t=10, b=10),
+        font=FONT,
         separators=",." if lang == "vi" else ".,",
         # Legend in trace order (plotly reverses it for stacked bars): checkpoints read in the same order everywhere.
-        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title_text="",
-                    traceorder="normal"),
-        hovermode="x unified", plot_bgcolor="white",
+        legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, title_text="", traceorder="normal"),
+        hovermode="x unified",
+        plot_bgcolor="white",
     )
     fig.update_yaxes(title_text=y_title, rangemode="tozero", gridcolor="#E0E0E0", tickformat=",d")
     fig.update_xaxes(title_text=None, tickformat="%d/%m", dtick=86400000)
     return fig
 
 
-def daily_lines(frame: pd.DataFrame, *, value: str, colors: dict[str, str], y_title: str, lang: str,
-                height: int = 360) -> go.Figure:
+def daily_lines(
+    frame: pd.DataFrame, *, value: str, colors: dict[str, str], y_title: str, lang: str, height: int = 360
+) -> go.Figure:
     """One line per checkpoint over days: ``frame`` has local_day, checkpoint (name) and ``value``."""
     fig = go.Figure()
     for name, color in colors.items():
         part = frame[frame["checkpoint"] == name].sort_values("local_day")
-        fig.add_trace(go.Scatter(x=pd.to_datetime(part["local_day"]), y=part[value], name=name, mode="lines+markers",
-                                 line=dict(color=color, width=3), marker=dict(size=8),
-                                 hovertemplate="%{y:,d}"))
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(part["local_day"]),
+                y=part[value],
+                name=name,
+                mode="lines+markers",
+                line=dict(color=color, width=3),
+                marker=dict(size=8),
+                hovertemplate="%{y:,d}",
+            )
+        )
     return _layout(fig, y_title=y_title, lang=lang, height=height)
 
 
-def daily_bars(frame: pd.DataFrame, *, value: str, colors: dict[str, str], y_title: str, lang: str,
-               height: int = 360) -> go.Figure:
+def daily_bars(
+    frame: pd.DataFrame, *, value: str, colors: dict[str, str], y_title: str, lang: str, height: int = 360
+) -> go.Figure:
     """Stacked bars per checkpoint over days: ``frame`` has local_day, checkpoint (name) and ``value``."""
     fig = go.Figure()
     for name, color in colors.items():
         part = frame[frame["checkpoint"] == name].sort_values("local_day")
-        fig.add_trace(go.Bar(x=pd.to_datetime(part["local_day"]), y=part[value], name=name, marker_color=color,
-                             hovertemplate="%{y:,d}"))
+        fig.add_trace(
+            go.Bar(
+                x=pd.to_datetime(part["local_day"]),
+                y=part[value],
+                name=name,
+                marker_color=color,
+                hovertemplate="%{y:,d}",
+            )
+        )
     fig.update_layout(barmode="stack")
     _layout(fig, y_title=y_title, lang=lang, height=height)
     return _whole_numbers(fig, float(frame.groupby("local_day")[value].sum().max()) if not frame.empty else 0)
@@ -82,10 +101,8 @@ def daily_bars(frame: pd.DataFrame, *, value: str, colors: dict[str, str], y_tit
 #: Map states and the other categorical colours, the same on every page.
 STATE_COLORS = {"normal": "#0072B2", "attention": "#C62828", "silent": "#9E9E9E"}
 DIRECTION_COLORS = {"in": "#0072B2", "out": "#D55E00"}
-REASON_COLORS = {"reason_contact_f0": "#B71C1C", "reason_hotzone_origin": "#E65100",
-                 "reason_symptom_travel": "#6A1B9A"}
-CHANNEL_COLORS = {"paper": "#9E9E9E", "vhd": "#0072B2", "bluezone": "#56B4E9", "ncovi": "#009E73",
-                  "other": "#CC79A7"}
+REASON_COLORS = {"reason_contact_f0": "#B71C1C", "reason_hotzone_origin": "#E65100", "reason_symptom_travel": "#6A1B9A"}
+CHANNEL_COLORS = {"paper": "#9E9E9E", "vhd": "#0072B2", "bluezone": "#56B4E9", "ncovi": "#009E73", "other": "#CC79A7"}
 PEOPLE_VEHICLE_COLORS = {"crossings": "#0072B2", "vehicles": "#E69F00"}
 CONFIG = {"displayModeBar": False}
 
@@ -103,8 +120,9 @@ def _day_axis(fig: go.Figure, n_days: int) -> go.Figure:
     return fig
 
 
-def hourly_bars(frame: pd.DataFrame, *, colors: dict[str, str], y_title: str, lang: str,
-                height: int = 360) -> go.Figure:
+def hourly_bars(
+    frame: pd.DataFrame, *, colors: dict[str, str], y_title: str, lang: str, height: int = 360
+) -> go.Figure:
     """Stacked bars per checkpoint over local hours: ``frame`` has local_day, local_hour, checkpoint, crossings."""
     fig = go.Figure()
     for name, color in colors.items():
@@ -114,26 +132,46 @@ def hourly_bars(frame: pd.DataFrame, *, colors: dict[str, str], y_title: str, la
     fig.update_layout(barmode="stack", bargap=0.1)
     _layout(fig, y_title=y_title, lang=lang, height=height)
     days = frame["local_day"].nunique() if not frame.empty else 1
-    fig.update_xaxes(dtick=3600000 * (2 if days <= 1 else 24), tickformat="%H:%M" if days <= 1 else "%d/%m",
-                     hoverformat="%d/%m %H:%M")
+    fig.update_xaxes(
+        dtick=3600000 * (2 if days <= 1 else 24),
+        tickformat="%H:%M" if days <= 1 else "%d/%m",
+        hoverformat="%d/%m %H:%M",
+    )
     return fig
 
 
-def direction_bars(frame: pd.DataFrame, *, labels: dict[str, str], y_title: str, lang: str,
-                   height: int = 360) -> go.Figure:
+def direction_bars(
+    frame: pd.DataFrame, *, labels: dict[str, str], y_title: str, lang: str, height: int = 360
+) -> go.Figure:
     """Grouped bars in / out per local day: ``frame`` has local_day, direction, crossings."""
     fig = go.Figure()
     for direction, color in DIRECTION_COLORS.items():
         part = frame[frame["direction"] == direction].sort_values("local_day")
-        fig.add_trace(go.Bar(x=pd.to_datetime(part["local_day"]), y=part["crossings"], name=labels[direction],
-                             marker_color=color, hovertemplate="%{y:,d}"))
+        fig.add_trace(
+            go.Bar(
+                x=pd.to_datetime(part["local_day"]),
+                y=part["crossings"],
+                name=labels[direction],
+                marker_color=color,
+                hovertemplate="%{y:,d}",
+            )
+        )
     fig.update_layout(barmode="group")
     return _day_axis(_layout(fig, y_title=y_title, lang=lang, height=height), frame["local_day"].nunique())
 
 
-def category_bars(frame: pd.DataFrame, *, category: str, value: str, colors: dict[str, str],
-                  labels: dict[str, str], x_title: str, lang: str, percent: bool = False,
-                  height: int = 360) -> go.Figure:
+def category_bars(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    value: str,
+    colors: dict[str, str],
+    labels: dict[str, str],
+    x_title: str,
+    lang: str,
+    percent: bool = False,
+    height: int = 360,
+) -> go.Figure:
     """Horizontal bars, one per category (vehicle type, channel), stacked by checkpoint.
 
     ``frame`` has ``category``, checkpoint (name) and ``value``; ``labels`` maps category → display
@@ -142,10 +180,23 @@ def category_bars(frame: pd.DataFrame, *, category: str, value: str, colors: dic
     fig = go.Figure()
     order = list(labels)
     for name, color in colors.items():
-        part = (frame[frame["checkpoint"] == name].set_index(category)[[value]].reindex(order).fillna({value: 0})
-                .reset_index())
-        fig.add_trace(go.Bar(y=[labels[c] for c in part[category]], x=part[value], name=name, orientation="h",
-                             marker_color=color, hovertemplate="%{x:,d}"))
+        part = (
+            frame[frame["checkpoint"] == name]
+            .set_index(category)[[value]]
+            .reindex(order)
+            .fillna({value: 0})
+            .reset_index()
+        )
+        fig.add_trace(
+            go.Bar(
+                y=[labels[c] for c in part[category]],
+                x=part[value],
+                name=name,
+                orientation="h",
+                marker_color=color,
+                hovertemplate="%{x:,d}",
+            )
+        )
     fig.update_layout(barmode="stack")
     _layout(fig, y_title="", lang=lang, height=height)
     fig.update_layout(hovermode="y unified")
@@ -154,16 +205,26 @@ def category_bars(frame: pd.DataFrame, *, category: str, value: str, colors: dic
     return _whole_numbers(fig, float(frame.groupby(category)[value].sum().max()) if not frame.empty else 0, axis="x")
 
 
-def channel_share_bars(frame: pd.DataFrame, *, labels: dict[str, str], x_title: str, lang: str,
-                       height: int = 300) -> go.Figure:
+def channel_share_bars(
+    frame: pd.DataFrame, *, labels: dict[str, str], x_title: str, lang: str, height: int = 300
+) -> go.Figure:
     """One 100% bar per checkpoint split by channel: ``frame`` has checkpoint, channel, share (0..1)."""
     fig = go.Figure()
     for channel, color in CHANNEL_COLORS.items():
         part = frame[frame["channel"] == channel]
-        fig.add_trace(go.Bar(y=part["checkpoint"], x=part["share"], name=labels[channel], orientation="h",
-                             marker_color=color, hovertemplate="%{x:.1%}",
-                             text=[f"{v:.0%}" if v >= 0.06 else "" for v in part["share"]],
-                             textposition="inside", insidetextanchor="middle"))
+        fig.add_trace(
+            go.Bar(
+                y=part["checkpoint"],
+                x=part["share"],
+                name=labels[channel],
+                orientation="h",
+                marker_color=color,
+                hovertemplate="%{x:.1%}",
+                text=[f"{v:.0%}" if v >= 0.06 else "" for v in part["share"]],
+                textposition="inside",
+                insidetextanchor="middle",
+            )
+        )
     fig.update_layout(barmode="stack")
     _layout(fig, y_title="", lang=lang, height=height)
     fig.update_layout(hovermode="y unified")
@@ -172,102 +233,201 @@ def channel_share_bars(frame: pd.DataFrame, *, labels: dict[str, str], x_title: 
     return fig
 
 
-def risk_level_bars(frame: pd.DataFrame, *, labels: dict[str, str], y_title: str, lang: str,
-                    levels: tuple[str, ...] = ("high", "medium"), height: int = 360) -> go.Figure:
+def risk_level_bars(
+    frame: pd.DataFrame,
+    *,
+    labels: dict[str, str],
+    y_title: str,
+    lang: str,
+    levels: tuple[str, ...] = ("high", "medium"),
+    height: int = 360,
+) -> go.Figure:
     """Stacked bars per risk level over local days: ``frame`` has local_day and risk_<level> columns."""
     fig = go.Figure()
     for level in levels:
-        fig.add_trace(go.Bar(x=pd.to_datetime(frame["local_day"]), y=frame[f"risk_{level}"], name=labels[level],
-                             marker_color=RISK_COLORS[level], hovertemplate="%{y:,d}"))
+        fig.add_trace(
+            go.Bar(
+                x=pd.to_datetime(frame["local_day"]),
+                y=frame[f"risk_{level}"],
+                name=labels[level],
+                marker_color=RISK_COLORS[level],
+                hovertemplate="%{y:,d}",
+            )
+        )
     fig.update_layout(barmode="stack")
     _whole_numbers(fig, float(sum(frame[f"risk_{lv}"] for lv in levels).max()) if not frame.empty else 0)
     return _day_axis(_layout(fig, y_title=y_title, lang=lang, height=height), frame["local_day"].nunique())
 
 
-def reason_bars(frame: pd.DataFrame, *, labels: dict[str, str], y_title: str, lang: str,
-                height: int = 360) -> go.Figure:
+def reason_bars(
+    frame: pd.DataFrame, *, labels: dict[str, str], y_title: str, lang: str, height: int = 360
+) -> go.Figure:
     """Grouped bars per high-risk reason over local days: ``frame`` has local_day and one column per reason."""
     fig = go.Figure()
     for reason, color in REASON_COLORS.items():
-        fig.add_trace(go.Bar(x=pd.to_datetime(frame["local_day"]), y=frame[reason], name=labels[reason],
-                             marker_color=color, hovertemplate="%{y:,d}"))
+        fig.add_trace(
+            go.Bar(
+                x=pd.to_datetime(frame["local_day"]),
+                y=frame[reason],
+                name=labels[reason],
+                marker_color=color,
+                hovertemplate="%{y:,d}",
+            )
+        )
     fig.update_layout(barmode="group")
     _whole_numbers(fig, float(frame[list(REASON_COLORS)].max().max()) if not frame.empty else 0)
     return _day_axis(_layout(fig, y_title=y_title, lang=lang, height=height), frame["local_day"].nunique())
 
 
-def people_vehicle_bars(frame: pd.DataFrame, *, labels: dict[str, str], y_title: str, lang: str,
-                        height: int = 360) -> go.Figure:
+def people_vehicle_bars(
+    frame: pd.DataFrame, *, labels: dict[str, str], y_title: str, lang: str, height: int = 360
+) -> go.Figure:
     """Grouped bars per local day: crossings (people) and distinct vehicles."""
     fig = go.Figure()
     for column, color in PEOPLE_VEHICLE_COLORS.items():
-        fig.add_trace(go.Bar(x=pd.to_datetime(frame["local_day"]), y=frame[column], name=labels[column],
-                             marker_color=color, hovertemplate="%{y:,d}"))
+        fig.add_trace(
+            go.Bar(
+                x=pd.to_datetime(frame["local_day"]),
+                y=frame[column],
+                name=labels[column],
+                marker_color=color,
+                hovertemplate="%{y:,d}",
+            )
+        )
     fig.update_layout(barmode="group")
     return _day_axis(_layout(fig, y_title=y_title, lang=lang, height=height), frame["local_day"].nunique())
 
 
-def share_lines(frame: pd.DataFrame, *, value: str, colors: dict[str, str], target: float, target_label: str,
-                y_title: str, lang: str, height: int = 360) -> go.Figure:
+def share_lines(
+    frame: pd.DataFrame,
+    *,
+    value: str,
+    colors: dict[str, str],
+    target: float,
+    target_label: str,
+    y_title: str,
+    lang: str,
+    height: int = 360,
+) -> go.Figure:
     """One line per checkpoint of a share (0..1) over days, with the target as a dashed line."""
     fig = go.Figure()
     for name, color in colors.items():
         part = frame[frame["checkpoint"] == name].sort_values("local_day")
-        fig.add_trace(go.Scatter(x=pd.to_datetime(part["local_day"]), y=part[value], name=name,
-                                 mode="lines+markers", line=dict(color=color, width=3), marker=dict(size=8),
-                                 hovertemplate="%{y:.1%}"))
+        fig.add_trace(
+            go.Scatter(
+                x=pd.to_datetime(part["local_day"]),
+                y=part[value],
+                name=name,
+                mode="lines+markers",
+                line=dict(color=color, width=3),
+                marker=dict(size=8),
+                hovertemplate="%{y:.1%}",
+            )
+        )
     _layout(fig, y_title=y_title, lang=lang, height=height)
-    fig.add_hline(y=target, line=dict(color="#B71C1C", width=2, dash="dash"),
-                  annotation_text=target_label, annotation_position="top left",
-                  annotation_font=dict(color="#B71C1C", size=15))
+    fig.add_hline(
+        y=target,
+        line=dict(color="#B71C1C", width=2, dash="dash"),
+        annotation_text=target_label,
+        annotation_position="top left",
+        annotation_font=dict(color="#B71C1C", size=15),
+    )
     fig.update_yaxes(tickformat=".0%", range=[0, 1.02], rangemode=None)
     return _day_axis(fig, frame["local_day"].nunique())
 
 
-def share_bars(frame: pd.DataFrame, *, value: str, colors: dict[str, str], target: float, target_label: str,
-               x_title: str, lang: str, height: int = 260) -> go.Figure:
+def share_bars(
+    frame: pd.DataFrame,
+    *,
+    value: str,
+    colors: dict[str, str],
+    target: float,
+    target_label: str,
+    x_title: str,
+    lang: str,
+    height: int = 260,
+) -> go.Figure:
     """One horizontal bar per checkpoint of a share (0..1) with the target as a dashed line."""
-    fig = go.Figure(go.Bar(y=frame["checkpoint"], x=frame[value], orientation="h",
-                           marker_color=[colors.get(n, PALETTE[0]) for n in frame["checkpoint"]],
-                           text=[f"{v:.1%}".replace(".", ",") if lang == "vi" else f"{v:.1%}" for v in frame[value]],
-                           # Inside the bar: outside, the figure would sit on the target line.
-                           textposition="inside", insidetextanchor="end", textfont=dict(color="white", size=16),
-                           hovertemplate="%{x:.1%}", showlegend=False))
+    fig = go.Figure(
+        go.Bar(
+            y=frame["checkpoint"],
+            x=frame[value],
+            orientation="h",
+            marker_color=[colors.get(n, PALETTE[0]) for n in frame["checkpoint"]],
+            text=[f"{v:.1%}".replace(".", ",") if lang == "vi" else f"{v:.1%}" for v in frame[value]],
+            # Inside the bar: outside, the figure would sit on the target line.
+            textposition="inside",
+            insidetextanchor="end",
+            textfont=dict(color="white", size=16),
+            hovertemplate="%{x:.1%}",
+            showlegend=False,
+        )
+    )
     _layout(fig, y_title="", lang=lang, height=height)
     fig.update_layout(hovermode="closest", margin=dict(l=10, r=10, t=34, b=10))
-    fig.add_vline(x=target, line=dict(color="#B71C1C", width=2, dash="dash"), annotation_text=target_label,
-                  annotation_position="top", annotation_font=dict(color="#B71C1C", size=15))
+    fig.add_vline(
+        x=target,
+        line=dict(color="#B71C1C", width=2, dash="dash"),
+        annotation_text=target_label,
+        annotation_position="top",
+        annotation_font=dict(color="#B71C1C", size=15),
+    )
     fig.update_yaxes(title_text=None, autorange="reversed", tickformat=None)
     fig.update_xaxes(title_text=x_title, tickformat=".0%", range=[0, 1.0], dtick=0.2, gridcolor="#E0E0E0")
     return fig
 
 
-def origin_bars(frame: pd.DataFrame, *, value: str, hot_label: str, other_label: str, x_title: str, lang: str,
-                height: int = 420) -> go.Figure:
+def origin_bars(
+    frame: pd.DataFrame, *, value: str, hot_label: str, other_label: str, x_title: str, lang: str, height: int = 420
+) -> go.Figure:
     """Horizontal bars of ``value`` per origin province, hot-zone provinces in red (``frame`` has province,
     ``value`` and hot_zone, a bool)."""
     fig = go.Figure()
     for hot, color, label in ((True, RISK_COLORS["high"], hot_label), (False, "#546E7A", other_label)):
         part = frame[frame["hot_zone"] == hot]
-        fig.add_trace(go.Bar(y=part["province"], x=part[value], name=label, orientation="h", marker_color=color,
-                             hovertemplate="%{x:,d}"))
+        fig.add_trace(
+            go.Bar(
+                y=part["province"],
+                x=part[value],
+                name=label,
+                orientation="h",
+                marker_color=color,
+                hovertemplate="%{x:,d}",
+            )
+        )
     _layout(fig, y_title="", lang=lang, height=height)
     fig.update_layout(hovermode="y unified", barmode="stack")
-    fig.update_yaxes(title_text=None, categoryorder="array", categoryarray=[plain(p) for p in frame["province"]][::-1],
-                     tickformat=None)
+    fig.update_yaxes(
+        title_text=None,
+        categoryorder="array",
+        categoryarray=[plain(p) for p in frame["province"]][::-1],
+        tickformat=None,
+    )
     fig.update_xaxes(title_text=x_title, tickformat=",d", dtick=None, gridcolor="#E0E0E0")
     return _whole_numbers(fig, float(frame[value].max()) if not frame.empty else 0, axis="x")
 
 
 def hourly_chart(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Bars: declarations per local hour; line: the same hour last week; red bars: a drop."""
-    hours = [fmt.local_time(h.to_pydatetime() if hasattr(h, "to_pydatetime") else h, lang, "HH'h' dd/MM")
-             for h in frame["hour_start"]]
+    hours = [
+        fmt.local_time(h.to_pydatetime() if hasattr(h, "to_pydatetime") else h, lang, "HH'h' dd/MM")
+        for h in frame["hour_start"]
+    ]
     colors = ["#d62728" if d else ("#9ecae1" if p else "#1f77b4") for d, p in zip(frame["drop"], frame["partial"])]
     fig = go.Figure()
     fig.add_bar(x=hours, y=frame["crossings"], marker_color=colors, name=t("it.q.this_week", lang))
-    fig.add_scatter(x=hours, y=frame["last_week"], mode="lines+markers", name=t("it.q.last_week", lang),
-                    line=dict(color="#7f7f7f", dash="dot"))
-    fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), legend=dict(orientation="h", y=1.12),
-                      separators=",." if lang == "vi" else ".,", yaxis_title=t("axis.crossings", lang))
+    fig.add_scatter(
+        x=hours,
+        y=frame["last_week"],
+        mode="lines+markers",
+        name=t("it.q.last_week", lang),
+        line=dict(color="#7f7f7f", dash="dot"),
+    )
+    fig.update_layout(
+        height=320,
+        margin=dict(l=10, r=10, t=10, b=10),
+        legend=dict(orientation="h", y=1.12),
+        separators=",." if lang == "vi" else ".,",
+        yaxis_title=t("axis.crossings", lang),
+    )
     return fig

@@ -29,8 +29,12 @@ _DIRECTION_TO_PARAM = {"in": "vao", "out": "ra"}
 #: How far back the date picker goes (the store keeps the whole campaign).
 MAX_RANGE_DAYS = 366
 
-_KEY_DAYS, _KEY_CHECKPOINTS, _KEY_DIRECTION, _KEY_SIGNATURE = "flt_days", "flt_checkpoints", "flt_direction", \
-    "flt_signature"
+_KEY_DAYS, _KEY_CHECKPOINTS, _KEY_DIRECTION, _KEY_SIGNATURE = (
+    "flt_days",
+    "flt_checkpoints",
+    "flt_direction",
+    "flt_signature",
+)
 
 
 @dataclass(frozen=True)
@@ -70,12 +74,20 @@ def _date(text: str | None) -> dt.date | None:
 
 
 #: Why an address's filters were corrected; each has a note ``filter.corrected.<code>`` in the catalogue.
-CORRECTIONS = ("dates_invalid", "dates_reversed", "dates_future", "dates_before_data", "dates_clamped",
-               "checkpoints_unknown", "direction_invalid")
+CORRECTIONS = (
+    "dates_invalid",
+    "dates_reversed",
+    "dates_future",
+    "dates_before_data",
+    "dates_clamped",
+    "checkpoints_unknown",
+    "direction_invalid",
+)
 
 
-def read_params(params: Mapping[str, str | None], known_codes: Sequence[str], today: dt.date,
-                first_data_day: dt.date | None = None) -> tuple[Filters, list[str]]:
+def read_params(
+    params: Mapping[str, str | None], known_codes: Sequence[str], today: dt.date, first_data_day: dt.date | None = None
+) -> tuple[Filters, list[str]]:
     """Filters from URL parameters, and the corrections made to them (codes of :data:`CORRECTIONS`).
 
     One date alone means that single day. A malformed date shows today. Reversed dates are swapped;
@@ -122,8 +134,9 @@ def read_params(params: Mapping[str, str | None], known_codes: Sequence[str], to
     return Filters(first_day, last_day, codes, direction), notes
 
 
-def parse_params(params: Mapping[str, str | None], known_codes: Sequence[str], today: dt.date,
-                 first_data_day: dt.date | None = None) -> Filters:
+def parse_params(
+    params: Mapping[str, str | None], known_codes: Sequence[str], today: dt.date, first_data_day: dt.date | None = None
+) -> Filters:
     """Filters from URL parameters; anything unknown or malformed falls back to its default
     (:func:`read_params` also says what was corrected)."""
     return read_params(params, known_codes, today, first_data_day)[0]
@@ -161,8 +174,7 @@ def _signature(filters: Filters) -> str:
     return repr(sorted(to_params(filters).items()))
 
 
-def filter_bar(checkpoints: pd.DataFrame, now: dt.datetime, *, dates: bool = True,
-               direction: bool = True) -> Filters:
+def filter_bar(checkpoints: pd.DataFrame, now: dt.datetime, *, dates: bool = True, direction: bool = True) -> Filters:
     """Render the filter bar (above a page's live part) and return the filters it shows.
 
     The URL is the source of truth: when it changes from outside (a bookmark, a link, another page),
@@ -195,23 +207,36 @@ def filter_bar(checkpoints: pd.DataFrame, now: dt.datetime, *, dates: bool = Tru
     first_day = last_day = None
     if dates:
         picked = next(slots).date_input(
-            tr("filter.days"), key=_KEY_DAYS, min_value=today - dt.timedelta(days=MAX_RANGE_DAYS),
-            max_value=today, format="DD/MM/YYYY")
+            tr("filter.days"),
+            key=_KEY_DAYS,
+            min_value=today - dt.timedelta(days=MAX_RANGE_DAYS),
+            max_value=today,
+            format="DD/MM/YYYY",
+        )
         # While a range is being picked the widget holds one date: show that day meanwhile.
         picked = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
         if picked and picked[0] is not None:
             first_day, last_day = picked[0], picked[-1] if picked[-1] is not None else picked[0]
             if (first_day, last_day) == (today, today):
                 first_day = last_day = None
-    chosen = next(slots).multiselect(tr("filter.checkpoints"), options=codes, key=_KEY_CHECKPOINTS,
-                                     format_func=names.get, placeholder=tr("filter.all_checkpoints"))
+    chosen = next(slots).multiselect(
+        tr("filter.checkpoints"),
+        options=codes,
+        key=_KEY_CHECKPOINTS,
+        format_func=names.get,
+        placeholder=tr("filter.all_checkpoints"),
+    )
     chosen_codes = tuple(c for c in codes if c in chosen)
     checkpoint_codes = chosen_codes if chosen_codes and len(chosen_codes) < len(codes) else None
     chosen_direction = None
     if direction:
         value = next(slots).segmented_control(
-            tr("filter.direction"), options=["both", "in", "out"], key=_KEY_DIRECTION,
-            format_func=lambda d: tr(f"filter.direction.{d}"), selection_mode="single")
+            tr("filter.direction"),
+            options=["both", "in", "out"],
+            key=_KEY_DIRECTION,
+            format_func=lambda d: tr(f"filter.direction.{d}"),
+            selection_mode="single",
+        )
         chosen_direction = value if value in ("in", "out") else None
     filters = Filters(first_day, last_day, checkpoint_codes, chosen_direction)
 

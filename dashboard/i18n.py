@@ -11,22 +11,49 @@ DEFAULT_LANGUAGE = "vi"
 
 CATALOGUE: dict[str, dict[str, str]] = {
     # --- app shell --------------------------------------------------------------------------
-    "app.title": {"vi": "Giám sát chốt kiểm soát dịch COVID-19 — Thái Bình",
-                  "en": "COVID-19 checkpoint monitoring — Thái Bình"},
+    "app.title": {
+        "vi": "Giám sát chốt kiểm soát dịch COVID-19 — Thái Bình",
+        "en": "COVID-19 checkpoint monitoring — Thái Bình",
+    },
     "app.short_title": {"vi": "Chốt kiểm soát Thái Bình", "en": "Thái Bình checkpoints"},
     "app.language": {"vi": "Ngôn ngữ", "en": "Language"},
-    "app.owner": {"vi": "Tổ CNTT phòng, chống dịch Covid-19 — Sở TT&TT Thái Bình",
-                  "en": "COVID-19 IT team — Thái Bình Department of Information and Communications"},
+    "app.owner": {
+        "vi": "Tổ CNTT phòng, chống dịch Covid-19 — Sở TT&TT Thái Bình",
+        "en": "COVID-19 IT team — Thái Bình Department of Information and Communications",
+    },
     "app.freshness": {"vi": "Cập nhật {time} · {ago}", "en": "Updated {time} · {ago}"},
-    "app.page_error": {"vi": "Không hiển thị được phần này do một lỗi của hệ thống. Lỗi đã được ghi lại cho Tổ CNTT; hãy tải lại trang sau ít phút.",
-                       "en": "This part could not be shown because of a system error. It has been logged for the IT team; reload the page in a few minutes."},
-    "filter.corrected.dates_invalid": {"vi": "Khoảng ngày không hợp lệ, đã hiển thị hôm nay.", "en": "The date range was not valid; showing today."},
-    "filter.corrected.dates_reversed": {"vi": "Ngày bắt đầu sau ngày kết thúc, đã đổi chỗ hai ngày.", "en": "The start date was after the end date; the two were swapped."},
-    "filter.corrected.dates_future": {"vi": "Không có số liệu cho ngày trong tương lai, đã hiển thị đến hôm nay.", "en": "There are no figures for future days; showing up to today."},
-    "filter.corrected.dates_before_data": {"vi": "Khoảng ngày nằm ngoài thời gian có dữ liệu, đã hiển thị hôm nay.", "en": "The date range lies outside the data; showing today."},
-    "filter.corrected.dates_clamped": {"vi": "Chỉ xem được tối đa một năm gần nhất, đã hiển thị từ ngày đầu tiên có thể.", "en": "At most the past year can be shown; showing from the first day available."},
-    "filter.corrected.checkpoints_unknown": {"vi": "Địa chỉ có mã chốt không tồn tại, đã bỏ qua mã đó.", "en": "The address named an unknown checkpoint code; it was ignored."},
-    "filter.corrected.direction_invalid": {"vi": "Hướng đi không hợp lệ, đã hiển thị cả hai hướng.", "en": "The direction was not valid; showing both directions."},
+    "app.page_error": {
+        "vi": "Không hiển thị được phần này do một lỗi của hệ thống. Lỗi đã được ghi lại cho Tổ CNTT; hãy tải lại trang sau ít phút.",
+        "en": "This part could not be shown because of a system error. It has been logged for the IT team; reload the page in a few minutes.",
+    },
+    "filter.corrected.dates_invalid": {
+        "vi": "Khoảng ngày không hợp lệ, đã hiển thị hôm nay.",
+        "en": "The date range was not valid; showing today.",
+    },
+    "filter.corrected.dates_reversed": {
+        "vi": "Ngày bắt đầu sau ngày kết thúc, đã đổi chỗ hai ngày.",
+        "en": "The start date was after the end date; the two were swapped.",
+    },
+    "filter.corrected.dates_future": {
+        "vi": "Không có số liệu cho ngày trong tương lai, đã hiển thị đến hôm nay.",
+        "en": "There are no figures for future days; showing up to today.",
+    },
+    "filter.corrected.dates_before_data": {
+        "vi": "Khoảng ngày nằm ngoài thời gian có dữ liệu, đã hiển thị hôm nay.",
+        "en": "The date range lies outside the data; showing today.",
+    },
+    "filter.corrected.dates_clamped": {
+        "vi": "Chỉ xem được tối đa một năm gần nhất, đã hiển thị từ ngày đầu tiên có thể.",
+        "en": "At most the past year can be shown; showing from the first day available.",
+    },
+    "filter.corrected.checkpoints_unknown": {
+        "vi": "Địa chỉ có mã chốt không tồn tại, đã bỏ qua mã đó.",
+        "en": "The address named an unknown checkpoint code; it was ignored.",
+    },
+    "filter.corrected.direction_invalid": {
+        "vi": "Hướng đi không hợp lệ, đã hiển thị cả hai hướng.",
+        "en": "The direction was not valid; showing both directions.",
+    },
     "app.freshness_empty": {"vi": "Chưa có khai báo nào trong kho", "en": "No declaration in the store yet"},
     "app.section.committee": {"vi": "Ban Chỉ đạo", "en": "Steering committee"},
     "app.section.it": {"vi": "Tổ CNTT", "en": "IT team"},
@@ -45,17 +72,25 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "store.title": {"vi": "Không mở được kho dữ liệu", "en": "The data store cannot be opened"},
     "store.target": {"vi": "Kho dữ liệu: `{target}`", "en": "Data store: `{target}`"},
     "store.missing": {"vi": "Tệp kho dữ liệu không tồn tại.", "en": "The store file does not exist."},
-    "store.unreachable": {"vi": "Không kết nối được máy chủ cơ sở dữ liệu.",
-                          "en": "The database server cannot be reached."},
-    "store.not_a_store": {"vi": "Đây không phải kho khai báo (tệp hỏng hoặc sai tệp).",
-                          "en": "This is not a declaration store (a broken or wrong file)."},
+    "store.unreachable": {
+        "vi": "Không kết nối được máy chủ cơ sở dữ liệu.",
+        "en": "The database server cannot be reached.",
+    },
+    "store.not_a_store": {
+        "vi": "Đây không phải kho khai báo (tệp hỏng hoặc sai tệp).",
+        "en": "This is not a declaration store (a broken or wrong file).",
+    },
     "store.not_initialised": {"vi": "Kho dữ liệu chưa được khởi tạo.", "en": "The store has not been initialised."},
-    "store.outdated": {"vi": "Lược đồ kho dữ liệu cũ hơn phiên bản ứng dụng.",
-                       "en": "The store's schema is older than this application."},
-    "store.todo": {"vi": "Cách xử lý: kiểm tra biến môi trường `DATABASE_URL`, máy chủ cơ sở dữ liệu, rồi chạy "
-                         "`python -m data_access init`. Trang sẽ tự tải lại khi kho dữ liệu sẵn sàng.",
-                   "en": "What to do: check the `DATABASE_URL` variable and the database server, then run "
-                         "`python -m data_access init`. This page reloads by itself once the store is back."},
+    "store.outdated": {
+        "vi": "Lược đồ kho dữ liệu cũ hơn phiên bản ứng dụng.",
+        "en": "The store's schema is older than this application.",
+    },
+    "store.todo": {
+        "vi": "Cách xử lý: kiểm tra biến môi trường `DATABASE_URL`, máy chủ cơ sở dữ liệu, rồi chạy "
+        "`python -m data_access init`. Trang sẽ tự tải lại khi kho dữ liệu sẵn sàng.",
+        "en": "What to do: check the `DATABASE_URL` variable and the database server, then run "
+        "`python -m data_access init`. This page reloads by itself once the store is back.",
+    },
     "store.retrying": {"vi": "Đang thử lại mỗi {seconds} giây…", "en": "Retrying every {seconds} seconds…"},
     # --- overview ---------------------------------------------------------------------------
     "overview.title": {"vi": "Tổng quan hôm nay", "en": "Today at a glance"},
@@ -65,11 +100,15 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "overview.high_risk": {"vi": "Nguy cơ cao", "en": "High risk"},
     "overview.electronic": {"vi": "Khai báo điện tử", "en": "Electronic declarations"},
     "overview.bluezone": {"vi": "Cài Bluezone", "en": "Bluezone installed"},
-    "overview.deltas_note": {"vi": "Mũi tên: thay đổi so với cùng giờ hôm qua.",
-                             "en": "Arrows: change against the same time yesterday."},
+    "overview.deltas_note": {
+        "vi": "Mũi tên: thay đổi so với cùng giờ hôm qua.",
+        "en": "Arrows: change against the same time yesterday.",
+    },
     "overview.delta_points": {"vi": "{delta} điểm %", "en": "{delta} pts"},
-    "overview.by_checkpoint": {"vi": "Theo chốt kiểm soát (hôm nay đến {time})",
-                               "en": "By checkpoint (today until {time})"},
+    "overview.by_checkpoint": {
+        "vi": "Theo chốt kiểm soát (hôm nay đến {time})",
+        "en": "By checkpoint (today until {time})",
+    },
     "overview.trend": {"vi": "Lượt qua chốt 7 ngày qua", "en": "Crossings, past 7 days"},
     "overview.trend_high": {"vi": "Lượt nguy cơ cao 7 ngày qua", "en": "High-risk crossings, past 7 days"},
     "col.checkpoint": {"vi": "Chốt", "en": "Checkpoint"},
@@ -100,43 +139,59 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "map.title": {"vi": "Bản đồ trực tiếp các chốt kiểm soát", "en": "Checkpoints live map"},
     "map.layer_checkpoints": {"vi": "Chốt kiểm soát", "en": "Checkpoints"},
     "map.layer_origins": {"vi": "Nơi đi của người vào tỉnh hôm nay", "en": "Where today's arrivals come from"},
-    "map.legend": {"vi": "**Chốt:** :blue[●] bình thường · :red[●] cần chú ý: người nguy cơ cao đến chốt trong 1 giờ qua "
-                         "nhiều hơn thường lệ (từ 1,5 lần trung bình cùng giờ 7 ngày trước và hơn ít nhất 5 người), "
-                         "hoặc có người tiếp xúc F0 đến chốt trong 15 phút qua · :gray[●] mất tín hiệu (không có khai "
-                         "báo trong {minutes} phút); chấm càng lớn, càng nhiều lượt trong 1 giờ qua.  \n"
-                         "**Nơi đi của người vào tỉnh hôm nay:** :green[●] mỗi vòng là một tỉnh, thành phố, vòng càng "
-                         "lớn càng nhiều người · :red[▨] tỉnh có vùng dịch: gạch chéo đỏ, vòng viền đỏ (viền đứt: vùng "
-                         "dịch là một phần của tỉnh).",
-                   "en": "**Checkpoints:** :blue[●] normal · :red[●] attention: more high-risk arrivals in the last "
-                         "hour than usual (at least 1.5 times the same hour's average over the previous 7 days, and "
-                         "at least 5 more), or an arrival who had contact with a confirmed case in the last 15 "
-                         "minutes · :gray[●] silent (no declaration for {minutes} minutes); the larger, the more "
-                         "crossings in the last hour.  \n**Where today's arrivals come from:** :green[●] one circle "
-                         "per province, the larger the more travellers · :red[▨] province with a hot zone: red "
-                         "hatching, red ring (dashed: part of the province)."},
+    "map.legend": {
+        "vi": "**Chốt:** :blue[●] bình thường · :red[●] cần chú ý: người nguy cơ cao đến chốt trong 1 giờ qua "
+        "nhiều hơn thường lệ (từ 1,5 lần trung bình cùng giờ 7 ngày trước và hơn ít nhất 5 người), "
+        "hoặc có người tiếp xúc F0 đến chốt trong 15 phút qua · :gray[●] mất tín hiệu (không có khai "
+        "báo trong {minutes} phút); chấm càng lớn, càng nhiều lượt trong 1 giờ qua.  \n"
+        "**Nơi đi của người vào tỉnh hôm nay:** :green[●] mỗi vòng là một tỉnh, thành phố, vòng càng "
+        "lớn càng nhiều người · :red[▨] tỉnh có vùng dịch: gạch chéo đỏ, vòng viền đỏ (viền đứt: vùng "
+        "dịch là một phần của tỉnh).",
+        "en": "**Checkpoints:** :blue[●] normal · :red[●] attention: more high-risk arrivals in the last "
+        "hour than usual (at least 1.5 times the same hour's average over the previous 7 days, and "
+        "at least 5 more), or an arrival who had contact with a confirmed case in the last 15 "
+        "minutes · :gray[●] silent (no declaration for {minutes} minutes); the larger, the more "
+        "crossings in the last hour.  \n**Where today's arrivals come from:** :green[●] one circle "
+        "per province, the larger the more travellers · :red[▨] province with a hot zone: red "
+        "hatching, red ring (dashed: part of the province).",
+    },
     "map.view_province": {"vi": "Thái Bình", "en": "Thái Bình"},
     "map.view_province_title": {"vi": "Xem tỉnh Thái Bình và ba cầu", "en": "Show Thái Bình and the three bridges"},
     "map.view_country": {"vi": "Cả nước", "en": "Vietnam"},
-    "map.view_country_title": {"vi": "Xem cả nước: nơi đi của người vào tỉnh hôm nay",
-                               "en": "Show Vietnam: where today's arrivals come from"},
-    "map.geo_attribution": {"vi": "Ranh giới tỉnh: Natural Earth · Sông: GSHHG (LGPL), đã giản lược",
-                            "en": "Provinces: Natural Earth · Rivers: GSHHG (LGPL), simplified"},
-    "map.base_legend": {"vi": "**Nền bản đồ:** tỉnh Thái Bình (nền vàng) và các tỉnh lân cận; sông Hồng, sông Luộc, "
-                              "sông Trà Lý; :gray[●] trung tâm các huyện (vị trí gần đúng, không phải ranh giới). "
-                              "Nút **Cả nước** ở góc bản đồ: xem nơi đi của người vào tỉnh trên toàn quốc.",
-                        "en": "**Base map:** Thái Bình (yellow) and the neighbouring provinces; the Red, Luộc and Trà "
-                              "Lý rivers; :gray[●] district seats (approximate places, not boundaries). The "
-                              "**Vietnam** button on the map shows where arrivals come from across the country."},
+    "map.view_country_title": {
+        "vi": "Xem cả nước: nơi đi của người vào tỉnh hôm nay",
+        "en": "Show Vietnam: where today's arrivals come from",
+    },
+    "map.geo_attribution": {
+        "vi": "Ranh giới tỉnh: Natural Earth · Sông: GSHHG (LGPL), đã giản lược",
+        "en": "Provinces: Natural Earth · Rivers: GSHHG (LGPL), simplified",
+    },
+    "map.base_legend": {
+        "vi": "**Nền bản đồ:** tỉnh Thái Bình (nền vàng) và các tỉnh lân cận; sông Hồng, sông Luộc, "
+        "sông Trà Lý; :gray[●] trung tâm các huyện (vị trí gần đúng, không phải ranh giới). "
+        "Nút **Cả nước** ở góc bản đồ: xem nơi đi của người vào tỉnh trên toàn quốc.",
+        "en": "**Base map:** Thái Bình (yellow) and the neighbouring provinces; the Red, Luộc and Trà "
+        "Lý rivers; :gray[●] district seats (approximate places, not boundaries). The "
+        "**Vietnam** button on the map shows where arrivals come from across the country.",
+    },
     "map.top_origins": {"vi": "Người vào tỉnh hôm nay đến từ", "en": "Today's arrivals come from"},
     "map.no_origins": {"vi": "Chưa có người vào tỉnh hôm nay.", "en": "No arrivals yet today."},
     "map.hot_zone_mark": {"vi": "vùng dịch", "en": "hot zone"},
-    "map.pick": {"vi": "Bấm vào một chốt trên bản đồ để xem chi tiết.",
-                 "en": "Click a checkpoint on the map for its details."},
+    "map.pick": {
+        "vi": "Bấm vào một chốt trên bản đồ để xem chi tiết.",
+        "en": "Click a checkpoint on the map for its details.",
+    },
     "map.state": {"vi": "Trạng thái", "en": "State"},
     "map.state.normal": {"vi": "Bình thường", "en": "Normal"},
     "map.state.attention": {"vi": "Cần chú ý", "en": "Attention"},
-    "map.attention.surge": {"vi": "Nguy cơ cao nhiều hơn thường lệ: {n} người trong 1 giờ qua, thường lệ {usual}", "en": "More high-risk arrivals than usual: {n} in the last hour, usually {usual}"},
-    "map.attention.contact_f0": {"vi": "Có người tiếp xúc F0 đến chốt trong 15 phút qua", "en": "An arrival who had contact with a confirmed case in the last 15 minutes"},
+    "map.attention.surge": {
+        "vi": "Nguy cơ cao nhiều hơn thường lệ: {n} người trong 1 giờ qua, thường lệ {usual}",
+        "en": "More high-risk arrivals than usual: {n} in the last hour, usually {usual}",
+    },
+    "map.attention.contact_f0": {
+        "vi": "Có người tiếp xúc F0 đến chốt trong 15 phút qua",
+        "en": "An arrival who had contact with a confirmed case in the last 15 minutes",
+    },
     "map.state.silent": {"vi": "Mất tín hiệu", "en": "Silent"},
     "map.last_hour": {"vi": "Lượt qua chốt 1 giờ qua", "en": "Crossings, last hour"},
     "map.last_hour_n": {"vi": "{n} lượt trong 1 giờ qua", "en": "{n} crossings in the last hour"},
@@ -159,8 +214,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "traffic.people_vehicles": {"vi": "Người và phương tiện theo ngày", "en": "People and vehicles by day"},
     "traffic.people": {"vi": "Lượt người", "en": "People (crossings)"},
     "traffic.vehicles": {"vi": "Phương tiện (biển số khác nhau)", "en": "Vehicles (distinct plates)"},
-    "traffic.vehicles_note": {"vi": "Phương tiện: số biển số khác nhau trong ngày (xe không có biển số không được tính).",
-                              "en": "Vehicles: distinct plates seen that day (vehicles without a plate are not counted)."},
+    "traffic.vehicles_note": {
+        "vi": "Phương tiện: số biển số khác nhau trong ngày (xe không có biển số không được tính).",
+        "en": "Vehicles: distinct plates seen that day (vehicles without a plate are not counted).",
+    },
     "traffic.peak_hours": {"vi": "Các khung giờ cao điểm", "en": "Peak hours"},
     "vehicle.car": {"vi": "Ô tô con", "en": "Car"},
     "vehicle.motorbike": {"vi": "Xe máy", "en": "Motorbike"},
@@ -177,10 +234,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "risk.reason_contact_f0": {"vi": "Tiếp xúc F0", "en": "Contact with a case"},
     "risk.reason_hotzone_origin": {"vi": "Đến từ vùng dịch", "en": "From a hot zone"},
     "risk.reason_symptom_travel": {"vi": "Triệu chứng + vùng dịch", "en": "Symptoms + hot-zone travel"},
-    "risk.reasons_note": {"vi": "Một người có thể có nhiều lý do nguy cơ cao nên các lý do cộng lại có thể lớn hơn "
-                                "số người nguy cơ cao.",
-                          "en": "One traveller can have several reasons, so the reasons may add up to more than "
-                                "the high-risk count."},
+    "risk.reasons_note": {
+        "vi": "Một người có thể có nhiều lý do nguy cơ cao nên các lý do cộng lại có thể lớn hơn số người nguy cơ cao.",
+        "en": "One traveller can have several reasons, so the reasons may add up to more than the high-risk count.",
+    },
     "risk.by_checkpoint_day": {"vi": "Nguy cơ cao theo chốt và ngày", "en": "High risk by checkpoint and day"},
     "risk.by_reason_day": {"vi": "Nguy cơ cao theo lý do", "en": "High risk by reason"},
     "risk.by_level_day": {"vi": "Theo mức nguy cơ", "en": "By risk level"},
@@ -188,16 +245,22 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "risk.origins": {"vi": "Nơi đi của người nguy cơ cao", "en": "Where the high-risk travellers come from"},
     "risk.origin_hot": {"vi": "Tỉnh có vùng dịch", "en": "Province with a hot zone"},
     "risk.origin_other": {"vi": "Tỉnh khác", "en": "Other province"},
-    "risk.no_high_risk": {"vi": "Không có người nguy cơ cao trong khoảng thời gian này.",
-                          "en": "No high-risk traveller in this period."},
-    "surge.flag": {"vi": "Tăng đột biến: {today} lượt nguy cơ cao hôm nay đến {time}, trung bình cùng giờ "
-                         "{days} ngày trước là {baseline}.",
-                   "en": "Surge: {today} high-risk crossings today until {time}, against an average of "
-                         "{baseline} over the same hours of the previous {days} days."},
-    "surge.none": {"vi": "Không có tăng đột biến: {today} lượt nguy cơ cao hôm nay đến {time}, trung bình cùng giờ "
-                         "{days} ngày trước là {baseline}.",
-                   "en": "No surge: {today} high-risk crossings today until {time}, against an average of "
-                         "{baseline} over the same hours of the previous {days} days."},
+    "risk.no_high_risk": {
+        "vi": "Không có người nguy cơ cao trong khoảng thời gian này.",
+        "en": "No high-risk traveller in this period.",
+    },
+    "surge.flag": {
+        "vi": "Tăng đột biến: {today} lượt nguy cơ cao hôm nay đến {time}, trung bình cùng giờ "
+        "{days} ngày trước là {baseline}.",
+        "en": "Surge: {today} high-risk crossings today until {time}, against an average of "
+        "{baseline} over the same hours of the previous {days} days.",
+    },
+    "surge.none": {
+        "vi": "Không có tăng đột biến: {today} lượt nguy cơ cao hôm nay đến {time}, trung bình cùng giờ "
+        "{days} ngày trước là {baseline}.",
+        "en": "No surge: {today} high-risk crossings today until {time}, against an average of "
+        "{baseline} over the same hours of the previous {days} days.",
+    },
     "adoption.title": {"vi": "Ứng dụng CNTT trong khai báo y tế", "en": "IT adoption in health declarations"},
     "adoption.target_is": {"vi": "Mục tiêu {target}", "en": "Target {target}"},
     "adoption.target_line": {"vi": "Mục tiêu {target}", "en": "Target {target}"},
@@ -207,17 +270,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "adoption.best_note": {"vi": "{checkpoint}: {share}", "en": "{checkpoint}: {share}"},
     "adoption.vs_target": {"vi": "KB điện tử so với mục tiêu", "en": "Electronic vs target"},
     "adoption.bluezone_vs_target": {"vi": "Bluezone so với mục tiêu", "en": "Bluezone vs target"},
-    "adoption.electronic_by_checkpoint": {"vi": "Tỷ lệ khai báo điện tử theo chốt",
-                                          "en": "Electronic declarations by checkpoint"},
+    "adoption.electronic_by_checkpoint": {
+        "vi": "Tỷ lệ khai báo điện tử theo chốt",
+        "en": "Electronic declarations by checkpoint",
+    },
     "adoption.bluezone_by_checkpoint": {"vi": "Tỷ lệ cài Bluezone theo chốt", "en": "Bluezone installed by checkpoint"},
     "adoption.electronic_by_day": {"vi": "Khai báo điện tử theo ngày", "en": "Electronic declarations by day"},
     "adoption.bluezone_by_day": {"vi": "Cài Bluezone theo ngày", "en": "Bluezone installed by day"},
-    "adoption.trend_hint": {"vi": "Chọn từ hai ngày trở lên để xem tỷ lệ theo từng ngày so với mục tiêu.",
-                            "en": "Pick two days or more to see the shares day by day against the target."},
+    "adoption.trend_hint": {
+        "vi": "Chọn từ hai ngày trở lên để xem tỷ lệ theo từng ngày so với mục tiêu.",
+        "en": "Pick two days or more to see the shares day by day against the target.",
+    },
     "adoption.channel_mix": {"vi": "Hình thức khai báo", "en": "Declaration channels"},
-    "adoption.wifi": {"vi": "Wi-Fi miễn phí tại chốt (từ khi lắp đặt)", "en": "Free Wi-Fi at the checkpoints (since opening)"},
-    "adoption.wifi_note": {"vi": "Tỷ lệ: trên số khai báo điện tử tại chốt từ ngày có Wi-Fi.",
-                           "en": "Share: of the electronic declarations at the checkpoint since its Wi-Fi opened."},
+    "adoption.wifi": {
+        "vi": "Wi-Fi miễn phí tại chốt (từ khi lắp đặt)",
+        "en": "Free Wi-Fi at the checkpoints (since opening)",
+    },
+    "adoption.wifi_note": {
+        "vi": "Tỷ lệ: trên số khai báo điện tử tại chốt từ ngày có Wi-Fi.",
+        "en": "Share: of the electronic declarations at the checkpoint since its Wi-Fi opened.",
+    },
     "channel.paper": {"vi": "Giấy", "en": "Paper"},
     "channel.vhd": {"vi": "Tờ khai y tế (VHD)", "en": "Health declaration (VHD)"},
     "channel.bluezone": {"vi": "Bluezone", "en": "Bluezone"},
@@ -291,13 +363,28 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "it.q.never": {"vi": "chưa có khai báo", "en": "no declaration yet"},
     "it.q.silent": {"vi": "⚠ Im lặng", "en": "⚠ Silent"},
     "it.q.on_air": {"vi": "Đang nhận", "en": "Receiving"},
-    "it.q.silent_warning": {"vi": "Chốt im lặng (không có khai báo mới): {names}", "en": "Silent checkpoints (no new declaration): {names}"},
-    "it.q.hourly": {"vi": "Khai báo theo giờ, so với cùng giờ tuần trước", "en": "Declarations per hour against the same hour last week"},
+    "it.q.silent_warning": {
+        "vi": "Chốt im lặng (không có khai báo mới): {names}",
+        "en": "Silent checkpoints (no new declaration): {names}",
+    },
+    "it.q.hourly": {
+        "vi": "Khai báo theo giờ, so với cùng giờ tuần trước",
+        "en": "Declarations per hour against the same hour last week",
+    },
     "it.q.this_week": {"vi": "24 giờ qua", "en": "Past 24 hours"},
     "it.q.last_week": {"vi": "Cùng giờ tuần trước", "en": "Same hour last week"},
-    "it.q.drops": {"vi": '{n} giờ sụt giảm mạnh so với tuần trước — kiểm tra đường truyền tại chốt.', "en": "{n} hour(s) far below last week — check the checkpoints' connection."},
-    "it.q.hourly_note": {"vi": "Cột đỏ: giờ có số khai báo dưới ngưỡng so với cùng giờ tuần trước (có thể mất kết nối). Cột nhạt: giờ hiện tại, chưa trọn.", "en": "Red bars: hours far below the same hour last week (possible outage). Pale bar: the current, partial hour."},
-    "it.q.fill": {"vi": "Tỷ lệ điền các trường không bắt buộc (theo chốt và hình thức)", "en": "Optional fields filled (per checkpoint and channel)"},
+    "it.q.drops": {
+        "vi": "{n} giờ sụt giảm mạnh so với tuần trước — kiểm tra đường truyền tại chốt.",
+        "en": "{n} hour(s) far below last week — check the checkpoints' connection.",
+    },
+    "it.q.hourly_note": {
+        "vi": "Cột đỏ: giờ có số khai báo dưới ngưỡng so với cùng giờ tuần trước (có thể mất kết nối). Cột nhạt: giờ hiện tại, chưa trọn.",
+        "en": "Red bars: hours far below the same hour last week (possible outage). Pale bar: the current, partial hour.",
+    },
+    "it.q.fill": {
+        "vi": "Tỷ lệ điền các trường không bắt buộc (theo chốt và hình thức)",
+        "en": "Optional fields filled (per checkpoint and channel)",
+    },
     "it.q.period": {"vi": "Khoảng thời gian", "en": "Period"},
     "it.q.days": {"vi": "{n} ngày", "en": "{n} days"},
     "it.q.warnings": {"vi": "Cảnh báo theo trường", "en": "Warnings by field"},
@@ -305,48 +392,90 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "it.q.reasons": {"vi": "Lý do cách ly", "en": "Quarantine reasons"},
     "it.q.no_quarantine": {"vi": "Không có dòng nào bị cách ly.", "en": "No quarantined rows."},
     "it.imp.title": {"vi": "Nhập dữ liệu khai báo", "en": "Import declarations"},
-    "it.imp.help": {"vi": "Tệp CSV (UTF-8, UTF-16, Windows-1258; dấu phẩy, chấm phẩy hoặc tab) hoặc XLSX, dòng tiêu đề theo tên trường hoặc nhãn tiếng Việt. Nhập lại cùng một tệp không tạo bản ghi trùng; lần nhập bị gián đoạn sẽ tiếp tục từ chỗ dừng.", "en": "CSV (UTF-8, UTF-16, Windows-1258; comma, semicolon or tab) or XLSX, headers as field names or Vietnamese labels. Importing the same file again adds nothing; an interrupted import resumes where it stopped."},
+    "it.imp.help": {
+        "vi": "Tệp CSV (UTF-8, UTF-16, Windows-1258; dấu phẩy, chấm phẩy hoặc tab) hoặc XLSX, dòng tiêu đề theo tên trường hoặc nhãn tiếng Việt. Nhập lại cùng một tệp không tạo bản ghi trùng; lần nhập bị gián đoạn sẽ tiếp tục từ chỗ dừng.",
+        "en": "CSV (UTF-8, UTF-16, Windows-1258; comma, semicolon or tab) or XLSX, headers as field names or Vietnamese labels. Importing the same file again adds nothing; an interrupted import resumes where it stopped.",
+    },
     "it.imp.file": {"vi": "Chọn tệp", "en": "Choose a file"},
     "it.imp.sheet": {"vi": "Trang tính (XLSX, để trống = trang đầu)", "en": "Sheet (XLSX, empty = first)"},
-    "it.imp.sheet_help": {"vi": "Tên trang tính chứa danh sách khai báo", "en": "Name of the sheet holding the declarations"},
+    "it.imp.sheet_help": {
+        "vi": "Tên trang tính chứa danh sách khai báo",
+        "en": "Name of the sheet holding the declarations",
+    },
     "it.imp.start": {"vi": "Nhập tệp", "en": "Import"},
     "it.imp.choose": {"vi": "Hãy chọn một tệp trước.", "en": "Choose a file first."},
     "it.imp.reading": {"vi": "Đang đọc {name}…", "en": "Reading {name}…"},
     "it.imp.progress": {"vi": "Đang nhập {name}: {rows} dòng", "en": "Importing {name}: {rows} rows"},
     "it.imp.done": {"vi": "Đã nhập xong {name}", "en": "{name} imported"},
     "it.imp.unreadable": {"vi": "Không đọc được tệp {name}: {reason}", "en": "Cannot read {name}: {reason}"},
-    "it.imp.result": {"vi": "Lô nhập #{batch}: {rows} dòng — nhận {accepted}, trùng {duplicates}, cách ly {quarantined}, cảnh báo {warnings}.", "en": "Batch #{batch}: {rows} rows — accepted {accepted}, duplicates {duplicates}, quarantined {quarantined}, warnings {warnings}."},
+    "it.imp.result": {
+        "vi": "Lô nhập #{batch}: {rows} dòng — nhận {accepted}, trùng {duplicates}, cách ly {quarantined}, cảnh báo {warnings}.",
+        "en": "Batch #{batch}: {rows} rows — accepted {accepted}, duplicates {duplicates}, quarantined {quarantined}, warnings {warnings}.",
+    },
     "it.imp.batches": {"vi": "Các lần nhập tệp", "en": "File imports"},
     "it.imp.none": {"vi": "Chưa có lần nhập tệp nào.", "en": "No file imported yet."},
-    "it.imp.totals": {"vi": "Tổng cộng: {rows_in} dòng — nhận {accepted}, trùng {duplicates}, cách ly {quarantined}, cảnh báo {warnings}", "en": "In total: {rows_in} rows — accepted {accepted}, duplicates {duplicates}, quarantined {quarantined}, warnings {warnings}"},
+    "it.imp.totals": {
+        "vi": "Tổng cộng: {rows_in} dòng — nhận {accepted}, trùng {duplicates}, cách ly {quarantined}, cảnh báo {warnings}",
+        "en": "In total: {rows_in} rows — accepted {accepted}, duplicates {duplicates}, quarantined {quarantined}, warnings {warnings}",
+    },
     "it.imp.quarantine": {"vi": "Dòng bị cách ly", "en": "Quarantined rows"},
     "it.imp.filter_batch": {"vi": "Lô nhập", "en": "Batch"},
     "it.imp.all_batches": {"vi": "Tất cả", "en": "All"},
     "it.imp.filter_field": {"vi": "Trường lỗi", "en": "Field in error"},
     "it.imp.all_fields": {"vi": "Tất cả", "en": "All"},
-    "it.imp.quarantine_note": {"vi": "Chỉ hiện các cột đã nhận diện; thông tin cá nhân được che. Tải về, sửa các trường lỗi rồi nhập lại — các trường bị che và các cột khác cần điền lại từ bản gốc.", "en": "Only recognised columns are shown; personal fields are masked. Download, fix the fields in error and import again — masked fields and other columns must be refilled from the original."},
+    "it.imp.quarantine_note": {
+        "vi": "Chỉ hiện các cột đã nhận diện; thông tin cá nhân được che. Tải về, sửa các trường lỗi rồi nhập lại — các trường bị che và các cột khác cần điền lại từ bản gốc.",
+        "en": "Only recognised columns are shown; personal fields are masked. Download, fix the fields in error and import again — masked fields and other columns must be refilled from the original.",
+    },
     "it.imp.quarantine_page": {"vi": "{n} dòng · trang {page}/{pages}", "en": "{n} rows · page {page} of {pages}"},
     "it.imp.page": {"vi": "Trang", "en": "Page"},
     "it.imp.export_cap": {"vi": "Tệp tải về gồm {n} dòng mới nhất.", "en": "The download holds the newest {n} rows."},
-    "it.imp.limit": {"vi": "Tệp CSV hoặc XLSX, tối đa {mb} MB. Tệp lớn hơn: dùng lệnh python -m data_access import.", "en": "CSV or XLSX file, at most {mb} MB. Larger files: use the command python -m data_access import."},
-    "it.imp.unrecognised": {"vi": "Cột không nhận diện, đã bỏ qua: {columns}", "en": "Columns not recognised, ignored: {columns}"},
-    "it.imp.ids_derived": {"vi": "Tệp không có cột mã khai báo (Mã khai báo / Mã tờ khai): mã được tạo từ thời gian, chốt, hướng và CCCD, số điện thoại hoặc họ tên.", "en": "The file has no declaration-id column (Mã khai báo / Mã tờ khai): ids were derived from the time, checkpoint, direction and ID number, phone or name."},
+    "it.imp.limit": {
+        "vi": "Tệp CSV hoặc XLSX, tối đa {mb} MB. Tệp lớn hơn: dùng lệnh python -m data_access import.",
+        "en": "CSV or XLSX file, at most {mb} MB. Larger files: use the command python -m data_access import.",
+    },
+    "it.imp.unrecognised": {
+        "vi": "Cột không nhận diện, đã bỏ qua: {columns}",
+        "en": "Columns not recognised, ignored: {columns}",
+    },
+    "it.imp.ids_derived": {
+        "vi": "Tệp không có cột mã khai báo (Mã khai báo / Mã tờ khai): mã được tạo từ thời gian, chốt, hướng và CCCD, số điện thoại hoặc họ tên.",
+        "en": "The file has no declaration-id column (Mã khai báo / Mã tờ khai): ids were derived from the time, checkpoint, direction and ID number, phone or name.",
+    },
     "it.imp.browse": {"vi": "Chọn tệp từ máy", "en": "Browse files"},
-    "it.imp.busy": {"vi": "Một lần nhập tệp khác đang chạy trên bảng điều khiển; hãy thử lại khi lần đó xong (xem bảng các lần nhập bên dưới).", "en": "Another import is running on the dashboard; try again when it has finished (see the imports below)."},
-    "it.imp.refused": {"vi": "Tệp bị từ chối: quá {mb} MB, giới hạn tải lên của bảng điều khiển. Hãy chia nhỏ tệp hoặc dùng lệnh python -m data_access import.", "en": "File refused: over {mb} MB, the dashboard's upload limit. Split the file or use the command python -m data_access import."},
+    "it.imp.busy": {
+        "vi": "Một lần nhập tệp khác đang chạy trên bảng điều khiển; hãy thử lại khi lần đó xong (xem bảng các lần nhập bên dưới).",
+        "en": "Another import is running on the dashboard; try again when it has finished (see the imports below).",
+    },
+    "it.imp.refused": {
+        "vi": "Tệp bị từ chối: quá {mb} MB, giới hạn tải lên của bảng điều khiển. Hãy chia nhỏ tệp hoặc dùng lệnh python -m data_access import.",
+        "en": "File refused: over {mb} MB, the dashboard's upload limit. Split the file or use the command python -m data_access import.",
+    },
     "it.imp.too_large": {"vi": "Tệp {name} quá lớn: tối đa {mb} MB.", "en": "{name} is too large: at most {mb} MB."},
-    "it.imp.failed": {"vi": "Lần nhập tệp {name} bị dừng do lỗi hệ thống; các lô đã ghi được giữ lại, nhập lại cùng tệp sẽ tiếp tục từ chỗ dừng.", "en": "The import of {name} stopped on a system error; the batches written are kept, and importing the same file again resumes where it stopped."},
+    "it.imp.failed": {
+        "vi": "Lần nhập tệp {name} bị dừng do lỗi hệ thống; các lô đã ghi được giữ lại, nhập lại cùng tệp sẽ tiếp tục từ chỗ dừng.",
+        "en": "The import of {name} stopped on a system error; the batches written are kept, and importing the same file again resumes where it stopped.",
+    },
     "it.imp.download_csv": {"vi": "Tải CSV để sửa", "en": "Download CSV to fix"},
     "it.imp.download_xlsx": {"vi": "Tải XLSX để sửa", "en": "Download XLSX to fix"},
     "it.imp.duplicates": {"vi": "Dòng trùng (mã khai báo đã có)", "en": "Duplicates (declaration id already stored)"},
     "it.imp.no_duplicates": {"vi": "Không có dòng trùng.", "en": "No duplicates."},
     "it.wifi.title": {"vi": "Wi-Fi miễn phí tại chốt", "en": "Free Wi-Fi at the checkpoints"},
-    "it.wifi.help": {"vi": "Ngày bắt đầu phát Wi-Fi miễn phí tại mỗi chốt: trang Ứng dụng CNTT tính số người dùng Wi-Fi kể từ ngày này. Để trống nếu chốt không có Wi-Fi miễn phí.", "en": "The day each checkpoint's free Wi-Fi opened: the IT adoption page counts Wi-Fi use from that day. Empty if the checkpoint has no free Wi-Fi."},
+    "it.wifi.help": {
+        "vi": "Ngày bắt đầu phát Wi-Fi miễn phí tại mỗi chốt: trang Ứng dụng CNTT tính số người dùng Wi-Fi kể từ ngày này. Để trống nếu chốt không có Wi-Fi miễn phí.",
+        "en": "The day each checkpoint's free Wi-Fi opened: the IT adoption page counts Wi-Fi use from that day. Empty if the checkpoint has no free Wi-Fi.",
+    },
     "it.wifi.opened": {"vi": "Ngày mở Wi-Fi", "en": "Wi-Fi opened on"},
     "it.wifi.save": {"vi": "Lưu ngày mở Wi-Fi", "en": "Save the opening days"},
-    "it.wifi.invalid": {"vi": "Ngày mở Wi-Fi phải từ 01/06/2021 đến hôm nay.", "en": "The opening day must be between 01/06/2021 and today."},
+    "it.wifi.invalid": {
+        "vi": "Ngày mở Wi-Fi phải từ 01/06/2021 đến hôm nay.",
+        "en": "The opening day must be between 01/06/2021 and today.",
+    },
     "it.hz.title": {"vi": "Danh sách vùng dịch", "en": "Hot zones"},
-    "it.hz.help": {"vi": "Mỗi thay đổi được lưu trong một giao dịch: phân loại lại nguy cơ các khai báo liên quan, cập nhật số liệu tổng hợp và ghi lại ai đã thay đổi gì.", "en": "Each change is saved in one transaction: the affected declarations are re-classified, the aggregates updated, and who changed what is recorded."},
+    "it.hz.help": {
+        "vi": "Mỗi thay đổi được lưu trong một giao dịch: phân loại lại nguy cơ các khai báo liên quan, cập nhật số liệu tổng hợp và ghi lại ai đã thay đổi gì.",
+        "en": "Each change is saved in one transaction: the affected declarations are re-classified, the aggregates updated, and who changed what is recorded.",
+    },
     "it.hz.province": {"vi": "Tỉnh/thành phố", "en": "Province"},
     "it.hz.district": {"vi": "Quận/huyện", "en": "District"},
     "it.hz.district_help": {"vi": "Để trống = toàn tỉnh", "en": "Empty = the whole province"},
@@ -354,11 +483,20 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "it.hz.from": {"vi": "Từ ngày", "en": "From"},
     "it.hz.to": {"vi": "Đến ngày", "en": "To"},
     "it.hz.to_help": {"vi": "Để trống = còn hiệu lực", "en": "Empty = still active"},
-    "it.hz.pending": {"vi": "Chưa lưu: thêm {added}, sửa {updated}, xóa {deleted}.", "en": "Not saved yet: {added} added, {updated} changed, {deleted} deleted."},
+    "it.hz.pending": {
+        "vi": "Chưa lưu: thêm {added}, sửa {updated}, xóa {deleted}.",
+        "en": "Not saved yet: {added} added, {updated} changed, {deleted} deleted.",
+    },
     "it.hz.save": {"vi": "Lưu thay đổi", "en": "Save changes"},
-    "it.hz.saved": {"vi": "Đã lưu: thêm {added}, sửa {updated}, xóa {deleted}; phân loại lại {reclassified} khai báo.", "en": "Saved: {added} added, {updated} changed, {deleted} deleted; {reclassified} declarations re-classified."},
+    "it.hz.saved": {
+        "vi": "Đã lưu: thêm {added}, sửa {updated}, xóa {deleted}; phân loại lại {reclassified} khai báo.",
+        "en": "Saved: {added} added, {updated} changed, {deleted} deleted; {reclassified} declarations re-classified.",
+    },
     "it.hz.file": {"vi": "Thay danh sách bằng tệp CSV/XLSX", "en": "Replace the list from a CSV/XLSX file"},
-    "it.hz.file_help": {"vi": "Các cột: Tỉnh, Huyện (không bắt buộc), Nhãn, Từ ngày, Đến ngày (không bắt buộc). Tệp là toàn bộ danh sách: vùng không có trong tệp sẽ bị xóa.", "en": "Columns: province, district (optional), label, valid_from, valid_to (optional). The file is the whole list: zones not in it are removed."},
+    "it.hz.file_help": {
+        "vi": "Các cột: Tỉnh, Huyện (không bắt buộc), Nhãn, Từ ngày, Đến ngày (không bắt buộc). Tệp là toàn bộ danh sách: vùng không có trong tệp sẽ bị xóa.",
+        "en": "Columns: province, district (optional), label, valid_from, valid_to (optional). The file is the whole list: zones not in it are removed.",
+    },
     "it.hz.replace": {"vi": "Thay danh sách", "en": "Replace the list"},
     "it.hz.changes": {"vi": "Lịch sử thay đổi", "en": "Change log"},
     "it.hz.no_changes": {"vi": "Chưa có thay đổi nào.", "en": "No change yet."},

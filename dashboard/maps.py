@@ -50,6 +50,7 @@ ORIGIN_COLOR = "#00695C"
 STATE_ALIASES = {"high_risk": "attention"}
 MARKER_COLORS = {"normal": STATE_COLORS["normal"], "attention": RISK_COLORS["high"], "silent": STATE_COLORS["silent"]}
 
+
 def _versioned(relative: str) -> str:
     # The file's hash in the address: a browser never keeps an old copy after an update.
     digest = hashlib.sha256((STATIC_DIR / relative).read_bytes()).hexdigest()[:10]
@@ -89,7 +90,8 @@ class PlainPopup(MacroElement):
 
 #: The map's own look: names with a white halo (readable on any fill), the view buttons, checkpoint names
 #: large enough for a wall screen, and which names show at which scale (see static/geo/base_layer.js).
-MAP_CSS = """
+MAP_CSS = (
+    """
 .leaflet-container { background: #D3E2EE; font-family: "Source Sans Pro", "Noto Sans", sans-serif; }
 .geo-label span { position: absolute; white-space: nowrap; transform: translate(-50%, -50%);
   text-shadow: 0 0 3px #fff, 0 0 3px #fff, 0 0 2px #fff; pointer-events: none; line-height: 1.1; }
@@ -106,12 +108,14 @@ MAP_CSS = """
 .geo-zoom-country .checkpoint-label, .geo-zoom-country path.checkpoint-marker { display: none; }
 .geo-views a.geo-view { width: auto; padding: 0 8px; font-size: 13px; font-weight: 600; white-space: nowrap; }
 .leaflet-control-attribution { font-size: 11px; }
-""" + f"""
+"""
+    + f"""
 .leaflet-tooltip.checkpoint-label {{ font-size: 14px; font-weight: 700; padding: 2px 6px; color: #1A1A1A;
   border-left: 5px solid {MARKER_COLORS["normal"]}; }}
 .leaflet-tooltip.checkpoint-label.state-attention {{ border-left-color: {MARKER_COLORS["attention"]}; color: #B71C1C; }}
 .leaflet-tooltip.checkpoint-label.state-silent {{ border-left-color: {MARKER_COLORS["silent"]}; color: #616161; }}
 """
+)
 
 
 class OfflineBaseLayer(MacroElement):
@@ -154,8 +158,7 @@ class HotZoneAreas(MacroElement):
 def _local_assets(element: folium.Element) -> None:
     # Per instance (not on the class): nothing else in the process is affected. Only Leaflet itself and the
     # base layer's script: circle markers, tooltips and popups need no icon plugin, jQuery or Bootstrap.
-    element.default_js = [("leaflet", f"{LEAFLET_URL}/leaflet.js"),
-                          ("geo_base_layer", _versioned("geo/base_layer.js"))]
+    element.default_js = [("leaflet", f"{LEAFLET_URL}/leaflet.js"), ("geo_base_layer", _versioned("geo/base_layer.js"))]
     element.default_css = LEAFLET_CSS
 
 
@@ -166,25 +169,38 @@ def base_map(tile_url: str, tile_attribution: str, lang: str = i18n.DEFAULT_LANG
     # partly below the fold, so the click lands beside the marker it was meant for.
     # zoom_snap 0.25: fitting the province to a phone or a wall screen needs zooms between whole steps.
     (south, west), (north, east) = PROVINCE_VIEW
-    fmap = folium.Map(location=((south + north) / 2, (west + east) / 2), zoom_start=10, tiles=None,
-                      control_scale=False, min_zoom=5, max_zoom=16, zoom_snap=0.25, zoom_delta=0.5,
-                      keyboard=False)
+    fmap = folium.Map(
+        location=((south + north) / 2, (west + east) / 2),
+        zoom_start=10,
+        tiles=None,
+        control_scale=False,
+        min_zoom=5,
+        max_zoom=16,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+        keyboard=False,
+    )
     _local_assets(fmap)
     # First: its script makes the panes the tiles go into.
-    OfflineBaseLayer({
-        "urls": geo_urls(),
-        "views": {"province": [list(corner) for corner in PROVINCE_VIEW],
-                  "country": [list(corner) for corner in COUNTRY_VIEW]},
-        "texts": {name: i18n.t(f"map.view_{name}", lang) for name in ("province", "country")}
-                 | {f"{name}_title": i18n.t(f"map.view_{name}_title", lang) for name in ("province", "country")},
-        "lang": lang,
-        "attribution": escape(i18n.t("map.geo_attribution", lang)),
-    }).add_to(fmap)
+    OfflineBaseLayer(
+        {
+            "urls": geo_urls(),
+            "views": {
+                "province": [list(corner) for corner in PROVINCE_VIEW],
+                "country": [list(corner) for corner in COUNTRY_VIEW],
+            },
+            "texts": {name: i18n.t(f"map.view_{name}", lang) for name in ("province", "country")}
+            | {f"{name}_title": i18n.t(f"map.view_{name}_title", lang) for name in ("province", "country")},
+            "lang": lang,
+            "attribution": escape(i18n.t("map.geo_attribution", lang)),
+        }
+    ).add_to(fmap)
     if tile_url.strip():
         # Over the provinces' fill and under their borders, rivers and names, see-through: where tiles load
         # they add detail, where they do not (no internet) the base layer is whole.
-        folium.TileLayer(tiles=tile_url, attr=tile_attribution, name="tiles", max_zoom=16, pane=TILE_PANE,
-                         opacity=0.7).add_to(fmap)
+        folium.TileLayer(
+            tiles=tile_url, attr=tile_attribution, name="tiles", max_zoom=16, pane=TILE_PANE, opacity=0.7
+        ).add_to(fmap)
     return fmap
 
 
@@ -206,14 +222,19 @@ def escape(text: str) -> str:
 
 def _card(title: str, lines: list[tuple[str, str]]) -> str:
     # Names come from the store (editable reference data): escaped, never trusted as HTML.
-    rows = "".join(f"<tr><td>{escape(k)}</td><td style='text-align:right;padding-left:12px'>"
-                   f"<b>{escape(v)}</b></td></tr>" for k, v in lines)
-    return (f"<div style='font-size:15px;min-width:230px'><b style='font-size:16px'>{escape(title)}</b>"
-            f"<table style='margin-top:4px'>{rows}</table></div>")
+    rows = "".join(
+        f"<tr><td>{escape(k)}</td><td style='text-align:right;padding-left:12px'><b>{escape(v)}</b></td></tr>"
+        for k, v in lines
+    )
+    return (
+        f"<div style='font-size:15px;min-width:230px'><b style='font-size:16px'>{escape(title)}</b>"
+        f"<table style='margin-top:4px'>{rows}</table></div>"
+    )
 
 
-def checkpoint_layer(status: pd.DataFrame, card_lines: Callable[[pd.Series], list[tuple[str, str]]],
-                     name: str) -> folium.FeatureGroup:
+def checkpoint_layer(
+    status: pd.DataFrame, card_lines: Callable[[pd.Series], list[tuple[str, str]]], name: str
+) -> folium.FeatureGroup:
     """Checkpoint markers: sized by crossings in the last hour, coloured by state, name always shown.
 
     ``status`` is :func:`data_access.queries.live_map.checkpoint_live_status`; ``card_lines`` gives the
@@ -225,25 +246,36 @@ def checkpoint_layer(status: pd.DataFrame, card_lines: Callable[[pd.Series], lis
         card = _card(row["name"], card_lines(row))
         # The name stays readable with no tiles behind it: a permanent label on an invisible point, drawn
         # first and not interactive so that it never takes the marker's clicks.
-        name_tag = folium.Tooltip(escape(row["name"]), permanent=True, direction="right", offset=(14, 0),
-                                  class_name=f"checkpoint-label state-{state}")
-        label = folium.CircleMarker(location=(row["lat"], row["lon"]), radius=1, opacity=0, fill=False,
-                                    tooltip=name_tag)
+        name_tag = folium.Tooltip(
+            escape(row["name"]),
+            permanent=True,
+            direction="right",
+            offset=(14, 0),
+            class_name=f"checkpoint-label state-{state}",
+        )
+        label = folium.CircleMarker(
+            location=(row["lat"], row["lon"]), radius=1, opacity=0, fill=False, tooltip=name_tag
+        )
         label.options["interactive"] = False
         label.add_to(layer)
         folium.CircleMarker(
             # Sized so that the river and the bridge stay visible under the busiest checkpoint.
-            location=(row["lat"], row["lon"]), radius=marker_radius(int(row["last_hour"]), smallest=8, per_sqrt=1.5,
-                                                                    largest=24),
-            color="#FFFFFF", weight=3, fill=True, fill_color=MARKER_COLORS[state], fill_opacity=0.85,
+            location=(row["lat"], row["lon"]),
+            radius=marker_radius(int(row["last_hour"]), smallest=8, per_sqrt=1.5, largest=24),
+            color="#FFFFFF",
+            weight=3,
+            fill=True,
+            fill_color=MARKER_COLORS[state],
+            fill_opacity=0.85,
             class_name=f"{CHECKPOINT_CLASS} {CHECKPOINT_CLASS}-{row['code']} state-{state}",
             tooltip=folium.Tooltip(card, sticky=False),
         ).add_child(PlainPopup(card)).add_to(layer)
     return layer
 
 
-def origin_layer(origins: pd.DataFrame, card_lines: Callable[[pd.Series], list[tuple[str, str]]],
-                 name: str) -> folium.FeatureGroup:
+def origin_layer(
+    origins: pd.DataFrame, card_lines: Callable[[pd.Series], list[tuple[str, str]]], name: str
+) -> folium.FeatureGroup:
     """Where today's incoming travellers come from: a circle per origin province at its centroid, its area
     proportional to the travellers (a count reads better as a size than as a shade); a hot-zone province
     hatched red with a red outline, dashed when only part of it is a hot zone, and its circle ringed red.
@@ -262,13 +294,17 @@ def origin_layer(origins: pd.DataFrame, card_lines: Callable[[pd.Series], list[t
             continue
         card = _card(row["province"], card_lines(row))
         folium.CircleMarker(
-            location=(row["lat"], row["lon"]), radius=marker_radius(int(row["travellers"]), smallest=4,
-                                                                    per_sqrt=0.9, largest=30),
-            color=RISK_COLORS["high"] if hot else ORIGIN_COLOR, weight=3 if hot else 1,
+            location=(row["lat"], row["lon"]),
+            radius=marker_radius(int(row["travellers"]), smallest=4, per_sqrt=0.9, largest=30),
+            color=RISK_COLORS["high"] if hot else ORIGIN_COLOR,
+            weight=3 if hot else 1,
             dash_array="5 3" if hot == "district" else None,
-            fill=True, fill_color=ORIGIN_COLOR, fill_opacity=0.35,
+            fill=True,
+            fill_color=ORIGIN_COLOR,
+            fill_opacity=0.35,
             class_name=f"{ORIGIN_CLASS}" + (" hot-zone" if hot else ""),
-            tooltip=folium.Tooltip(card), bubbling_mouse_events=False,
+            tooltip=folium.Tooltip(card),
+            bubbling_mouse_events=False,
         ).add_to(layer)
     if zones:
         layer.add_child(HotZoneAreas(zones, RISK_COLORS["high"]))
@@ -279,8 +315,9 @@ def top_origins(origins: pd.DataFrame, limit: int = 5) -> list[tuple[str, int, b
     """The provinces most of today's arrivals come from: (province, travellers, in a hot zone), largest
     first, at most ``limit``."""
     top = origins.sort_values(["travellers", "province_code"], ascending=[False, True]).head(limit)
-    return [(str(row["province"]), int(row["travellers"]), isinstance(row["hot_zone"], str))
-            for _, row in top.iterrows()]
+    return [
+        (str(row["province"]), int(row["travellers"]), isinstance(row["hot_zone"], str)) for _, row in top.iterrows()
+    ]
 
 
 def clicked_checkpoint(tooltip_text: str | None, status: pd.DataFrame) -> str | None:

@@ -20,8 +20,12 @@ def surge_banner(now: dt.datetime, checkpoint_ids: Sequence[int] | None = None, 
     """A red banner when today's high-risk count up to now is a surge; nothing otherwise when ``quiet``
     (the Overview), a one-line reassurance otherwise (the High-risk page)."""
     surge = query(high_risk.high_risk_surge, now, checkpoint_ids=checkpoint_ids)
-    values = dict(today=fmt.number(surge.today, lang()), baseline=fmt.number(round(surge.baseline, 1), lang()),
-                  time=fmt.local_time(now, lang(), "HH:mm"), days=len(surge.previous))
+    values = dict(
+        today=fmt.number(surge.today, lang()),
+        baseline=fmt.number(round(surge.baseline, 1), lang()),
+        time=fmt.local_time(now, lang(), "HH:mm"),
+        days=len(surge.previous),
+    )
     if surge.flag:
         st.error(tr("surge.flag", **values), icon="🚨")
     elif not quiet:

@@ -47,7 +47,7 @@ def store_still_usable() -> bool:
 
 
 def freshness_line(now: dt.datetime) -> None:
-    """"Cập nhật 14:05:09 · 3 giây trước": when the newest declaration arrived."""
+    """ "Cập nhật 14:05:09 · 3 giây trước": when the newest declaration arrived."""
     latest = query(overview.latest_declaration_at, now)
     if latest is None:
         st.caption(tr("app.freshness_empty"))
@@ -80,8 +80,9 @@ def live(body: Callable[[dt.datetime], None]) -> None:
     _live()
 
 
-def metric_card(column, label: str, value: str, note: str | None = None, *, change: bool = False,
-                delta_color: str = "normal") -> None:
+def metric_card(
+    column, label: str, value: str, note: str | None = None, *, change: bool = False, delta_color: str = "normal"
+) -> None:
     """One headline figure in ``column`` with a line under it: with ``change``, a change against a
     comparison (an arrow, coloured by ``delta_color``); otherwise context (a share, a date) with no
     arrow and no colour."""
@@ -113,8 +114,9 @@ def store_problem_page(error: StoreError) -> None:
     _retry()
 
 
-def table_or_note(container, frame: pd.DataFrame, note: str, table: Callable[[pd.DataFrame], pd.DataFrame],
-                  **options) -> None:
+def table_or_note(
+    container, frame: pd.DataFrame, note: str, table: Callable[[pd.DataFrame], pd.DataFrame], **options
+) -> None:
     """``table(frame)`` as a full-width table in ``container`` (st or a column), or ``note`` when
     ``frame`` is empty."""
     if frame.empty:
@@ -131,6 +133,7 @@ def explain_refused_uploads(message: str, button: str) -> None:
     tooltip on the red file chip. ``button`` replaces the "Upload" label; the "200MB per file" line is
     hidden (the page states its limit in its own words).
     """
+
     def css_text(text: str) -> str:
         return text.replace("\\", " ").replace('"', "'").replace("<", " ").replace("\n", " ")
 

@@ -36,14 +36,18 @@ def _n(value: int) -> str:
 def _date(value) -> str:
     """A date in Vietnamese style: 25/11/2026."""
     return format_date(value, "dd/MM/yyyy", locale="vi_VN")
+
+
 COMMANDS: dict[str, Command] = {}
 
 
 def command(name: str) -> Callable[[Command], Command]:
     """Register a sub-command handler."""
+
     def register(fn: Command) -> Command:
         COMMANDS[name] = fn
         return fn
+
     return register
 
 
@@ -91,13 +95,20 @@ def _feed(args: argparse.Namespace) -> int:
     if args.surge and args.surge.upper() not in simulator.checkpoint_ids(engine):
         print(f"Lỗi: không có chốt mã {args.surge}", file=sys.stderr)
         return 2
-    written = simulator.feed(engine, rate=args.rate, interval=args.interval, stop=lambda: bool(stopping),
-                             surge=args.surge.upper() if args.surge else None, backfill=not args.no_backfill)
+    written = simulator.feed(
+        engine,
+        rate=args.rate,
+        interval=args.interval,
+        stop=lambda: bool(stopping),
+        surge=args.surge.upper() if args.surge else None,
+        backfill=not args.no_backfill,
+    )
     print(f"Đã dừng; đã ghi {written} khai báo.", flush=True)
     return 0
 
 
 # --- IT team: import, hot zones, data quality ---------------------------------------------
+
 
 def _who() -> str:
     """Who runs the command, for the batch and change records (roles come with a later issue)."""
@@ -150,8 +161,9 @@ def _import_file(args: argparse.Namespace, path: Path) -> int:
         print(("\r" + line) if tty else line, end="" if tty else "\n", file=sys.stderr, flush=True)
 
     try:
-        result = import_file(engine, path, name, sheet=args.sheet, created_by=args.created_by or _who(),
-                             progress=progress)
+        result = import_file(
+            engine, path, name, sheet=args.sheet, created_by=args.created_by or _who(), progress=progress
+        )
     except UnreadableFile as exc:
         if tty:
             print(file=sys.stderr)
@@ -169,8 +181,10 @@ def _import_file(args: argparse.Namespace, path: Path) -> int:
         if result.resumed_from_line:
             print(f"Tiếp tục lần nhập bị gián đoạn (sau dòng {result.resumed_from_line}).")
         print(f"Tệp {result.file_name} (lô nhập #{result.batch_id}): {_n(result.rows_in)} dòng")
-        print(f"  nhận: {_n(result.accepted)} · trùng: {_n(result.duplicates)} · cách ly: {_n(result.quarantined)}"
-              f" · cảnh báo: {_n(result.warnings)}")
+        print(
+            f"  nhận: {_n(result.accepted)} · trùng: {_n(result.duplicates)} · cách ly: {_n(result.quarantined)}"
+            f" · cảnh báo: {_n(result.warnings)}"
+        )
         if result.unrecognised_columns:
             print(f"  cột không nhận diện (bỏ qua): {', '.join(result.unrecognised_columns)}")
         if result.ids_derived:
@@ -215,8 +229,10 @@ def _hotzones(args: argparse.Namespace) -> int:
         return 2
     with engine.begin() as conn:
         change = hotzones.replace_zones(conn, zones, changed_by=_who())
-    print(f"Vùng dịch: {len(zones)} trong tệp; thêm {change.added}, sửa {change.updated}, xóa {change.deleted};"
-          f" phân loại lại {change.reclassified} khai báo.")
+    print(
+        f"Vùng dịch: {len(zones)} trong tệp; thêm {change.added}, sửa {change.updated}, xóa {change.deleted};"
+        f" phân loại lại {change.reclassified} khai báo."
+    )
     return 0
 
 
@@ -235,8 +251,10 @@ def _quality(args: argparse.Namespace) -> int:
         return 0
     t = data["imports_total"]
     print("BÁO CÁO CHẤT LƯỢNG DỮ LIỆU")
-    print(f"Nhập tệp: {t['rows_in']} dòng · nhận {t['accepted']} · trùng {t['duplicates']}"
-          f" · cách ly {t['quarantined']} · cảnh báo {t['warnings']}")
+    print(
+        f"Nhập tệp: {t['rows_in']} dòng · nhận {t['accepted']} · trùng {t['duplicates']}"
+        f" · cách ly {t['quarantined']} · cảnh báo {t['warnings']}"
+    )
     print("Độ mới theo chốt:")
     for r in data["freshness"]:
         since = "chưa có khai báo" if r["minutes_since"] is None else f"{r['minutes_since']:.0f} phút trước"
@@ -257,8 +275,9 @@ def _quality(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
-    parser = argparse.ArgumentParser(prog="python -m data_access",
-                                     description="Kho khai báo y tế tại các chốt kiểm soát Thái Bình")
+    parser = argparse.ArgumentParser(
+        prog="python -m data_access", description="Kho khai báo y tế tại các chốt kiểm soát Thái Bình"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("init", help="tạo hoặc nâng cấp lược đồ và dữ liệu tham chiếu")
     p = sub.add_parser("seed", help="tạo lịch sử mô phỏng đến hiện tại")
@@ -268,10 +287,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("feed", help="phát khai báo mô phỏng theo thời gian thực")
     p.add_argument("--rate", type=float, default=None, help="khai báo mỗi giây (mặc định: theo giờ trong ngày)")
     p.add_argument("--interval", type=float, default=2.0, help="giây giữa hai lần ghi")
-    p.add_argument("--surge", default=None, metavar="CHOT",
-                   help="thêm người nguy cơ cao đến chốt này (mã chốt, ví dụ TAN_DE) để thử cảnh báo trên bản đồ")
-    p.add_argument("--no-backfill", action="store_true",
-                   help="không bù khoảng thời gian từ khai báo mô phỏng cuối cùng đến nay")
+    p.add_argument(
+        "--surge",
+        default=None,
+        metavar="CHOT",
+        help="thêm người nguy cơ cao đến chốt này (mã chốt, ví dụ TAN_DE) để thử cảnh báo trên bản đồ",
+    )
+    p.add_argument(
+        "--no-backfill", action="store_true", help="không bù khoảng thời gian từ khai báo mô phỏng cuối cùng đến nay"
+    )
     # IT team commands
     p = sub.add_parser("import", help="nhập tệp khai báo CSV/XLSX")
     p.add_argument("file")
@@ -299,11 +323,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except StoreError as exc:
-        print(f"Lỗi: {STORE_MESSAGES[exc.kind]}: {exc.target}"
-              + (f" ({exc.detail})" if exc.detail else ""), file=sys.stderr)
+        print(
+            f"Lỗi: {STORE_MESSAGES[exc.kind]}: {exc.target}" + (f" ({exc.detail})" if exc.detail else ""),
+            file=sys.stderr,
+        )
         return 1
     except SQLAlchemyError as exc:
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        print(f"Lỗi: {STORE_MESSAGES['unreachable']}: {display_url(get_settings().store_url)} ({detail})",
-              file=sys.stderr)
+        print(
+            f"Lỗi: {STORE_MESSAGES['unreachable']}: {display_url(get_settings().store_url)} ({detail})", file=sys.stderr
+        )
         return 1

@@ -47,9 +47,7 @@ def clip(text: str, limit: int = RAW_KEEP_CHARS) -> str:
 
 
 _EXCEL_EPOCH = datetime(1899, 12, 30)
-_DMY = re.compile(
-    r"(\d{1,2})([/-])(\d{1,2})\2(\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
-)
+_DMY = re.compile(r"(\d{1,2})([/-])(\d{1,2})\2(\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
 class FieldError(ValueError):
@@ -87,7 +85,9 @@ _PROVINCE_PREFIXES = ("thanhpho", "tinh", "tp")
 _DISTRICT_PREFIXES = ("thanhpho", "huyen", "tp")
 # Everyday names that are not the official one: folded alias -> GSO code.
 _PROVINCE_ALIASES = {
-    "hcm": "79", "hochiminh": "79", "saigon": "79",
+    "hcm": "79",
+    "hochiminh": "79",
+    "saigon": "79",
     "hn": "01",
     "hue": "46",
 }
@@ -100,7 +100,7 @@ def _variants(key: str, prefixes: tuple[str, ...]) -> list[str]:
         p = next((p for p in prefixes if key.startswith(p) and len(key) > len(p)), None)
         if p is None:
             return out
-        key = key[len(p):]
+        key = key[len(p) :]
         out.append(key)
 
 
@@ -139,6 +139,7 @@ class Reference:
 
 
 # ---------------------------------------------------------------- helpers
+
 
 def _is_blank(value: object) -> bool:
     if value is None:
@@ -198,6 +199,7 @@ def _folded_aliases(groups: Mapping[str, Iterable[str]]) -> dict[str, str]:
 
 # ---------------------------------------------------------------- normalisers
 
+
 def _local_to_utc(naive: datetime) -> datetime:
     return naive.replace(tzinfo=LOCAL_TZ).astimezone(UTC)
 
@@ -256,25 +258,36 @@ def normalize_checkpoint(value: object, ref: Reference) -> int:
     return _lookup(value, ref._checkpoint_by_key, _CHECKPOINT_PREFIXES)  # type: ignore[return-value]
 
 
-_DIRECTIONS = _folded_aliases({
-    "in": ("vào", "vào tỉnh", "đi vào", "nhập tỉnh"),
-    "out": ("ra", "ra tỉnh", "đi ra", "xuất tỉnh"),
-})
+_DIRECTIONS = _folded_aliases(
+    {
+        "in": ("vào", "vào tỉnh", "đi vào", "nhập tỉnh"),
+        "out": ("ra", "ra tỉnh", "đi ra", "xuất tỉnh"),
+    }
+)
 
 
 def normalize_direction(value: object) -> str:
-    """"in" or "out" from in/out, vào/ra, "Vào tỉnh"/"Ra tỉnh" (any case, with or without diacritics)."""
+    """ "in" or "out" from in/out, vào/ra, "Vào tỉnh"/"Ra tỉnh" (any case, with or without diacritics)."""
     return _alias(value, _DIRECTIONS)
 
 
-_CHANNELS = _folded_aliases({
-    "paper": ("giấy", "khai giấy", "tờ khai giấy", "khai báo giấy"),
-    "vhd": ("tokhaiyte", "tokhaiyte.vn", "Vietnam Health Declaration", "khai báo y tế điện tử",
-            "QR", "QR code", "mã QR"),
-    "bluezone": (),
-    "ncovi": (),
-    "other": ("khác",),
-})
+_CHANNELS = _folded_aliases(
+    {
+        "paper": ("giấy", "khai giấy", "tờ khai giấy", "khai báo giấy"),
+        "vhd": (
+            "tokhaiyte",
+            "tokhaiyte.vn",
+            "Vietnam Health Declaration",
+            "khai báo y tế điện tử",
+            "QR",
+            "QR code",
+            "mã QR",
+        ),
+        "bluezone": (),
+        "ncovi": (),
+        "other": ("khác",),
+    }
+)
 
 
 def normalize_channel(value: object) -> str:
@@ -288,15 +301,17 @@ def is_electronic(channel: str) -> bool:
     return channel != "paper"
 
 
-_VEHICLES = _folded_aliases({
-    "car": ("ô tô", "xe ô tô", "xe con"),
-    "motorbike": ("xe máy", "xe mô tô", "mô tô"),
-    "truck": ("xe tải", "ô tô tải"),
-    "bus": ("xe khách", "xe buýt", "xe bus"),
-    "bicycle": ("xe đạp",),
-    "pedestrian": ("đi bộ",),
-    "other": ("khác",),
-})
+_VEHICLES = _folded_aliases(
+    {
+        "car": ("ô tô", "xe ô tô", "xe con"),
+        "motorbike": ("xe máy", "xe mô tô", "mô tô"),
+        "truck": ("xe tải", "ô tô tải"),
+        "bus": ("xe khách", "xe buýt", "xe bus"),
+        "bicycle": ("xe đạp",),
+        "pedestrian": ("đi bộ",),
+        "other": ("khác",),
+    }
+)
 
 
 def normalize_vehicle(value: object) -> str:
@@ -348,7 +363,7 @@ def normalize_phone(value: object) -> str | None:
     digits = re.sub(r"[\s.\-()]+", "", text)
     for prefix in ("+84", "0084"):
         if digits.startswith(prefix):
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
             break
     else:
         if len(digits) == 11 and digits.startswith("84"):
@@ -375,15 +390,17 @@ def normalize_birth_year(value: object, now: datetime) -> int | None:
     return n
 
 
-_GENDERS = _folded_aliases({
-    "male": ("nam", "m"),
-    "female": ("nữ", "f"),
-    "other": ("khác",),
-})
+_GENDERS = _folded_aliases(
+    {
+        "male": ("nam", "m"),
+        "female": ("nữ", "f"),
+        "other": ("khác",),
+    }
+)
 
 
 def normalize_gender(value: object) -> str | None:
-    """"male", "female" or "other" from nam/nữ/khác, male/female/other or M/F; None when blank."""
+    """ "male", "female" or "other" from nam/nữ/khác, male/female/other or M/F; None when blank."""
     return None if _is_blank(value) else _alias(value, _GENDERS)
 
 
@@ -421,11 +438,26 @@ def normalize_text(value: object) -> str | None:
     return text or None
 
 
-_BOOLEANS = {fold(k): v for k, v in {
-    "yes": True, "có": True, "c": True, "x": True, "1": True, "true": True, "y": True,
-    "✓": True, "✔": True,
-    "no": False, "không": False, "k": False, "0": False, "false": False, "n": False,
-}.items()}
+_BOOLEANS = {
+    fold(k): v
+    for k, v in {
+        "yes": True,
+        "có": True,
+        "c": True,
+        "x": True,
+        "1": True,
+        "true": True,
+        "y": True,
+        "✓": True,
+        "✔": True,
+        "no": False,
+        "không": False,
+        "k": False,
+        "0": False,
+        "false": False,
+        "n": False,
+    }.items()
+}
 
 
 def normalize_flag(value: object) -> bool:
@@ -495,42 +527,70 @@ class Field:
     max_length: int = CODE_TEXT_MAX
 
 
-def _f(name: str, label: str, fn: Normaliser, *, column: str | None = None,
-       required: bool = False, max_length: int = CODE_TEXT_MAX) -> Field:
+def _f(
+    name: str,
+    label: str,
+    fn: Normaliser,
+    *,
+    column: str | None = None,
+    required: bool = False,
+    max_length: int = CODE_TEXT_MAX,
+) -> Field:
     return Field(name, column or name, label, required, name in PERSONAL_FIELDS, fn, max_length)
 
 
 FLAG_FIELDS = (
-    ("fever", "Sốt"), ("cough", "Ho"), ("breathing_difficulty", "Khó thở"),
-    ("sore_throat", "Đau họng"), ("loss_of_taste_smell", "Mất vị giác/khứu giác"),
-    ("contact_f0", "Tiếp xúc F0"), ("visited_hotzone", "Đi qua vùng dịch"),
-    ("bluezone_installed", "Cài Bluezone"), ("used_free_wifi", "Dùng Wi-Fi miễn phí"),
+    ("fever", "Sốt"),
+    ("cough", "Ho"),
+    ("breathing_difficulty", "Khó thở"),
+    ("sore_throat", "Đau họng"),
+    ("loss_of_taste_smell", "Mất vị giác/khứu giác"),
+    ("contact_f0", "Tiếp xúc F0"),
+    ("visited_hotzone", "Đi qua vùng dịch"),
+    ("bluezone_installed", "Cài Bluezone"),
+    ("used_free_wifi", "Dùng Wi-Fi miễn phí"),
 )
 FLAG_NAMES = frozenset(name for name, _ in FLAG_FIELDS)
 
 #: SPEC §3 fields in order.
 FIELDS: tuple[Field, ...] = (
-    _f("declaration_id", "Mã khai báo", lambda v, r, n: normalize_declaration_id(v),
-       max_length=DECLARATION_ID_TEXT_MAX),
-    _f("declared_at", "Thời gian khai báo", lambda v, r, n: normalize_declared_at(v, n),
-       required=True),
-    _f("checkpoint", "Chốt kiểm soát", lambda v, r, n: normalize_checkpoint(v, r),
-       column="checkpoint_id", required=True, max_length=PLACE_NAME_MAX),
+    _f(
+        "declaration_id", "Mã khai báo", lambda v, r, n: normalize_declaration_id(v), max_length=DECLARATION_ID_TEXT_MAX
+    ),
+    _f("declared_at", "Thời gian khai báo", lambda v, r, n: normalize_declared_at(v, n), required=True),
+    _f(
+        "checkpoint",
+        "Chốt kiểm soát",
+        lambda v, r, n: normalize_checkpoint(v, r),
+        column="checkpoint_id",
+        required=True,
+        max_length=PLACE_NAME_MAX,
+    ),
     _f("direction", "Hướng", lambda v, r, n: normalize_direction(v), required=True),
     _f("channel", "Hình thức khai báo", lambda v, r, n: normalize_channel(v), required=True),
-    _f("vehicle", "Phương tiện",
-       lambda v, r, n: None if _is_blank(v) else normalize_vehicle(v)),
+    _f("vehicle", "Phương tiện", lambda v, r, n: None if _is_blank(v) else normalize_vehicle(v)),
     _f("plate", "Biển số", lambda v, r, n: normalize_plate(v), max_length=PLATE_TEXT_MAX),
     _f("full_name", "Họ và tên", lambda v, r, n: normalize_text(v), max_length=FULL_NAME_MAX),
     _f("id_number", "Số CCCD/CMND", lambda v, r, n: normalize_id_number(v)),
     _f("phone", "Số điện thoại", lambda v, r, n: normalize_phone(v)),
     _f("birth_year", "Năm sinh", lambda v, r, n: normalize_birth_year(v, n)),
     _f("gender", "Giới tính", lambda v, r, n: normalize_gender(v)),
-    _f("origin_province", "Đi từ tỉnh", lambda v, r, n: normalize_origin_province(v, r),
-       column="origin_province_code", required=True, max_length=PLACE_NAME_MAX),
+    _f(
+        "origin_province",
+        "Đi từ tỉnh",
+        lambda v, r, n: normalize_origin_province(v, r),
+        column="origin_province_code",
+        required=True,
+        max_length=PLACE_NAME_MAX,
+    ),
     _f("origin_district", "Đi từ huyện", lambda v, r, n: normalize_text(v), max_length=PLACE_NAME_MAX),
-    _f("destination_district", "Nơi đến", lambda v, r, n: normalize_destination_district(v, r),
-       column="destination_district_code", max_length=PLACE_NAME_MAX),
+    _f(
+        "destination_district",
+        "Nơi đến",
+        lambda v, r, n: normalize_destination_district(v, r),
+        column="destination_district_code",
+        max_length=PLACE_NAME_MAX,
+    ),
     *(_f(name, label, lambda v, r, n: normalize_flag(v)) for name, label in FLAG_FIELDS),
 )
 FIELDS_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
@@ -580,8 +640,9 @@ def normalize_record(raw: Mapping[str, object], ref: Reference, now: datetime) -
     return _assemble(raw, lambda f, value: normalize_field(f, value, ref, now))
 
 
-def _assemble(raw: Mapping[str, object],
-              outcome: Callable[[Field, object], tuple[object, str | None]]) -> NormalizedRecord:
+def _assemble(
+    raw: Mapping[str, object], outcome: Callable[[Field, object], tuple[object, str | None]]
+) -> NormalizedRecord:
     """A record from each field's ``outcome(field, raw value)`` (stored value, error code or None)."""
     values: dict[str, object] = {}
     errors: list[Issue] = []
@@ -596,8 +657,12 @@ def _assemble(raw: Mapping[str, object],
         values[c] is not None for c in ("declared_at", "checkpoint_id", "direction")
     ):
         values["declaration_id"] = derive_declaration_id(
-            values["declared_at"], values["checkpoint_id"], values["direction"],  # type: ignore[arg-type]
-            values["id_number"], values["phone"], values["full_name"],  # type: ignore[arg-type]
+            values["declared_at"],
+            values["checkpoint_id"],
+            values["direction"],  # type: ignore[arg-type]
+            values["id_number"],
+            values["phone"],
+            values["full_name"],  # type: ignore[arg-type]
         )
     return NormalizedRecord(values, errors, warnings)
 
@@ -605,7 +670,8 @@ def _assemble(raw: Mapping[str, object],
 #: Fields whose normalised value depends only on the raw cell, and whose raw values repeat a lot
 #: within a file (codes, names of places, yes/no flags): their results are memoised per file.
 _MEMO_FIELDS = frozenset(
-    f.name for f in FIELDS
+    f.name
+    for f in FIELDS
     if f.name not in ("declaration_id", "declared_at", "id_number", "phone", "full_name", "plate")
 )
 

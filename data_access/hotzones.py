@@ -49,6 +49,7 @@ class ZoneChange:
 
 # ---------------------------------------------------------------- validation
 
+
 def _shown(value: object) -> str:
     """A value quoted in a message: one line, at most 50 characters (a file's cell can be anything)."""
     return clip(" ".join(str(value).split()), 50)
@@ -101,21 +102,29 @@ def validate_zone(raw: dict, ref: Reference) -> dict:
     valid_to = _parse_date(raw.get("valid_to"), "ngày kết thúc", required=False)
     if valid_to is not None and valid_to < valid_from:
         raise HotZoneError(f"Ngày kết thúc {valid_to:%d/%m/%Y} trước ngày bắt đầu {valid_from:%d/%m/%Y}")
-    return dict(province_code=code, district_name=district, label=label, valid_from=valid_from,
-                valid_to=valid_to)
+    return dict(province_code=code, district_name=district, label=label, valid_from=valid_from, valid_to=valid_to)
 
 
 def _zone_json(zone: dict | HotZone | None) -> dict | None:
     if zone is None:
         return None
     data = asdict(zone) if isinstance(zone, HotZone) else dict(zone)
-    return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in data.items()
-            if k in ("id", "province_code", "district_name", "label", "valid_from", "valid_to")}
+    return {
+        k: (v.isoformat() if isinstance(v, dt.date) else v)
+        for k, v in data.items()
+        if k in ("id", "province_code", "district_name", "label", "valid_from", "valid_to")
+    }
 
 
 def _as_zone(row: dict, zone_id: int | None = None) -> HotZone:
-    return HotZone(province_code=row["province_code"], district_name=row.get("district_name"),
-                   label=row["label"], valid_from=row["valid_from"], valid_to=row.get("valid_to"), id=zone_id)
+    return HotZone(
+        province_code=row["province_code"],
+        district_name=row.get("district_name"),
+        label=row["label"],
+        valid_from=row["valid_from"],
+        valid_to=row.get("valid_to"),
+        id=zone_id,
+    )
 
 
 def _key(zone: HotZone) -> tuple:
@@ -124,6 +133,7 @@ def _key(zone: HotZone) -> tuple:
 
 
 # ---------------------------------------------------------------- re-classification
+
 
 def reclassify(conn: Connection, changed: Iterable[HotZone]) -> int:
     """Re-assess the stored declarations that the ``changed`` zones (old or new versions) can affect.
@@ -140,10 +150,21 @@ def reclassify(conn: Connection, changed: Iterable[HotZone]) -> int:
     d = schema.declarations.c
     first = min(z.valid_from for z in changed)
     last = None if any(z.valid_to is None for z in changed) else max(z.valid_to for z in changed)
-    cols = [d.id, d.local_day, d.origin_province_code, d.origin_district, d.contact_f0, d.visited_hotzone,
-            *(d[s] for s in schema.SYMPTOMS), d.origin_in_hotzone, d.risk_level, d.risk_reason]
-    stmt = select(*cols).where(d.origin_province_code.in_(sorted({z.province_code for z in changed})),
-                               d.local_day >= first)
+    cols = [
+        d.id,
+        d.local_day,
+        d.origin_province_code,
+        d.origin_district,
+        d.contact_f0,
+        d.visited_hotzone,
+        *(d[s] for s in schema.SYMPTOMS),
+        d.origin_in_hotzone,
+        d.risk_level,
+        d.risk_reason,
+    ]
+    stmt = select(*cols).where(
+        d.origin_province_code.in_(sorted({z.province_code for z in changed})), d.local_day >= first
+    )
     if last is not None:
         stmt = stmt.where(d.local_day <= last)
     updates: list[dict] = []
@@ -154,26 +175,48 @@ def reclassify(conn: Connection, changed: Iterable[HotZone]) -> int:
     for row in result.mappings():
         new = assess(row, index, row["local_day"])
         if (new["origin_in_hotzone"], new["risk_level"], new["risk_reason"]) != (
-                bool(row["origin_in_hotzone"]), row["risk_level"], row["risk_reason"]):
-            updates.append({"_id": row["id"], "_in": new["origin_in_hotzone"], "_level": new["risk_level"],
-                            "_reason": new["risk_reason"]})
+            bool(row["origin_in_hotzone"]),
+            row["risk_level"],
+            row["risk_reason"],
+        ):
+            updates.append(
+                {
+                    "_id": row["id"],
+                    "_in": new["origin_in_hotzone"],
+                    "_level": new["risk_level"],
+                    "_reason": new["risk_reason"],
+                }
+            )
             days.add(row["local_day"])
     result.close()
     if updates:
-        stmt = (update(schema.declarations).where(d.id == bindparam("_id"))
-                .values(origin_in_hotzone=bindparam("_in"), risk_level=bindparam("_level"),
-                        risk_reason=bindparam("_reason")))
+        stmt = (
+            update(schema.declarations)
+            .where(d.id == bindparam("_id"))
+            .values(
+                origin_in_hotzone=bindparam("_in"), risk_level=bindparam("_level"), risk_reason=bindparam("_reason")
+            )
+        )
         for start in range(0, len(updates), 5000):
             conn.execute(stmt, updates[start : start + 5000])
         rollup.rebuild_days(conn, days)
     return len(updates)
 
 
-def _record(conn: Connection, changed_by: str, action: str, zone_id: int | None, before, after,
-            reclassified: int) -> None:
-    conn.execute(insert(schema.hot_zone_changes).values(
-        changed_at=now_utc(), changed_by=changed_by, action=action, zone_id=zone_id, before=before, after=after,
-        reclassified=reclassified))
+def _record(
+    conn: Connection, changed_by: str, action: str, zone_id: int | None, before, after, reclassified: int
+) -> None:
+    conn.execute(
+        insert(schema.hot_zone_changes).values(
+            changed_at=now_utc(),
+            changed_by=changed_by,
+            action=action,
+            zone_id=zone_id,
+            before=before,
+            after=after,
+            reclassified=reclassified,
+        )
+    )
 
 
 def _zone_by_id(conn: Connection, zone_id: int) -> HotZone:
@@ -185,10 +228,14 @@ def _zone_by_id(conn: Connection, zone_id: int) -> HotZone:
 
 # ---------------------------------------------------------------- changes
 
+
 def add_zone(conn: Connection, zone: dict, *, changed_by: str) -> ZoneChange:
     """Add one validated zone (see :func:`validate_zone`), re-classify, record the change."""
-    zone_id = conn.execute(insert(schema.hot_zones).values(**zone, created_by=changed_by, created_at=now_utc())
-                           .returning(schema.hot_zones.c.id)).scalar_one()
+    zone_id = conn.execute(
+        insert(schema.hot_zones)
+        .values(**zone, created_by=changed_by, created_at=now_utc())
+        .returning(schema.hot_zones.c.id)
+    ).scalar_one()
     new = _as_zone(zone, zone_id)
     n = reclassify(conn, [new])
     _record(conn, changed_by, "add", zone_id, None, _zone_json(new), n)
@@ -237,8 +284,9 @@ def replace_zones(conn: Connection, zones: Sequence[dict], *, changed_by: str) -
             changed.append(zone)
             added += 1
         elif existing.valid_to != zone.valid_to:
-            conn.execute(update(schema.hot_zones).where(schema.hot_zones.c.id == existing.id)
-                         .values(valid_to=zone.valid_to))
+            conn.execute(
+                update(schema.hot_zones).where(schema.hot_zones.c.id == existing.id).values(valid_to=zone.valid_to)
+            )
             changed += [existing, zone]
             updated += 1
     gone = [z for k, z in old_by_key.items() if k not in new_keys]
@@ -248,8 +296,15 @@ def replace_zones(conn: Connection, zones: Sequence[dict], *, changed_by: str) -
     if not changed:
         return ZoneChange(0, 0, 0, 0)
     n = reclassify(conn, changed)
-    _record(conn, changed_by, "replace", None, [_zone_json(z) for z in old],
-            [_zone_json(z) for z in load_hot_zones(conn)], n)
+    _record(
+        conn,
+        changed_by,
+        "replace",
+        None,
+        [_zone_json(z) for z in old],
+        [_zone_json(z) for z in load_hot_zones(conn)],
+        n,
+    )
     return ZoneChange(added, updated, len(gone), n)
 
 
@@ -263,8 +318,12 @@ _HEADERS = {
 _REQUIRED = ("province", "label", "valid_from")
 MSG_NO_HEADER = "Không tìm thấy dòng tiêu đề (cần các cột: Tỉnh, Nhãn, Từ ngày)"
 #: The header of a hot-zone list: found in its first 10 rows, like a declaration file's otherwise.
-ZONE_HEADER = HeaderSpec(keys={fold(alias): name for name, aliases in _HEADERS.items() for alias in aliases},
-                         required=_REQUIRED, no_header=MSG_NO_HEADER, scan_rows=10)
+ZONE_HEADER = HeaderSpec(
+    keys={fold(alias): name for name, aliases in _HEADERS.items() for alias in aliases},
+    required=_REQUIRED,
+    no_header=MSG_NO_HEADER,
+    scan_rows=10,
+)
 #: A hot-zone list longer than this is not one (the whole country has about 700 districts).
 ZONE_FILE_MAX_ROWS = 10_000
 
@@ -285,8 +344,9 @@ def read_zone_file(source: str | os.PathLike | bytes, ref: Reference) -> tuple[l
     zones, problems = [], []
     for count, (number, raw, _) in enumerate(reader.iter_records(), start=1):
         if count > ZONE_FILE_MAX_ROWS:
-            raise UnreadableFile(f"Tệp vùng dịch có hơn {ZONE_FILE_MAX_ROWS:,} dòng: không phải danh sách vùng dịch"
-                                 .replace(",", "."))
+            raise UnreadableFile(
+                f"Tệp vùng dịch có hơn {ZONE_FILE_MAX_ROWS:,} dòng: không phải danh sách vùng dịch".replace(",", ".")
+            )
         try:
             zones.append(validate_zone(raw, ref))
         except HotZoneError as exc:

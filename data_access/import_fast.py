@@ -33,6 +33,7 @@ _AS_STORED: dict[str, Callable[[str], object]] = {
     "declaration_id": lambda text: text.isascii() and 0 < len(text) <= DECLARATION_ID_MAX and text == text.strip(),
 }
 
+
 def _nfc(text: str | None) -> str | None:
     """A cell NFC-normalised, as the row path reads every cell."""
     return text if text is None or text.isascii() else unicodedata.normalize("NFC", text)
@@ -51,8 +52,9 @@ class ColumnPreparer:
     Memory: every memo is dropped when it grows past ``memo_limit`` entries.
     """
 
-    def __init__(self, columns: dict[int, str], ref: Reference, zones: HotZoneIndex, now: dt.datetime,
-                 memo_limit: int = 50_000) -> None:
+    def __init__(
+        self, columns: dict[int, str], ref: Reference, zones: HotZoneIndex, now: dt.datetime, memo_limit: int = 50_000
+    ) -> None:
         self.ref, self.zones, self.now, self.memo_limit = ref, zones, now, memo_limit
         self.by_field: dict[str, list[int]] = {}
         for index, name in sorted(columns.items()):
@@ -138,10 +140,14 @@ class ColumnPreparer:
                     code = failures.get(text)
                     if code is not None:
                         issues.setdefault(i, []).append((f.name, code, clip(_nfc(_cell(text)) or ""), f.required))
-        errors = {i: [(name, code, text) for name, code, text, required in found if required]
-                  for i, found in issues.items() if any(r for *_, r in found)}
-        warnings = {i: [(name, code, text) for name, code, text, _ in found]
-                    for i, found in issues.items() if i not in errors}
+        errors = {
+            i: [(name, code, text) for name, code, text, required in found if required]
+            for i, found in issues.items()
+            if any(r for *_, r in found)
+        }
+        warnings = {
+            i: [(name, code, text) for name, code, text, _ in found] for i, found in issues.items() if i not in errors
+        }
         self._derive_ids(values, errors)
         return self._columns(values, received, n), warnings, errors
 
@@ -150,9 +156,14 @@ class ColumnPreparer:
         ids = values["declaration_id"]
         for i, decl_id in enumerate(ids):
             if decl_id is None and i not in errors:
-                ids[i] = derive_declaration_id(values["declared_at"][i], values["checkpoint_id"][i],
-                                               values["direction"][i], values["id_number"][i],
-                                               values["phone"][i], values["full_name"][i])
+                ids[i] = derive_declaration_id(
+                    values["declared_at"][i],
+                    values["checkpoint_id"][i],
+                    values["direction"][i],
+                    values["id_number"][i],
+                    values["phone"][i],
+                    values["full_name"][i],
+                )
 
     def _columns(self, values: dict[str, list], received: dt.datetime, n: int) -> list[list]:
         """The columns of the rows :func:`store.prepare_row` makes, in :data:`ROW_COLUMNS` order (flags
@@ -162,14 +173,27 @@ class ColumnPreparer:
                 memo.clear()
         cols = dict(values)
         times = list(map(self._times.__getitem__, values["declared_at"]))
-        cols["declared_at"], cols["local_day"], cols["local_hour"] = (list(c) for c in zip(*times)) if n else ([], [], [])
+        cols["declared_at"], cols["local_day"], cols["local_hour"] = (
+            (list(c) for c in zip(*times)) if n else ([], [], [])
+        )
         cols["plate_hash"] = list(map(self._hashes.__getitem__, values["plate"]))
         cols["received_at"] = [received] * n
-        risks = list(map(self._risks.__getitem__, zip(
-            cols["origin_province_code"], cols["origin_district"], cols["local_day"], cols["contact_f0"],
-            map(any, zip(*(cols[s] for s in SYMPTOMS))), cols["visited_hotzone"])))
-        cols["origin_in_hotzone"], cols["risk_level"], cols["risk_reason"] = \
+        risks = list(
+            map(
+                self._risks.__getitem__,
+                zip(
+                    cols["origin_province_code"],
+                    cols["origin_district"],
+                    cols["local_day"],
+                    cols["contact_f0"],
+                    map(any, zip(*(cols[s] for s in SYMPTOMS))),
+                    cols["visited_hotzone"],
+                ),
+            )
+        )
+        cols["origin_in_hotzone"], cols["risk_level"], cols["risk_reason"] = (
             (list(c) for c in zip(*risks)) if n else ([], [], [])
+        )
         return [cols[c] for c in ROW_COLUMNS]
 
     def _store_times(self, utc: dt.datetime | None) -> tuple:
@@ -188,6 +212,7 @@ class ColumnPreparer:
         if province is None or day is None:
             return (False, None, None)  # a quarantined row: never stored
         in_zone = self.zones.match(str(province), district, day) is not None
-        level, reason = classify(contact_f0=contact_f0, any_symptom=any_symptom, visited_hotzone=visited,
-                                 origin_in_hotzone=in_zone)
+        level, reason = classify(
+            contact_f0=contact_f0, any_symptom=any_symptom, visited_hotzone=visited, origin_in_hotzone=in_zone
+        )
         return (in_zone, level, reason)

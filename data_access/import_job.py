@@ -80,9 +80,15 @@ def _from_dict(cls, data: dict):
     return cls(**{k: v for k, v in data.items() if k in names})
 
 
-def run_import_process(path: Path, file_name: str, *, sheet: str | None, created_by: str,
-                       progress: Callable[[ImportProgress], None] | None = None,
-                       remove_file: bool = True) -> ImportResult:
+def run_import_process(
+    path: Path,
+    file_name: str,
+    *,
+    sheet: str | None,
+    created_by: str,
+    progress: Callable[[ImportProgress], None] | None = None,
+    remove_file: bool = True,
+) -> ImportResult:
     """Import ``path`` in a child process and return its result.
 
     ``progress`` is called after each committed batch. Raises :class:`UnreadableFile` (with the
@@ -97,8 +103,17 @@ def run_import_process(path: Path, file_name: str, *, sheet: str | None, created
             path.unlink(missing_ok=True)
         raise
     # "--option=value": a file or sheet name that starts with "-" is still a value.
-    command = [sys.executable, "-m", "data_access", "import", str(path), "--events",
-               f"--file-name={file_name}", f"--created-by={created_by}", f"--niceness={IMPORT_NICENESS}"]
+    command = [
+        sys.executable,
+        "-m",
+        "data_access",
+        "import",
+        str(path),
+        "--events",
+        f"--file-name={file_name}",
+        f"--created-by={created_by}",
+        f"--niceness={IMPORT_NICENESS}",
+    ]
     if sheet:
         command.append(f"--sheet={sheet}")
     if remove_file:
@@ -107,8 +122,9 @@ def run_import_process(path: Path, file_name: str, *, sheet: str | None, created
     # stderr goes to a file: a pipe nobody reads while stdout is followed could fill and block the child.
     with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as errors_file:
         try:
-            child = subprocess.Popen(command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=errors_file,
-                                     text=True, encoding="utf-8")
+            child = subprocess.Popen(
+                command, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=errors_file, text=True, encoding="utf-8"
+            )
         except BaseException:
             _release_lock(lock)
             raise
@@ -130,8 +146,9 @@ def run_import_process(path: Path, file_name: str, *, sheet: str | None, created
         except BaseException:
             # The viewer left (Streamlit stops the page's run): the import goes on to its end, its
             # output still read so that it never blocks on a full pipe.
-            threading.Thread(target=_follow_to_end, args=(child, path if remove_file else None, lock),
-                             daemon=True).start()
+            threading.Thread(
+                target=_follow_to_end, args=(child, path if remove_file else None, lock), daemon=True
+            ).start()
             raise
         child.wait()
         _release_lock(lock)

@@ -102,12 +102,15 @@ def load_reference(conn: Connection) -> Reference:
     """The reference data the field normalisers match against, from the store."""
     c, p, d = schema.checkpoints.c, schema.provinces.c, schema.districts.c
     return Reference(
-        checkpoints=tuple(CheckpointRef(r.id, r.code, r.name) for r in conn.execute(
-            select(c.id, c.code, c.name).order_by(c.id))),
-        provinces=tuple(ProvinceRef(r.code, r.name, r.kind) for r in conn.execute(
-            select(p.code, p.name, p.kind).order_by(p.code))),
-        districts=tuple(DistrictRef(r.code, r.name, r.kind) for r in conn.execute(
-            select(d.code, d.name, d.kind).order_by(d.code))),
+        checkpoints=tuple(
+            CheckpointRef(r.id, r.code, r.name) for r in conn.execute(select(c.id, c.code, c.name).order_by(c.id))
+        ),
+        provinces=tuple(
+            ProvinceRef(r.code, r.name, r.kind) for r in conn.execute(select(p.code, p.name, p.kind).order_by(p.code))
+        ),
+        districts=tuple(
+            DistrictRef(r.code, r.name, r.kind) for r in conn.execute(select(d.code, d.name, d.kind).order_by(d.code))
+        ),
     )
 
 
@@ -158,15 +161,29 @@ class _Chunk:
 
 def _quarantine(reader, line: int, cells: list, errors, received: dt.datetime) -> dict:
     """The quarantined_rows record of a row with errors: reasons, and the row as read (header -> cell)."""
-    return dict(line_number=line, created_at=received,
-                reasons=[{"field": f, "code": c, "raw": raw} for f, c, raw in errors],
-                raw={clip(str(k)): _json_cell(v) for k, v in reader.original(cells).items()})
+    return dict(
+        line_number=line,
+        created_at=received,
+        reasons=[{"field": f, "code": c, "raw": raw} for f, c, raw in errors],
+        raw={clip(str(k)): _json_cell(v) for k, v in reader.original(cells).items()},
+    )
 
 
-def _prepared_chunks(source, file_name: str, sheet: str | None, ref: Reference, zones: HotZoneIndex,
-                     now: dt.datetime, resumed_from: int, batch_rows: int, columnar: bool = True,
-                     target: tuple[str, int | None] = ("sqlalchemy", None), encoding: str | None = None,
-                     part: int = 0, parts: int = 1) -> Iterator[_Chunk]:
+def _prepared_chunks(
+    source,
+    file_name: str,
+    sheet: str | None,
+    ref: Reference,
+    zones: HotZoneIndex,
+    now: dt.datetime,
+    resumed_from: int,
+    batch_rows: int,
+    columnar: bool = True,
+    target: tuple[str, int | None] = ("sqlalchemy", None),
+    encoding: str | None = None,
+    part: int = 0,
+    parts: int = 1,
+) -> Iterator[_Chunk]:
     """Read the file and yield its chunks after line ``resumed_from``, normalised and prepared.
 
     A CSV file is normalised column by column (:mod:`data_access.import_fast`) unless ``columnar``
@@ -183,8 +200,15 @@ def _prepared_chunks(source, file_name: str, sheet: str | None, ref: Reference, 
     def chunk(buffer: list, lines: list[int], columns: list, warnings: dict, quarantined: list) -> _Chunk:
         """The chunk of ``buffer`` whose good rows are ``columns`` (:data:`ROW_COLUMNS` order)."""
         decl_ids = columns[_DECL_ID]
-        return _Chunk(len(buffer), buffer[-1][0], reader.progress, len(lines), stage(kind, lines, columns, batch_id),
-                      {lines[i]: (decl_ids[i], found) for i, found in warnings.items()}, quarantined)
+        return _Chunk(
+            len(buffer),
+            buffer[-1][0],
+            reader.progress,
+            len(lines),
+            stage(kind, lines, columns, batch_id),
+            {lines[i]: (decl_ids[i], found) for i, found in warnings.items()},
+            quarantined,
+        )
 
     def make_rows(buffer: list) -> _Chunk:
         received = now_utc()
@@ -192,8 +216,9 @@ def _prepared_chunks(source, file_name: str, sheet: str | None, ref: Reference, 
         for line, raw, cells in buffer:
             record = normalize(raw)
             if record.errors:
-                quarantined.append(_quarantine(reader, line, cells, [(e.field, e.code, e.raw) for e in record.errors],
-                                               received))
+                quarantined.append(
+                    _quarantine(reader, line, cells, [(e.field, e.code, e.raw) for e in record.errors], received)
+                )
             else:
                 row = prepare_row(record.values, zones, received)
                 if record.warnings:
@@ -210,11 +235,19 @@ def _prepared_chunks(source, file_name: str, sheet: str | None, ref: Reference, 
         if not errors:
             return chunk(buffer, lines, columns, row_warnings, [])
         keep = [i for i in range(len(buffer)) if i not in errors]
-        quarantined = [_quarantine(reader, line, nfc_cells(cells), errors[i], received)
-                       for i, (line, cells) in enumerate(buffer) if i in errors]
+        quarantined = [
+            _quarantine(reader, line, nfc_cells(cells), errors[i], received)
+            for i, (line, cells) in enumerate(buffer)
+            if i in errors
+        ]
         position = {i: k for k, i in enumerate(keep)}
-        return chunk(buffer, [lines[i] for i in keep], [[column[i] for i in keep] for column in columns],
-                     {position[i]: found for i, found in row_warnings.items()}, quarantined)
+        return chunk(
+            buffer,
+            [lines[i] for i in keep],
+            [[column[i] for i in keep] for column in columns],
+            {position[i]: found for i, found in row_warnings.items()},
+            quarantined,
+        )
 
     if columnar:
         preparer = ColumnPreparer(reader.columns, ref, zones, now)
@@ -303,8 +336,9 @@ def _chunks_from_workers(args: tuple, workers: int) -> Iterator[_Chunk]:
 
     ctx = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
     queues = [ctx.Queue(maxsize=2) for _ in range(workers)]
-    procs = [ctx.Process(target=_worker, args=(q, os.getpid(), args, k, workers), daemon=True)
-             for k, q in enumerate(queues)]
+    procs = [
+        ctx.Process(target=_worker, args=(q, os.getpid(), args, k, workers), daemon=True) for k, q in enumerate(queues)
+    ]
     for proc in procs:
         proc.start()
     try:
@@ -351,14 +385,21 @@ class _Batcher:
             conn = self.conn
             written = write_staged(conn, chunk.staged, chunk.good, b)
             duplicate_lines = {line for line, _ in written.duplicates}
-            warnings = [dict(batch_id=b, line_number=line, declaration_id=decl_id, field=f, code=c, raw_value=raw)
-                        for line, (decl_id, found) in sorted(chunk.warnings.items()) if line not in duplicate_lines
-                        for f, c, raw in found]
-            duplicates = [dict(batch_id=b, line_number=line, declaration_id=decl_id)
-                          for line, decl_id in written.duplicates]
+            warnings = [
+                dict(batch_id=b, line_number=line, declaration_id=decl_id, field=f, code=c, raw_value=raw)
+                for line, (decl_id, found) in sorted(chunk.warnings.items())
+                if line not in duplicate_lines
+                for f, c, raw in found
+            ]
+            duplicates = [
+                dict(batch_id=b, line_number=line, declaration_id=decl_id) for line, decl_id in written.duplicates
+            ]
             quarantined = [dict(q, batch_id=b) for q in chunk.quarantined]
-            for table, rows in ((schema.quarantined_rows, quarantined), (schema.import_warnings, warnings),
-                                (schema.duplicate_rows, duplicates)):
+            for table, rows in (
+                (schema.quarantined_rows, quarantined),
+                (schema.import_warnings, warnings),
+                (schema.duplicate_rows, duplicates),
+            ):
                 if rows:
                     conn.execute(insert(table), rows)
             c = self.counts
@@ -368,37 +409,62 @@ class _Batcher:
             c.quarantined += len(quarantined)
             c.warnings += len(warnings)
             c.last_line = chunk.last_line
-            conn.execute(update(schema.import_batches).where(schema.import_batches.c.id == b).values(
-                rows_in=c.rows_in, accepted=c.accepted, duplicates=c.duplicates, quarantined=c.quarantined,
-                warnings=c.warnings, last_line=c.last_line))
+            conn.execute(
+                update(schema.import_batches)
+                .where(schema.import_batches.c.id == b)
+                .values(
+                    rows_in=c.rows_in,
+                    accepted=c.accepted,
+                    duplicates=c.duplicates,
+                    quarantined=c.quarantined,
+                    warnings=c.warnings,
+                    last_line=c.last_line,
+                )
+            )
 
 
 def _open_batch(engine: Engine, file_name: str, checksum: str, created_by: str) -> tuple[int, ImportProgress]:
     """The unfinished batch of this same file to resume, or a new one."""
     b = schema.import_batches.c
     with engine.begin() as conn:
-        row = conn.execute(select(b.id, b.rows_in, b.accepted, b.duplicates, b.quarantined, b.warnings, b.last_line)
-                           .where(b.kind == "import", b.checksum == checksum, b.status.in_(("running", "failed")))
-                           .order_by(b.id.desc()).limit(1)).first()
+        row = conn.execute(
+            select(b.id, b.rows_in, b.accepted, b.duplicates, b.quarantined, b.warnings, b.last_line)
+            .where(b.kind == "import", b.checksum == checksum, b.status.in_(("running", "failed")))
+            .order_by(b.id.desc())
+            .limit(1)
+        ).first()
         if row is not None:
             conn.execute(update(schema.import_batches).where(b.id == row.id).values(status="running"))
-            return row.id, ImportProgress(row.rows_in, row.accepted, row.duplicates, row.quarantined, row.warnings,
-                                          row.last_line)
-        return new_batch(conn, "import", file_name=file_name, checksum=checksum, created_by=created_by), \
-            ImportProgress()
+            return row.id, ImportProgress(
+                row.rows_in, row.accepted, row.duplicates, row.quarantined, row.warnings, row.last_line
+            )
+        return new_batch(
+            conn, "import", file_name=file_name, checksum=checksum, created_by=created_by
+        ), ImportProgress()
 
 
 def _finish(engine: Engine, batch_id: int, status: str) -> None:
     with engine.begin() as conn:
-        conn.execute(update(schema.import_batches).where(schema.import_batches.c.id == batch_id).values(
-            status=status, finished_at=now_utc()))
+        conn.execute(
+            update(schema.import_batches)
+            .where(schema.import_batches.c.id == batch_id)
+            .values(status=status, finished_at=now_utc())
+        )
 
 
-def import_file(engine: Engine, source: str | os.PathLike | bytes, file_name: str | None = None, *,
-                sheet: str | None = None, created_by: str = "cli",
-                progress: Callable[[ImportProgress], None] | None = None,
-                batch_rows: int | None = None, workers: int | None = None,
-                now: dt.datetime | None = None, columnar: bool | None = None) -> ImportResult:
+def import_file(
+    engine: Engine,
+    source: str | os.PathLike | bytes,
+    file_name: str | None = None,
+    *,
+    sheet: str | None = None,
+    created_by: str = "cli",
+    progress: Callable[[ImportProgress], None] | None = None,
+    batch_rows: int | None = None,
+    workers: int | None = None,
+    now: dt.datetime | None = None,
+    columnar: bool | None = None,
+) -> ImportResult:
     """Import a declaration file (a path, or the bytes of an upload) into the store.
 
     Raises :class:`UnreadableFile` (one-line Vietnamese message) when the file cannot be read as a
@@ -456,6 +522,15 @@ def import_file(engine: Engine, source: str | os.PathLike | bytes, file_name: st
         counts.fraction = 1.0
         progress(counts)
     counts.fraction = 1.0
-    return ImportResult(batch_id, file_name, counts.rows_in, counts.accepted, counts.duplicates, counts.quarantined,
-                        counts.warnings, resumed_from, unrecognised_columns=list(reader.unrecognised_headers),
-                        ids_derived="declaration_id" not in reader.mapped_fields)
+    return ImportResult(
+        batch_id,
+        file_name,
+        counts.rows_in,
+        counts.accepted,
+        counts.duplicates,
+        counts.quarantined,
+        counts.warnings,
+        resumed_from,
+        unrecognised_columns=list(reader.unrecognised_headers),
+        ids_derived="declaration_id" not in reader.mapped_fields,
+    )

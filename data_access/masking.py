@@ -42,14 +42,13 @@ def mask(value: object) -> object:
         return text
     n = len(text)
     keep_head, keep_tail = (3, 3) if n >= 10 else (2, 2) if n >= 7 else (1, 1) if n >= 5 else (0, 0)
-    return text[:keep_head] + "*" * (n - keep_head - keep_tail) + (text[n - keep_tail:] if keep_tail else "")
+    return text[:keep_head] + "*" * (n - keep_head - keep_tail) + (text[n - keep_tail :] if keep_tail else "")
 
 
 def is_personal_header(header: str) -> bool:
     """Whether a file's column header names a personal field (by field name, label or alias),
     also as the reader names a repeated column ("Số điện thoại (2)")."""
-    return (field_for_header(header) in PII_FIELDS
-            or field_for_header(_REPEATED_HEADER.sub("", header)) in PII_FIELDS)
+    return field_for_header(header) in PII_FIELDS or field_for_header(_REPEATED_HEADER.sub("", header)) in PII_FIELDS
 
 
 def mask_raw_row(raw: Mapping[str, object]) -> dict[str, object]:
@@ -104,7 +103,8 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 def xlsx_bytes(frame: pd.DataFrame, sheet: str = "Sheet1") -> bytes:
     """``frame`` as an XLSX workbook, neutralised, every cell written as a value (never a formula)."""
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter",
-                        engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}) as xl:
+    with pd.ExcelWriter(
+        buffer, engine="xlsxwriter", engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False}}
+    ) as xl:
         safe_frame(frame).to_excel(xl, index=False, sheet_name=sheet[:31])
     return buffer.getvalue()

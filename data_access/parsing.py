@@ -86,31 +86,44 @@ MSG_NO_SHEET = "Không đọc được tệp XLSX: tệp không có trang tính 
 MSG_NO_HEADER = "Không tìm thấy dòng tiêu đề (cần ít nhất các cột: {})"
 MSG_TOO_MANY_COLUMNS = "Dòng tiêu đề có {columns} cột, quá giới hạn {limit} cột"
 MSG_XLSX_PART_TOO_BIG = "Không đọc được tệp XLSX: phần “{part}” quá lớn khi giải nén ({size} MB, tối đa {limit} MB)"
-MSG_XLSX_BOMB = ("Không đọc được tệp XLSX: phần “{part}” nén bất thường ({ratio}:1, tối đa {limit}:1),"
-                 " có thể là tệp độc hại")
-MSG_XLSX_CELL_TOO_LONG = ("Không đọc được tệp XLSX: có ô dài hơn 32.767 ký tự (giới hạn của Excel)"
-                          " trong phần “{part}”")
+MSG_XLSX_BOMB = (
+    "Không đọc được tệp XLSX: phần “{part}” nén bất thường ({ratio}:1, tối đa {limit}:1), có thể là tệp độc hại"
+)
+MSG_XLSX_CELL_TOO_LONG = "Không đọc được tệp XLSX: có ô dài hơn 32.767 ký tự (giới hạn của Excel) trong phần “{part}”"
 MSG_XLSX_DOCTYPE = "Không đọc được tệp XLSX: phần “{part}” có khai báo DOCTYPE, Excel không bao giờ ghi như vậy"
-MSG_XLSX_STRETCH = ("Không đọc được tệp XLSX: trang tính có một dòng (hoặc khối dữ liệu) dài bất thường,"
-                    " hơn {limit} MB")
+MSG_XLSX_STRETCH = "Không đọc được tệp XLSX: trang tính có một dòng (hoặc khối dữ liệu) dài bất thường, hơn {limit} MB"
 MSG_CSV_CELL_TOO_LONG = "Không đọc được tệp CSV: dòng {line} có ô dài hơn {limit} ký tự"
 MSG_CSV_LINE_TOO_LONG = "Không đọc được tệp CSV: dòng {line} dài hơn {limit} MB"
 MSG_CSV_BROKEN = "Không đọc được tệp CSV ở dòng {line}"
 
 #: Header spellings beyond field names and SPEC labels; None = a known column to ignore.
 HEADER_ALIASES: dict[str, str | None] = {
-    "STT": None, "TT": None,
+    "STT": None,
+    "TT": None,
     "Mã tờ khai": "declaration_id",
-    "Thời gian": "declared_at", "Ngày giờ khai báo": "declared_at", "Ngày giờ": "declared_at",
-    "Chốt": "checkpoint", "Điểm chốt": "checkpoint", "Chốt kiểm dịch": "checkpoint",
+    "Thời gian": "declared_at",
+    "Ngày giờ khai báo": "declared_at",
+    "Ngày giờ": "declared_at",
+    "Chốt": "checkpoint",
+    "Điểm chốt": "checkpoint",
+    "Chốt kiểm dịch": "checkpoint",
     "Chiều": "direction",
-    "Hình thức": "channel", "Kênh khai báo": "channel",
+    "Hình thức": "channel",
+    "Kênh khai báo": "channel",
     "Họ tên": "full_name",
-    "Biển kiểm soát": "plate", "BKS": "plate",
-    "CCCD": "id_number", "CMND": "id_number", "Số CMND/CCCD": "id_number",
-    "CMND/CCCD": "id_number", "CCCD/CMND": "id_number",
-    "SĐT": "phone", "Điện thoại": "phone", "Số ĐT": "phone",
-    "Quê quán/Đi từ": "origin_province", "Tỉnh đi": "origin_province", "Đi từ": "origin_province",
+    "Biển kiểm soát": "plate",
+    "BKS": "plate",
+    "CCCD": "id_number",
+    "CMND": "id_number",
+    "Số CMND/CCCD": "id_number",
+    "CMND/CCCD": "id_number",
+    "CCCD/CMND": "id_number",
+    "SĐT": "phone",
+    "Điện thoại": "phone",
+    "Số ĐT": "phone",
+    "Quê quán/Đi từ": "origin_province",
+    "Tỉnh đi": "origin_province",
+    "Đi từ": "origin_province",
     "Huyện đi": "origin_district",
     "Huyện đến": "destination_district",
 }
@@ -125,6 +138,7 @@ class UnreadableFile(Exception):
 
 
 # ---------------------------------------------------------------- headers
+
 
 @dataclass(frozen=True)
 class HeaderSpec:
@@ -166,9 +180,11 @@ _LABELS = {f.name: f.label for f in FIELDS}
 #: The header of a declaration file (SPEC §3). A surname column ("Họ" | "Tên") folds to "ho", the
 #: cough label: it is ignored.
 DECLARATION_HEADER = HeaderSpec(
-    keys=_declaration_keys(), required=REQUIRED_FIELDS,
+    keys=_declaration_keys(),
+    required=REQUIRED_FIELDS,
     no_header=MSG_NO_HEADER.format(", ".join(_LABELS[n] for n in REQUIRED_FIELDS)),
-    ignored_exact=frozenset({"họ"}))
+    ignored_exact=frozenset({"họ"}),
+)
 
 
 def field_for_header(header: str) -> str | None:
@@ -178,6 +194,7 @@ def field_for_header(header: str) -> str | None:
 
 
 # ---------------------------------------------------------------- cells
+
 
 def _cut(text: str) -> str:
     """A cell longer than RAW_KEEP_CHARS as the import keeps it: NFC-normalised (first: cutting
@@ -244,6 +261,7 @@ def _find_header(rows: list[tuple[int, list[object]]], spec: HeaderSpec) -> _Fou
 
 # ---------------------------------------------------------------- encoding
 
+
 def _valid_utf8(stream: BinaryIO) -> bool:
     # not final: a file cut inside its last character is still UTF-8
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -292,6 +310,7 @@ def _detect_encoding(open_binary, sample: bytes) -> str:
 
 # ---------------------------------------------------------------- CSV guards
 
+
 class _LongLine(Exception):
     """A CSV line longer than CSV_LINE_MAX_BYTES."""
 
@@ -328,8 +347,10 @@ class _LineGuard(io.BufferedIOBase):
         else:
             if self._run + last > CSV_LINE_MAX_BYTES:  # the line that ends in this read may be long
                 first = min(i for i in (data.find(b"\n"), data.find(b"\r")) if i >= 0)
-                if self._run + first > CSV_LINE_MAX_BYTES or max(map(len, re.split(rb"[\r\n]", data[:last]))) > \
-                        CSV_LINE_MAX_BYTES:
+                if (
+                    self._run + first > CSV_LINE_MAX_BYTES
+                    or max(map(len, re.split(rb"[\r\n]", data[:last]))) > CSV_LINE_MAX_BYTES
+                ):
                     raise _LongLine
             self._run = len(data) - last - 1
         if self._run > CSV_LINE_MAX_BYTES:
@@ -338,6 +359,7 @@ class _LineGuard(io.BufferedIOBase):
 
 
 # ---------------------------------------------------------------- XLSX guards
+
 
 def _is_sheet_part(name: str) -> bool:
     return name.lower().startswith("xl/worksheets/")
@@ -357,14 +379,25 @@ def _check_zip(archive: zipfile.ZipFile) -> None:
         name = info.filename
         if not name.lower().endswith((".xml", ".rels")):
             continue
-        limit = (XLSX_SHEET_MAX_BYTES if _is_sheet_part(name) else
-                 XLSX_STRINGS_MAX_BYTES if _is_strings_part(name) else XLSX_PART_MAX_BYTES)
+        limit = (
+            XLSX_SHEET_MAX_BYTES
+            if _is_sheet_part(name)
+            else XLSX_STRINGS_MAX_BYTES
+            if _is_strings_part(name)
+            else XLSX_PART_MAX_BYTES
+        )
         if info.file_size > limit:
-            raise UnreadableFile(MSG_XLSX_PART_TOO_BIG.format(
-                part=name, size=_vn_number(-(-info.file_size // 2**20)), limit=_vn_number(limit // 2**20)))
+            raise UnreadableFile(
+                MSG_XLSX_PART_TOO_BIG.format(
+                    part=name, size=_vn_number(-(-info.file_size // 2**20)), limit=_vn_number(limit // 2**20)
+                )
+            )
         if info.file_size > XLSX_RATIO_FROM_BYTES and info.file_size > XLSX_RATIO_MAX * max(info.compress_size, 1):
-            raise UnreadableFile(MSG_XLSX_BOMB.format(
-                part=name, ratio=_vn_number(info.file_size // max(info.compress_size, 1)), limit=XLSX_RATIO_MAX))
+            raise UnreadableFile(
+                MSG_XLSX_BOMB.format(
+                    part=name, ratio=_vn_number(info.file_size // max(info.compress_size, 1)), limit=XLSX_RATIO_MAX
+                )
+            )
 
 
 _CONTINUATION = bytes(range(0x80, 0xC0))
@@ -382,7 +415,8 @@ def _chars(data: bytes) -> int:
 #: "<row" lets the regular expression engine skip to candidates at memory speed.
 _BLANK_ROW = re.compile(
     rb"<row(?=[^>]*?\sr=)[^>]*(?:/>|>(?:\s*+<c[^>]*(?:/>|>\s*</c>))*+\s*</row>)"
-    rb"(?=\s*<row[^>]*?\sr=|\s*</sheetData>)")
+    rb"(?=\s*<row[^>]*?\sr=|\s*</sheetData>)"
+)
 
 
 class _XlsxPart:
@@ -414,7 +448,7 @@ class _XlsxPart:
         while not self._eof and (whole or self._pos == len(self._out)):
             self._fill()
         end = len(self._out) if whole else self._pos + size
-        data = self._out[self._pos:end]
+        data = self._out[self._pos : end]
         self._pos += len(data)
         return data
 
@@ -435,7 +469,7 @@ class _XlsxPart:
             data = self._filter(chunk) if self._sheet else chunk
         # checked as the parser gets it: after the filter, a million blank rows are not split up
         self._check(data)
-        self._out = self._out[self._pos:] + data
+        self._out = self._out[self._pos :] + data
         self._pos = 0
 
     def _check(self, data: bytes) -> None:
@@ -443,8 +477,10 @@ class _XlsxPart:
         pieces = data.split(b"<")
         run = self._run + _chars(pieces[0])
         if len(pieces) > 1:
-            if run > self._TEXT_MAX or (max(map(len, pieces)) > self._TEXT_MAX and any(
-                    _chars(p) > self._TEXT_MAX for p in pieces[1:-1] if len(p) > self._TEXT_MAX)):
+            if run > self._TEXT_MAX or (
+                max(map(len, pieces)) > self._TEXT_MAX
+                and any(_chars(p) > self._TEXT_MAX for p in pieces[1:-1] if len(p) > self._TEXT_MAX)
+            ):
                 raise UnreadableFile(MSG_XLSX_CELL_TOO_LONG.format(part=self.part))
             run = _chars(pieces[-1])
         if run > self._TEXT_MAX:
@@ -487,8 +523,11 @@ class _XlsxSheet:
         reader.read_workbook()
         apply_stylesheet(archive, reader.wb)
         self.strings, self.book = reader.shared_strings, reader.wb
-        sheets = {s.name: rel.target for s, rel in reader.parser.find_sheets()
-                  if rel.target in reader.valid_files and "chartsheet" not in rel.Type}
+        sheets = {
+            s.name: rel.target
+            for s, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        }
         if not sheets:
             raise UnreadableFile(MSG_NO_SHEET)
         if sheet is None:
@@ -499,16 +538,23 @@ class _XlsxSheet:
             raise UnreadableFile(f"Không có trang tính “{sheet}” trong tệp (các trang: {', '.join(sheets)})")
         self.size = archive.getinfo(self.path).file_size
 
-    def rows(self, width: int | None, progress: Callable[[float], None], until: int | None = None,
-             after: int = 0) -> Generator[tuple[int, list[object]], None, bool]:
+    def rows(
+        self, width: int | None, progress: Callable[[float], None], until: int | None = None, after: int = 0
+    ) -> Generator[tuple[int, list[object]], None, bool]:
         """``(row number, cells)`` of the sheet's non-blank rows past row ``after``, ``width`` cells
         each (None: up to the row's last cell). With ``until``, stops at the first row past that
         number and returns whether there was one."""
         with self.archive.open(self.path) as raw:
             part = _XlsxPart(raw, self.path, sheet=True)
             book = self.book
-            parser = WorkSheetParser(part, self.strings, data_only=True, epoch=book.epoch,
-                                     date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+            parser = WorkSheetParser(
+                part,
+                self.strings,
+                data_only=True,
+                epoch=book.epoch,
+                date_formats=book._date_formats,
+                timedelta_formats=book._timedelta_formats,
+            )
             size = max(self.size, 1)
             for number, found in parser.parse():
                 # openpyxl keeps the attributes of every formatted row: a million took a gigabyte
@@ -533,14 +579,21 @@ class _XlsxSheet:
 
 # ---------------------------------------------------------------- reader
 
+
 class TableReader:
     """A table found in a file: header position and mapping, and a row stream.
 
     ``iter_rows()`` may be called more than once; each call reads the file again from the start.
     """
 
-    def __init__(self, source: str | os.PathLike | bytes, filename: str, sheet: str | None,
-                 encoding: str | None = None, header: HeaderSpec = DECLARATION_HEADER) -> None:
+    def __init__(
+        self,
+        source: str | os.PathLike | bytes,
+        filename: str,
+        sheet: str | None,
+        encoding: str | None = None,
+        header: HeaderSpec = DECLARATION_HEADER,
+    ) -> None:
         self.filename = filename
         self._source = source
         self._spec = header
@@ -598,7 +651,9 @@ class TableReader:
         self.delimiter = best[1]
         self._setup(self._csv_rows(until=self._spec.scan_rows))
 
-    def _csv_rows(self, nfc: bool = True, until: int | None = None, after: int = 0) -> Iterator[tuple[int, list[object]]]:
+    def _csv_rows(
+        self, nfc: bool = True, until: int | None = None, after: int = 0
+    ) -> Iterator[tuple[int, list[object]]]:
         """``(row number, cells)`` of the non-blank rows past row ``after`` (numbered as csv counts
         records), cut to the header's width once it is known; a line or cell too long raises
         UnreadableFile. With ``until``, stops at the first row past that number (and sets ``_more``)."""
@@ -625,12 +680,16 @@ class TableReader:
                     self._more = next(records, None) is not None
             except csv.Error as exc:
                 if "field larger than field limit" in str(exc):
-                    raise UnreadableFile(MSG_CSV_CELL_TOO_LONG.format(
-                        line=_vn_number(number + 1), limit=_vn_number(csv.field_size_limit()))) from exc
+                    raise UnreadableFile(
+                        MSG_CSV_CELL_TOO_LONG.format(
+                            line=_vn_number(number + 1), limit=_vn_number(csv.field_size_limit())
+                        )
+                    ) from exc
                 raise UnreadableFile(MSG_CSV_BROKEN.format(line=_vn_number(number + 1))) from exc
             except _LongLine:
-                raise UnreadableFile(MSG_CSV_LINE_TOO_LONG.format(
-                    line=_vn_number(number + 1), limit=CSV_LINE_MAX_BYTES >> 20)) from None
+                raise UnreadableFile(
+                    MSG_CSV_LINE_TOO_LONG.format(line=_vn_number(number + 1), limit=CSV_LINE_MAX_BYTES >> 20)
+                ) from None
 
     # -- XLSX
 
@@ -754,9 +813,13 @@ class TableReader:
         return self.bytes_read / self.total_bytes if self.total_bytes else 1.0
 
 
-def read_table(source: str | os.PathLike | bytes, filename: str,
-               sheet: str | None = None, encoding: str | None = None,
-               header: HeaderSpec = DECLARATION_HEADER) -> TableReader:
+def read_table(
+    source: str | os.PathLike | bytes,
+    filename: str,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    header: HeaderSpec = DECLARATION_HEADER,
+) -> TableReader:
     """Open a declaration file (path or bytes) and locate its header row.
 
     The format is taken from the content (XLSX is a zip; anything else is tried as CSV);

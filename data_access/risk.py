@@ -59,8 +59,9 @@ class HotZoneIndex:
         return None
 
 
-def classify(*, contact_f0: bool, any_symptom: bool, visited_hotzone: bool,
-             origin_in_hotzone: bool) -> tuple[str, str | None]:
+def classify(
+    *, contact_f0: bool, any_symptom: bool, visited_hotzone: bool, origin_in_hotzone: bool
+) -> tuple[str, str | None]:
     """Risk level and main reason of one declaration (SPEC §4)."""
     if contact_f0:
         return HIGH, REASON_CONTACT_F0

@@ -46,6 +46,7 @@ class Rollup:
 
 def _read_from(source: Table, stmt):
     """``stmt`` with every column of the declarations replaced by ``source``'s column of that name."""
+
     def replace(element):
         if isinstance(element, Column) and element.table is declarations:
             return source.c[element.name]
@@ -134,8 +135,9 @@ def rebuild_days(conn: Connection, days: Iterable[dt.date]) -> None:
     """
     d = declarations.c
     for first, last in _day_runs(days):
-        in_days = and_(d.declared_at >= local_midnight_utc(first),
-                       d.declared_at < local_midnight_utc(last + dt.timedelta(days=1)))
+        in_days = and_(
+            d.declared_at >= local_midnight_utc(first), d.declared_at < local_midnight_utc(last + dt.timedelta(days=1))
+        )
         for rollup in ROLLUPS:
             conn.execute(delete(rollup.table).where(rollup.table.c.local_day.between(first, last)))
             query = rollup.select_from_declarations(in_days)

@@ -51,8 +51,15 @@ SYMPTOMS = ("fever", "cough", "breathing_difficulty", "sore_throat", "loss_of_ta
 FLAGS = ("contact_f0", "visited_hotzone", "bluezone_installed", "used_free_wifi")
 #: Optional declaration fields whose fill rate the data-quality page reports.
 OPTIONAL_FIELDS = (
-    "vehicle", "plate", "full_name", "id_number", "phone", "birth_year", "gender",
-    "origin_district", "destination_district_code",
+    "vehicle",
+    "plate",
+    "full_name",
+    "id_number",
+    "phone",
+    "birth_year",
+    "gender",
+    "origin_district",
+    "destination_district_code",
 )
 #: Personal fields (SPEC §6): never in an aggregate, masked for the IT team.
 PERSONAL_FIELDS = ("full_name", "id_number", "phone", "plate")
@@ -173,8 +180,15 @@ declarations = Table(
     Index(None, "checkpoint_id", "declared_at"),
     Index(None, "origin_province_code", "local_day"),
     # Distinct vehicles per day: count(DISTINCT plate_hash) read from this index alone, in day order.
-    Index("ix_declarations_plates", "local_day", "plate_hash", "checkpoint_id", "direction",
-          sqlite_where=text("plate_hash IS NOT NULL"), postgresql_where=text("plate_hash IS NOT NULL")),
+    Index(
+        "ix_declarations_plates",
+        "local_day",
+        "plate_hash",
+        "checkpoint_id",
+        "direction",
+        sqlite_where=text("plate_hash IS NOT NULL"),
+        postgresql_where=text("plate_hash IS NOT NULL"),
+    ),
 )
 
 quarantined_rows = Table(

@@ -23,20 +23,27 @@ class Settings(BaseSettings):
         default="", description="URL the dashboard reads with (a SELECT-only role); empty = DATABASE_URL"
     )
     dashboard_refresh_seconds: float = Field(default=10.0, gt=0)
-    silent_after_minutes: int = Field(default=30, gt=0, description="a checkpoint with no declaration for this long is silent")
+    silent_after_minutes: int = Field(
+        default=30, gt=0, description="a checkpoint with no declaration for this long is silent"
+    )
     adoption_target: float = Field(default=0.80, ge=0, le=1)
     map_tile_url: str = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
     map_tile_attribution: str = "© OpenStreetMap"
-    import_batch_rows: int = Field(default=50_000, gt=0,
-                                   description="rows per import transaction (the unit an interrupted import resumes from)")
-    import_workers: int = Field(default=1, ge=0,
-                                description="processes that read and normalise a large file while the importer writes")
-    import_parallel_bytes: int = Field(default=8_000_000, ge=0,
-                                       description="files larger than this are imported with import_workers")
-    import_columnar: bool = Field(default=True,
-                                  description="normalise CSV imports column-wise (same result as row by row, faster)")
-    quality_drop_share: float = Field(default=0.2, ge=0, le=1,
-                                      description="an hour below this share of the same hour last week is flagged")
+    import_batch_rows: int = Field(
+        default=50_000, gt=0, description="rows per import transaction (the unit an interrupted import resumes from)"
+    )
+    import_workers: int = Field(
+        default=1, ge=0, description="processes that read and normalise a large file while the importer writes"
+    )
+    import_parallel_bytes: int = Field(
+        default=8_000_000, ge=0, description="files larger than this are imported with import_workers"
+    )
+    import_columnar: bool = Field(
+        default=True, description="normalise CSV imports column-wise (same result as row by row, faster)"
+    )
+    quality_drop_share: float = Field(
+        default=0.2, ge=0, le=1, description="an hour below this share of the same hour last week is flagged"
+    )
 
     @property
     def store_url(self) -> str:

@@ -54,17 +54,62 @@ PROFILES = {
 ELECTRONIC_START = 0.35
 
 # Relative traffic per local hour: quiet nights, a morning and an evening peak.
-HOUR_WEIGHTS = np.array([0.15, 0.1, 0.1, 0.12, 0.3, 0.9, 1.7, 2.0, 1.6, 1.2, 1.0, 1.0,
-                         0.9, 0.9, 1.0, 1.3, 1.8, 2.0, 1.5, 1.0, 0.7, 0.5, 0.35, 0.2])
+HOUR_WEIGHTS = np.array(
+    [
+        0.15,
+        0.1,
+        0.1,
+        0.12,
+        0.3,
+        0.9,
+        1.7,
+        2.0,
+        1.6,
+        1.2,
+        1.0,
+        1.0,
+        0.9,
+        0.9,
+        1.0,
+        1.3,
+        1.8,
+        2.0,
+        1.5,
+        1.0,
+        0.7,
+        0.5,
+        0.35,
+        0.2,
+    ]
+)
 HOUR_WEIGHTS = HOUR_WEIGHTS / HOUR_WEIGHTS.sum()
 WEEKDAY_FACTOR = (1.0, 1.0, 1.0, 1.0, 1.05, 0.85, 0.75)  # Monday..Sunday
 
 # Origins of incoming travellers besides the neighbour across the bridge (weights).
-ORIGIN_WEIGHTS = {"neighbour": 0.42, "34": 0.10, "01": 0.11, "31": 0.06, "30": 0.05, "27": 0.025,
-                  "24": 0.02, "79": 0.03, "36": 0.02, "35": 0.02, "33": 0.02, "tail": 0.125}
+ORIGIN_WEIGHTS = {
+    "neighbour": 0.42,
+    "34": 0.10,
+    "01": 0.11,
+    "31": 0.06,
+    "30": 0.05,
+    "27": 0.025,
+    "24": 0.02,
+    "79": 0.03,
+    "36": 0.02,
+    "35": 0.02,
+    "33": 0.02,
+    "tail": 0.125,
+}
 CHANNEL_SPLIT = {"vhd": 0.6, "bluezone": 0.25, "ncovi": 0.12, "other": 0.03}
-VEHICLE_SPLIT = {"motorbike": 0.55, "car": 0.19, "truck": 0.12, "bus": 0.05, "bicycle": 0.03,
-                 "pedestrian": 0.03, "other": 0.03}
+VEHICLE_SPLIT = {
+    "motorbike": 0.55,
+    "car": 0.19,
+    "truck": 0.12,
+    "bus": 0.05,
+    "bicycle": 0.03,
+    "pedestrian": 0.03,
+    "other": 0.03,
+}
 MOTOR_VEHICLES = {"motorbike", "car", "truck", "bus"}
 #: A traveller who declares close contact with a confirmed case is rare at a checkpoint (such contacts
 #: were meant to be in quarantine): about one arrival in 2,000, a couple a day at the busiest bridge.
@@ -73,8 +118,13 @@ P_CONTACT_F0 = 0.0005
 #: travellers reaching the bridge), each one a contact of a confirmed case.
 SURGE_RATE = 0.2
 P_VISITED_HOTZONE = 0.01
-P_SYMPTOM = {"fever": 0.003, "cough": 0.004, "breathing_difficulty": 0.001, "sore_throat": 0.003,
-             "loss_of_taste_smell": 0.001}
+P_SYMPTOM = {
+    "fever": 0.003,
+    "cough": 0.004,
+    "breathing_difficulty": 0.001,
+    "sore_throat": 0.003,
+    "loss_of_taste_smell": 0.001,
+}
 
 
 def demo_hot_zones(today: dt.date) -> list[dict]:
@@ -91,8 +141,7 @@ def demo_hot_zones(today: dt.date) -> list[dict]:
 class Simulator:
     """Draws declarations for the three checkpoints, reproducibly for a given seed."""
 
-    def __init__(self, checkpoint_ids: dict[str, int], *, now: dt.datetime, seed: int = 2021,
-                 scale: float = 1.0):
+    def __init__(self, checkpoint_ids: dict[str, int], *, now: dt.datetime, seed: int = 2021, scale: float = 1.0):
         self.rng = np.random.default_rng(seed)
         self.seed = seed
         self.scale = scale
@@ -131,8 +180,7 @@ class Simulator:
     def expected_per_hour(self, code: str, hour_start: dt.datetime) -> float:
         """Mean crossings in the local hour beginning at ``hour_start`` (naive UTC)."""
         local = to_local(hour_start)
-        return (PROFILES[code].daily_crossings * self.scale * HOUR_WEIGHTS[local.hour]
-                * WEEKDAY_FACTOR[local.weekday()])
+        return PROFILES[code].daily_crossings * self.scale * HOUR_WEIGHTS[local.hour] * WEEKDAY_FACTOR[local.weekday()]
 
     # --- drawing rows -----------------------------------------------------------------------
     def draw(self, code: str, n: int, start: dt.datetime, end: dt.datetime) -> list[dict]:
@@ -161,30 +209,33 @@ class Simulator:
             paper = channels[i] == "paper"
             origin = str(origins[i])
             self._serial += 1
-            rows.append({
-                "declaration_id": self._declaration_id(code, start, i),
-                "declared_at": (start + dt.timedelta(seconds=float(offsets[i]))).replace(tzinfo=dt.timezone.utc),
-                "checkpoint_id": self.checkpoint_ids[code],
-                "direction": str(directions[i]),
-                "channel": str(channels[i]),
-                # Paper forms often leave the optional boxes empty.
-                "vehicle": None if paper and rng.random() < 0.08 else vehicle,
-                "plate": self._plate(prof, vehicle) if vehicle in MOTOR_VEHICLES else None,
-                "full_name": self._name(bool(female[i])),
-                "id_number": None if paper and rng.random() < 0.15 else self._id_number(origin, bool(female[i]),
-                                                                                         int(birth_years[i])),
-                "phone": None if paper and rng.random() < 0.1 else self._phone(),
-                "birth_year": int(birth_years[i]),
-                "gender": "female" if female[i] else "male",
-                "origin_province_code": origin,
-                "origin_district": self._district(origin),
-                "destination_district_code": self._destination(code) if directions[i] == "in" else None,
-                **{name: bool(v[i]) for name, v in symptoms.items()},
-                "contact_f0": bool(contact[i]),
-                "visited_hotzone": bool(visited[i]),
-                "bluezone_installed": bool(bluezone[i]),
-                "used_free_wifi": bool(wifi[i]),
-            })
+            rows.append(
+                {
+                    "declaration_id": self._declaration_id(code, start, i),
+                    "declared_at": (start + dt.timedelta(seconds=float(offsets[i]))).replace(tzinfo=dt.timezone.utc),
+                    "checkpoint_id": self.checkpoint_ids[code],
+                    "direction": str(directions[i]),
+                    "channel": str(channels[i]),
+                    # Paper forms often leave the optional boxes empty.
+                    "vehicle": None if paper and rng.random() < 0.08 else vehicle,
+                    "plate": self._plate(prof, vehicle) if vehicle in MOTOR_VEHICLES else None,
+                    "full_name": self._name(bool(female[i])),
+                    "id_number": None
+                    if paper and rng.random() < 0.15
+                    else self._id_number(origin, bool(female[i]), int(birth_years[i])),
+                    "phone": None if paper and rng.random() < 0.1 else self._phone(),
+                    "birth_year": int(birth_years[i]),
+                    "gender": "female" if female[i] else "male",
+                    "origin_province_code": origin,
+                    "origin_district": self._district(origin),
+                    "destination_district_code": self._destination(code) if directions[i] == "in" else None,
+                    **{name: bool(v[i]) for name, v in symptoms.items()},
+                    "contact_f0": bool(contact[i]),
+                    "visited_hotzone": bool(visited[i]),
+                    "bluezone_installed": bool(bluezone[i]),
+                    "used_free_wifi": bool(wifi[i]),
+                }
+            )
         return rows
 
     def _declaration_id(self, code: str, start: dt.datetime, i: int) -> str:
@@ -271,8 +322,10 @@ def ensure_demo_hot_zones(engine: Engine, today: dt.date) -> bool:
         if conn.execute(select(func.count()).select_from(schema.hot_zones)).scalar():
             return False
         stamp = now_utc()
-        conn.execute(schema.hot_zones.insert(),
-                     [dict(z, created_by="simulator", created_at=stamp) for z in demo_hot_zones(today)])
+        conn.execute(
+            schema.hot_zones.insert(),
+            [dict(z, created_by="simulator", created_at=stamp) for z in demo_hot_zones(today)],
+        )
         return True
 
 
@@ -283,13 +336,22 @@ def _set_wifi_opening(engine: Engine, now: dt.datetime) -> None:
     with engine.begin() as conn:
         for code, prof in PROFILES.items():
             opened = local_today(now - dt.timedelta(days=prof.wifi_opens_days_ago))
-            conn.execute(update(schema.checkpoints)
-                         .where(cp.code == code, cp.wifi_opened_on == ref.WIFI_OPENED_ON_DEFAULT)
-                         .values(wifi_opened_on=opened))
+            conn.execute(
+                update(schema.checkpoints)
+                .where(cp.code == code, cp.wifi_opened_on == ref.WIFI_OPENED_ON_DEFAULT)
+                .values(wifi_opened_on=opened)
+            )
 
 
-def seed(engine: Engine, *, days: int, seed: int = 2021, scale: float = 1.0, now: dt.datetime | None = None,
-         progress: Callable[[int, int], None] | None = None) -> int:
+def seed(
+    engine: Engine,
+    *,
+    days: int,
+    seed: int = 2021,
+    scale: float = 1.0,
+    now: dt.datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     """Write ``days`` days of simulated history ending at ``now``; returns the number written."""
     now = now or now_utc()
     ensure_demo_hot_zones(engine, local_today(now))
@@ -323,13 +385,25 @@ def _write(engine: Engine, rows: list[dict], zones: HotZoneIndex, batch_id: int)
 
 def _finish_batch(engine: Engine, batch_id: int, written: int) -> None:
     with engine.begin() as conn:
-        conn.execute(update(schema.import_batches).where(schema.import_batches.c.id == batch_id).values(
-            status="done", finished_at=now_utc(), rows_in=written, accepted=written))
+        conn.execute(
+            update(schema.import_batches)
+            .where(schema.import_batches.c.id == batch_id)
+            .values(status="done", finished_at=now_utc(), rows_in=written, accepted=written)
+        )
 
 
-def feed(engine: Engine, *, rate: float | None = None, seed: int | None = None, interval: float = 2.0,
-         max_batches: int | None = None, stop: Callable[[], bool] | None = None, surge: str | None = None,
-         surge_rate: float = SURGE_RATE, backfill: bool = True) -> int:
+def feed(
+    engine: Engine,
+    *,
+    rate: float | None = None,
+    seed: int | None = None,
+    interval: float = 2.0,
+    max_batches: int | None = None,
+    stop: Callable[[], bool] | None = None,
+    surge: str | None = None,
+    surge_rate: float = SURGE_RATE,
+    backfill: bool = True,
+) -> int:
     """Write live simulated declarations every ``interval`` seconds until stopped.
 
     ``rate`` is declarations per second over all checkpoints; by default the realistic hourly
@@ -362,8 +436,10 @@ def feed(engine: Engine, *, rate: float | None = None, seed: int | None = None, 
         rows = []
         for code in sim.checkpoint_ids:
             if rate is None:
-                mean = max(sim.expected_per_hour(code, floor_hour(now)) / 3600,
-                           MIN_LIVE_RATE / len(sim.checkpoint_ids)) * seconds
+                mean = (
+                    max(sim.expected_per_hour(code, floor_hour(now)) / 3600, MIN_LIVE_RATE / len(sim.checkpoint_ids))
+                    * seconds
+                )
             else:
                 mean = rate * seconds / len(sim.checkpoint_ids)
             rows.extend(sim.draw(code, int(sim.rng.poisson(mean)), last, now))
@@ -377,8 +453,11 @@ def feed(engine: Engine, *, rate: float | None = None, seed: int | None = None, 
         except OperationalError as exc:
             # A store busy beyond its timeout (a long import) or briefly away: keep going, and let the
             # next round cover this interval too, so no simulated time is lost.
-            print(f"Chưa ghi được khai báo mô phỏng ({str(exc.orig).splitlines()[0]}); thử lại sau.",
-                  file=sys.stderr, flush=True)
+            print(
+                f"Chưa ghi được khai báo mô phỏng ({str(exc.orig).splitlines()[0]}); thử lại sau.",
+                file=sys.stderr,
+                flush=True,
+            )
             batches += 1
             continue
         last = now
@@ -395,9 +474,11 @@ def last_simulated_at(engine: Engine) -> dt.datetime | None:
     """When the newest simulated declaration (from ``seed`` or ``feed``) was stamped, or None."""
     d, b = schema.declarations.c, schema.import_batches.c
     with engine.connect() as conn:
-        return conn.execute(select(func.max(d.declared_at)).join_from(
-            schema.declarations, schema.import_batches, b.id == d.batch_id)
-            .where(b.kind.in_(("seed", "feed")), d.declared_at <= now_utc())).scalar()
+        return conn.execute(
+            select(func.max(d.declared_at))
+            .join_from(schema.declarations, schema.import_batches, b.id == d.batch_id)
+            .where(b.kind.in_(("seed", "feed")), d.declared_at <= now_utc())
+        ).scalar()
 
 
 def fill_since_last(engine: Engine, *, seed: int, now: dt.datetime | None = None) -> int:

@@ -27,8 +27,17 @@ from dataclasses import dataclass
 from sqlalchemy import Column, Connection, Integer, MetaData, Table
 
 from . import rollup, schema
-from .store import (BOOLEAN_POSITIONS, INSERT_COLUMN_NAMES, ROW_COLUMNS, Memo, insert_kind, param_columns,
-                    pg_insert_staged, sqlite_new_rows, write_rows)
+from .store import (
+    BOOLEAN_POSITIONS,
+    INSERT_COLUMN_NAMES,
+    ROW_COLUMNS,
+    Memo,
+    insert_kind,
+    param_columns,
+    pg_insert_staged,
+    sqlite_new_rows,
+    write_rows,
+)
 
 STAGE_SCHEMA = "import_stage"
 #: The writer's SQLite page cache during an import (KiB, as PRAGMA cache_size takes it negative):
@@ -41,9 +50,13 @@ _DECL_ID = 1 + ROW_COLUMNS.index("declaration_id")  # in a staged row, after the
 
 def _stage_table(name: str, schema_name: str | None = None) -> Table:
     """The staged rows as a table: ``line`` and the insert's columns, with the declarations' types."""
-    return Table(name, MetaData(), Column("line", Integer, primary_key=True),
-                 *(Column(name, schema.declarations.c[name].type) for name in INSERT_COLUMN_NAMES),
-                 schema=schema_name)
+    return Table(
+        name,
+        MetaData(),
+        Column("line", Integer, primary_key=True),
+        *(Column(name, schema.declarations.c[name].type) for name in INSERT_COLUMN_NAMES),
+        schema=schema_name,
+    )
 
 
 SQLITE_STAGE = _stage_table("declarations", STAGE_SCHEMA)
@@ -55,10 +68,13 @@ PG_STAGE = _stage_table("import_stage")  # the session's temporary table (store.
 # back with every column. Untyped columns: the stage keeps each value as bound, and the insert into
 # the store applies the store's column affinities, exactly as binding the row there would.
 _CONSTANT = ("received_at", "batch_id")
-_BOUND_POSITIONS = tuple(i for i, name in enumerate(ROW_COLUMNS)
-                         if i not in BOOLEAN_POSITIONS and name not in _CONSTANT)
-_SQLITE_STAGE_DDL = (f"CREATE TABLE staged (line INTEGER PRIMARY KEY,"
-                     f" {', '.join(ROW_COLUMNS[i] for i in _BOUND_POSITIONS)}, flags INTEGER)")
+_BOUND_POSITIONS = tuple(
+    i for i, name in enumerate(ROW_COLUMNS) if i not in BOOLEAN_POSITIONS and name not in _CONSTANT
+)
+_SQLITE_STAGE_DDL = (
+    f"CREATE TABLE staged (line INTEGER PRIMARY KEY,"
+    f" {', '.join(ROW_COLUMNS[i] for i in _BOUND_POSITIONS)}, flags INTEGER)"
+)
 _SQLITE_STAGE_ROWS = f"INSERT INTO staged VALUES ({', '.join('?' * (len(_BOUND_POSITIONS) + 2))})"
 #: yes/no values of a row (in BOOLEAN_POSITIONS order) -> their bits (at most 2^11 keys)
 _FLAG_BITS = Memo(lambda flags: sum(1 << k for k, flag in enumerate(flags) if flag))
@@ -67,16 +83,26 @@ _FLAG_BITS = Memo(lambda flags: sum(1 << k for k, flag in enumerate(flags) if fl
 def _sqlite_stage_view(received_at: str, batch_id: int | None) -> str:
     """The view ``declarations`` of the staged rows: every insert column, unpacked."""
     bits = {ROW_COLUMNS[i]: k for k, i in enumerate(BOOLEAN_POSITIONS)}
-    constants = {"received_at": "'" + received_at.replace("'", "''") + "'",
-                 "batch_id": "NULL" if batch_id is None else str(int(batch_id))}
-    exprs = [f"(flags >> {bits[name]}) & 1 AS {name}" if name in bits
-             else f"{constants[name]} AS {name}" if name in constants else name for name in INSERT_COLUMN_NAMES]
+    constants = {
+        "received_at": "'" + received_at.replace("'", "''") + "'",
+        "batch_id": "NULL" if batch_id is None else str(int(batch_id)),
+    }
+    exprs = [
+        f"(flags >> {bits[name]}) & 1 AS {name}"
+        if name in bits
+        else f"{constants[name]} AS {name}"
+        if name in constants
+        else name
+        for name in INSERT_COLUMN_NAMES
+    ]
     return f"CREATE VIEW declarations AS SELECT line, {', '.join(exprs)} FROM staged"
 
 
 # WHERE: without it SQLite would read ON CONFLICT as the ON of a join.
-_SQLITE_INSERT = (f"INSERT INTO main.declarations ({_COLUMNS}) SELECT {_COLUMNS} FROM {STAGE_SCHEMA}.declarations"
-                  " WHERE true ORDER BY line ON CONFLICT (declaration_id) DO NOTHING")
+_SQLITE_INSERT = (
+    f"INSERT INTO main.declarations ({_COLUMNS}) SELECT {_COLUMNS} FROM {STAGE_SCHEMA}.declarations"
+    " WHERE true ORDER BY line ON CONFLICT (declaration_id) DO NOTHING"
+)
 _SQLITE_LINES = f"SELECT line, declaration_id FROM {STAGE_SCHEMA}.declarations ORDER BY line"
 _PG_LINES = "SELECT line, declaration_id FROM import_stage ORDER BY line"
 
@@ -152,8 +178,9 @@ def write_staged(conn: Connection, staged: object, count: int, batch_id: int) ->
     if kind == "psycopg":
         return _write_pg(conn, staged, count, batch_id)
     written = write_rows(conn, [row[1:-1] for row in staged], batch_id=batch_id)
-    return StagedWrite(len(written.ids), _duplicates([(row[0], row[_DECL_ID]) for row in staged],
-                                                     written.declaration_ids))
+    return StagedWrite(
+        len(written.ids), _duplicates([(row[0], row[_DECL_ID]) for row in staged], written.declaration_ids)
+    )
 
 
 def _write_sqlite(conn: Connection, image: bytes, count: int, batch_id: int) -> StagedWrite:
@@ -188,8 +215,9 @@ def _write_pg(conn: Connection, rows: Sequence[tuple], count: int, batch_id: int
     return _with_duplicates(conn, batch_id, written, lines)
 
 
-def _with_duplicates(conn: Connection, batch_id: int, written: Sequence[tuple[int, str]],
-                     lines: Sequence[tuple[int, str]]) -> StagedWrite:
+def _with_duplicates(
+    conn: Connection, batch_id: int, written: Sequence[tuple[int, str]], lines: Sequence[tuple[int, str]]
+) -> StagedWrite:
     """A staged chunk some of whose rows were not inserted: the rollups read the ``written`` rows
     (id, declaration id) from the store, and the others are reported by line."""
     if written:

@@ -75,9 +75,12 @@ def create_store_engine(url: str, *, read_only: bool = False) -> Engine:
             # connection on a file is cheap); beyond that a thread waits for one to come back.
             engine = create_engine(
                 "sqlite://",
-                creator=lambda: sqlite3.connect(uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000,
-                                                check_same_thread=False),
-                poolclass=QueuePool, pool_size=8, max_overflow=24,
+                creator=lambda: sqlite3.connect(
+                    uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+                ),
+                poolclass=QueuePool,
+                pool_size=8,
+                max_overflow=24,
             )
         else:
             if path != ":memory:":
@@ -98,11 +101,13 @@ def create_store_engine(url: str, *, read_only: bool = False) -> Engine:
 
     engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
     if read_only:
+
         @event.listens_for(engine, "connect")
         def _pg_read_only(dbapi_conn, _record):
             with dbapi_conn.cursor() as cur:
                 cur.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
             dbapi_conn.commit()
+
     return engine
 
 
@@ -165,13 +170,19 @@ def seed_reference_data(conn: Connection) -> None:
     Existing rows are left alone: the IT team may have corrected coordinates or names.
     """
     existing = set(conn.execute(select(schema.provinces.c.code)).scalars())
-    rows = [dict(code=c, name=n, kind=k, lat=la, lon=lo) for c, n, k, la, lo in reference_data.PROVINCES
-            if c not in existing]
+    rows = [
+        dict(code=c, name=n, kind=k, lat=la, lon=lo)
+        for c, n, k, la, lo in reference_data.PROVINCES
+        if c not in existing
+    ]
     if rows:
         conn.execute(schema.provinces.insert(), rows)
     existing = set(conn.execute(select(schema.districts.c.code)).scalars())
-    rows = [dict(code=c, province_code=reference_data.THAI_BINH_PROVINCE_CODE, name=n, kind=k, lat=la, lon=lo)
-            for c, n, k, la, lo in reference_data.THAI_BINH_DISTRICTS if c not in existing]
+    rows = [
+        dict(code=c, province_code=reference_data.THAI_BINH_PROVINCE_CODE, name=n, kind=k, lat=la, lon=lo)
+        for c, n, k, la, lo in reference_data.THAI_BINH_DISTRICTS
+        if c not in existing
+    ]
     if rows:
         conn.execute(schema.districts.insert(), rows)
     existing = set(conn.execute(select(schema.checkpoints.c.code)).scalars())
@@ -189,18 +200,24 @@ def set_wifi_opened_on(conn: Connection, checkpoint_id: int, day: dt.date | None
     before June 2021 or after ``today``."""
     if day is not None and not WIFI_EARLIEST <= day <= today:
         raise ValueError(f"wifi_opened_on {day} outside {WIFI_EARLIEST}..{today}")
-    conn.execute(update(schema.checkpoints).where(schema.checkpoints.c.id == checkpoint_id)
-                 .values(wifi_opened_on=day))
+    conn.execute(update(schema.checkpoints).where(schema.checkpoints.c.id == checkpoint_id).values(wifi_opened_on=day))
 
 
 def load_hot_zones(conn: Connection) -> list[HotZone]:
     """Every hot zone in the store."""
     hz = schema.hot_zones.c
     return [
-        HotZone(id=r.id, province_code=r.province_code, district_name=r.district_name, label=r.label,
-                valid_from=r.valid_from, valid_to=r.valid_to)
-        for r in conn.execute(select(hz.id, hz.province_code, hz.district_name, hz.label, hz.valid_from,
-                                     hz.valid_to).order_by(hz.id))
+        HotZone(
+            id=r.id,
+            province_code=r.province_code,
+            district_name=r.district_name,
+            label=r.label,
+            valid_from=r.valid_from,
+            valid_to=r.valid_to,
+        )
+        for r in conn.execute(
+            select(hz.id, hz.province_code, hz.district_name, hz.label, hz.valid_from, hz.valid_to).order_by(hz.id)
+        )
     ]
 
 
@@ -232,8 +249,9 @@ def prepare_row(values: dict, zones: HotZoneIndex, received_at: dt.datetime) -> 
     return row
 
 
-def write_declarations(conn: Connection, rows: Sequence[dict], zones: HotZoneIndex, *,
-                       batch_id: int | None = None) -> Written:
+def write_declarations(
+    conn: Connection, rows: Sequence[dict], zones: HotZoneIndex, *, batch_id: int | None = None
+) -> Written:
     """Store normalised declarations and add them to the aggregates, in the caller's transaction.
 
     Rows whose ``declaration_id`` is already stored (or repeated within ``rows``) are skipped; the
@@ -275,8 +293,9 @@ def row_params(kind: str, rows: Sequence[tuple], batch_id: int | None) -> list[t
     return list(zip(*param_columns(kind, list(zip(*rows)), batch_id)))
 
 
-def param_columns(kind: str, columns: Sequence[Sequence], batch_id: int | None, *,
-                  booleans: bool = True) -> list[Sequence]:
+def param_columns(
+    kind: str, columns: Sequence[Sequence], batch_id: int | None, *, booleans: bool = True
+) -> list[Sequence]:
     """Columns in :data:`ROW_COLUMNS` order as the insert's parameter columns for ``kind``: the batch
     id column appended and, on SQLite, dates and times as the text SQLAlchemy's SQLite types write
     and (unless not ``booleans``) booleans as the 0/1 they are stored as (sqlite3 binds a bool
@@ -313,20 +332,26 @@ def write_rows(conn: Connection, rows: Sequence[Sequence], *, batch_id: int | No
 
 def _insert_sqlalchemy(conn: Connection, params: Sequence[Sequence]) -> tuple[list[int], list[str]]:
     table = schema.declarations
-    insert = (_dialect_insert(conn)(table).on_conflict_do_nothing(index_elements=["declaration_id"])
-              .returning(table.c.id, table.c.declaration_id))
+    insert = (
+        _dialect_insert(conn)(table)
+        .on_conflict_do_nothing(index_elements=["declaration_id"])
+        .returning(table.c.id, table.c.declaration_id)
+    )
     ids, decl_ids = [], []
     for start in range(0, len(params), 2000):
-        for pk, decl_id in conn.execute(insert, [dict(zip(INSERT_COLUMN_NAMES, row))
-                                                 for row in params[start : start + 2000]]):
+        for pk, decl_id in conn.execute(
+            insert, [dict(zip(INSERT_COLUMN_NAMES, row)) for row in params[start : start + 2000]]
+        ):
             ids.append(pk)
             decl_ids.append(decl_id)
     return ids, decl_ids
 
 
 # Not INSERT OR IGNORE: that would also skip rows breaking NOT NULL or a foreign key, silently.
-_SQLITE_INSERT = (f"INSERT INTO declarations ({_INSERT_COLUMNS}) VALUES ({', '.join(['?'] * (len(ROW_COLUMNS) + 1))})"
-                  " ON CONFLICT (declaration_id) DO NOTHING")
+_SQLITE_INSERT = (
+    f"INSERT INTO declarations ({_INSERT_COLUMNS}) VALUES ({', '.join(['?'] * (len(ROW_COLUMNS) + 1))})"
+    " ON CONFLICT (declaration_id) DO NOTHING"
+)
 
 
 def _sqlite_temporal() -> list[tuple[int, object]]:
@@ -342,16 +367,23 @@ def _sqlite_temporal() -> list[tuple[int, object]]:
             process = type_.dialect_impl(dialect).bind_processor(dialect)
             # datetime.isoformat writes the same text five times faster (an import converts every
             # distinct time): used only if it agrees with SQLAlchemy's processor on the samples.
-            fast, samples = ((_iso_datetime, _DATETIME_SAMPLES) if isinstance(type_, sqltypes.DateTime)
-                             else (_iso_date, _DATE_SAMPLES))
+            fast, samples = (
+                (_iso_datetime, _DATETIME_SAMPLES)
+                if isinstance(type_, sqltypes.DateTime)
+                else (_iso_date, _DATE_SAMPLES)
+            )
             if all(fast(v) == process(v) for v in samples):
                 process = fast
             out.append((i, process))
     return out
 
 
-_DATETIME_SAMPLES = (dt.datetime(2021, 6, 1, 7, 5, 9), dt.datetime(2026, 12, 31, 23, 59, 59, 999999),
-                     dt.datetime(999, 1, 2, 3, 4, 5, 60), None)
+_DATETIME_SAMPLES = (
+    dt.datetime(2021, 6, 1, 7, 5, 9),
+    dt.datetime(2026, 12, 31, 23, 59, 59, 999999),
+    dt.datetime(999, 1, 2, 3, 4, 5, 60),
+    None,
+)
 _DATE_SAMPLES = (dt.date(2021, 6, 1), dt.date(999, 1, 2), None)
 
 
@@ -379,8 +411,9 @@ class Memo(dict):
         return value
 
 
-BOOLEAN_POSITIONS = tuple(i for i, name in enumerate(ROW_COLUMNS)
-                           if isinstance(schema.declarations.c[name].type, sqltypes.Boolean))
+BOOLEAN_POSITIONS = tuple(
+    i for i, name in enumerate(ROW_COLUMNS) if isinstance(schema.declarations.c[name].type, sqltypes.Boolean)
+)
 _AS_INT = {False: 0, True: 1, None: None}
 
 
@@ -408,18 +441,23 @@ def sqlite_new_rows(cursor, count: int) -> list[tuple[int, str]]:
     if not count:
         return []
     last = cursor.execute("SELECT max(id) FROM declarations").fetchone()[0]
-    written = cursor.execute("SELECT id, declaration_id FROM declarations WHERE id > ? ORDER BY id",
-                             (last - count,)).fetchall()
+    written = cursor.execute(
+        "SELECT id, declaration_id FROM declarations WHERE id > ? ORDER BY id", (last - count,)
+    ).fetchall()
     if len(written) != count:  # cannot happen while SQLite has one writer at a time
         raise RuntimeError(f"expected {count} new declarations after id {last - count}, found {len(written)}")
     return written
 
 
-_PG_STAGE = ("CREATE TEMP TABLE IF NOT EXISTS import_stage ON COMMIT DELETE ROWS AS"
-             f" SELECT 0::bigint AS line, {_INSERT_COLUMNS} FROM declarations WITH NO DATA")
+_PG_STAGE = (
+    "CREATE TEMP TABLE IF NOT EXISTS import_stage ON COMMIT DELETE ROWS AS"
+    f" SELECT 0::bigint AS line, {_INSERT_COLUMNS} FROM declarations WITH NO DATA"
+)
 _PG_COPY = f"COPY import_stage (line, {_INSERT_COLUMNS}) FROM STDIN"
-_PG_INSERT_STAGED = (f"INSERT INTO declarations ({_INSERT_COLUMNS}) SELECT {_INSERT_COLUMNS} FROM import_stage"
-                     " ORDER BY line ON CONFLICT (declaration_id) DO NOTHING RETURNING id, declaration_id")
+_PG_INSERT_STAGED = (
+    f"INSERT INTO declarations ({_INSERT_COLUMNS}) SELECT {_INSERT_COLUMNS} FROM import_stage"
+    " ORDER BY line ON CONFLICT (declaration_id) DO NOTHING RETURNING id, declaration_id"
+)
 
 
 def pg_insert_staged(cursor, rows: Iterable[Sequence]) -> list[tuple[int, str]]:
@@ -453,10 +491,24 @@ def _dialect_insert(conn: Connection):
     return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
 
 
-def new_batch(conn: Connection, kind: str, *, file_name: str | None = None, checksum: str | None = None,
-              created_by: str = "system") -> int:
+def new_batch(
+    conn: Connection,
+    kind: str,
+    *,
+    file_name: str | None = None,
+    checksum: str | None = None,
+    created_by: str = "system",
+) -> int:
     """Open an import batch record and return its id."""
-    result = conn.execute(schema.import_batches.insert().values(
-        kind=kind, file_name=file_name, checksum=checksum, created_by=created_by, started_at=now_utc(),
-    ).returning(schema.import_batches.c.id))
+    result = conn.execute(
+        schema.import_batches.insert()
+        .values(
+            kind=kind,
+            file_name=file_name,
+            checksum=checksum,
+            created_by=created_by,
+            started_at=now_utc(),
+        )
+        .returning(schema.import_batches.c.id)
+    )
     return result.scalar_one()

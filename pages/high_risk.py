@@ -35,34 +35,57 @@ def body(now: dt.datetime) -> None:
     left, right = st.columns(2)
     left.subheader(tr("risk.by_checkpoint_day"))
     high = common.with_names(levels, checkpoints)
-    left.plotly_chart(charts.daily_bars(high, value="risk_high", colors=colors, y_title=tr("axis.high_risk"),
-                                        lang=lang()),
-                      width="stretch", config=charts.CONFIG, key="chart-risk.by_checkpoint_day")
+    left.plotly_chart(
+        charts.daily_bars(high, value="risk_high", colors=colors, y_title=tr("axis.high_risk"), lang=lang()),
+        width="stretch",
+        config=charts.CONFIG,
+        key="chart-risk.by_checkpoint_day",
+    )
     right.subheader(tr("risk.by_reason_day"))
     per_day = reasons.groupby("local_day", as_index=False)[list(high_risk.REASONS)].sum()
-    right.plotly_chart(charts.reason_bars(per_day, labels=view.reason_labels(lang()),
-                                          y_title=tr("axis.high_risk"), lang=lang()),
-                       width="stretch", config=charts.CONFIG, key="chart-risk.by_reason_day")
+    right.plotly_chart(
+        charts.reason_bars(per_day, labels=view.reason_labels(lang()), y_title=tr("axis.high_risk"), lang=lang()),
+        width="stretch",
+        config=charts.CONFIG,
+        key="chart-risk.by_reason_day",
+    )
 
     st.subheader(tr("risk.by_checkpoint"))
-    st.dataframe(view.risk_by_checkpoint(levels, reasons, checkpoints, lang()), hide_index=True,
-                 width="stretch")
+    st.dataframe(view.risk_by_checkpoint(levels, reasons, checkpoints, lang()), hide_index=True, width="stretch")
 
     left, right = st.columns(2)
     left.subheader(tr("risk.by_level_day"))
     level_days = levels.groupby("local_day", as_index=False)[["risk_high", "risk_medium", "risk_low"]].sum()
-    left.plotly_chart(charts.risk_level_bars(level_days, labels={"high": tr("risk.high"), "medium": tr("risk.medium")},
-                                             y_title=tr("axis.crossings"), lang=lang()),
-                      width="stretch", config=charts.CONFIG, key="chart-risk.by_level_day")
+    left.plotly_chart(
+        charts.risk_level_bars(
+            level_days,
+            labels={"high": tr("risk.high"), "medium": tr("risk.medium")},
+            y_title=tr("axis.crossings"),
+            lang=lang(),
+        ),
+        width="stretch",
+        config=charts.CONFIG,
+        key="chart-risk.by_level_day",
+    )
     right.subheader(tr("risk.origins"))
     origins = view.origins_for_chart(query(high_risk.high_risk_origins, first, last, **where))
     if origins.empty:
         right.info(tr("risk.no_high_risk"))
     else:
-        right.plotly_chart(charts.origin_bars(origins, value="high_risk", hot_label=tr("risk.origin_hot"),
-                                           other_label=tr("risk.origin_other"), x_title=tr("axis.high_risk"),
-                                           lang=lang(), height=120 + 28 * len(origins)),
-                        width="stretch", config=charts.CONFIG, key="chart-risk.origins")
+        right.plotly_chart(
+            charts.origin_bars(
+                origins,
+                value="high_risk",
+                hot_label=tr("risk.origin_hot"),
+                other_label=tr("risk.origin_other"),
+                x_title=tr("axis.high_risk"),
+                lang=lang(),
+                height=120 + 28 * len(origins),
+            ),
+            width="stretch",
+            config=charts.CONFIG,
+            key="chart-risk.origins",
+        )
 
 
 live(body)

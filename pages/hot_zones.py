@@ -26,9 +26,16 @@ def _apply(action) -> None:
     except hotzones.HotZoneError as exc:
         st.session_state["hz_message"] = ("error", str(exc))
     else:
-        st.session_state["hz_message"] = ("success", tr(
-            "it.hz.saved", added=change.added, updated=change.updated, deleted=change.deleted,
-            reclassified=fmt.number(change.reclassified, lang())))
+        st.session_state["hz_message"] = (
+            "success",
+            tr(
+                "it.hz.saved",
+                added=change.added,
+                updated=change.updated,
+                deleted=change.deleted,
+                reclassified=fmt.number(change.reclassified, lang()),
+            ),
+        )
 
 
 st.title(tr("it.hz.title"))
@@ -40,15 +47,33 @@ if message := st.session_state.pop("hz_message", None):
 
 provinces = query(reference.provinces)
 zones = query(hot_zones.list_zones, local_today())
-before = pd.DataFrame(zones, columns=["id", "province_code", "province_name", "district_name", "label", "valid_from",
-                                      "valid_to", "created_by", "created_at", "active"])
+before = pd.DataFrame(
+    zones,
+    columns=[
+        "id",
+        "province_code",
+        "province_name",
+        "district_name",
+        "label",
+        "valid_from",
+        "valid_to",
+        "created_by",
+        "created_at",
+        "active",
+    ],
+)
 before = view.zone_frame(before, tr("it.hz.active"), tr("it.hz.inactive"))
 edited = st.data_editor(
-    before, num_rows="dynamic", hide_index=True, width="stretch", key="zones_editor",
+    before,
+    num_rows="dynamic",
+    hide_index=True,
+    width="stretch",
+    key="zones_editor",
     column_config={
         "id": None,  # kept to tell an edited row from a new one, not shown
-        "province_code": st.column_config.SelectboxColumn(tr("it.hz.province"), options=list(provinces),
-                                                          format_func=lambda c: provinces.get(c, c), required=True),
+        "province_code": st.column_config.SelectboxColumn(
+            tr("it.hz.province"), options=list(provinces), format_func=lambda c: provinces.get(c, c), required=True
+        ),
         "district_name": st.column_config.TextColumn(tr("it.hz.district"), help=tr("it.hz.district_help")),
         "label": st.column_config.TextColumn(tr("it.hz.label"), required=True, max_chars=hotzones.LABEL_MAX),
         "valid_from": st.column_config.DateColumn(tr("it.hz.from"), format="DD/MM/YYYY", required=True),
@@ -60,20 +85,24 @@ added, changed, deleted = view.zone_edits(before, edited)
 if added or changed or deleted:
     st.info(tr("it.hz.pending", added=len(added), updated=len(changed), deleted=len(deleted)))
 if st.button(tr("it.hz.save"), type="primary", disabled=not (added or changed or deleted)):
+
     def save(conn, ref):
         total = hotzones.ZoneChange(0, 0, 0, 0)
         for zone_id in deleted:
             c = hotzones.delete_zone(conn, zone_id, changed_by=state.UI_USER)
-            total = hotzones.ZoneChange(total.added, total.updated, total.deleted + 1,
-                                        total.reclassified + c.reclassified)
+            total = hotzones.ZoneChange(
+                total.added, total.updated, total.deleted + 1, total.reclassified + c.reclassified
+            )
         for zone_id, values in changed:
             c = hotzones.update_zone(conn, zone_id, hotzones.validate_zone(values, ref), changed_by=state.UI_USER)
-            total = hotzones.ZoneChange(total.added, total.updated + 1, total.deleted,
-                                        total.reclassified + c.reclassified)
+            total = hotzones.ZoneChange(
+                total.added, total.updated + 1, total.deleted, total.reclassified + c.reclassified
+            )
         for values in added:
             c = hotzones.add_zone(conn, hotzones.validate_zone(values, ref), changed_by=state.UI_USER)
-            total = hotzones.ZoneChange(total.added + 1, total.updated, total.deleted,
-                                        total.reclassified + c.reclassified)
+            total = hotzones.ZoneChange(
+                total.added + 1, total.updated, total.deleted, total.reclassified + c.reclassified
+            )
         return total
 
     _apply(save)
@@ -84,6 +113,7 @@ with st.expander(tr("it.hz.file"), icon=":material/upload_file:"):
     st.markdown(tr("it.hz.file_help"))
     file = st.file_uploader(tr("it.imp.file"), key="zones_file")
     if st.button(tr("it.hz.replace"), disabled=file is None):
+
         def replace(conn, ref):
             try:
                 new, problems = hotzones.read_zone_file(file.getvalue(), ref)

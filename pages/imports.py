@@ -56,8 +56,9 @@ def run_upload(uploaded, sheet: str) -> None:
 
     path = import_job.save_upload(uploaded.getbuffer())
     try:
-        result = import_job.run_import_process(path, uploaded.name, sheet=sheet.strip() or None,
-                                               created_by=state.UI_USER, progress=progress)
+        result = import_job.run_import_process(
+            path, uploaded.name, sheet=sheet.strip() or None, created_by=state.UI_USER, progress=progress
+        )
     except importer.UnreadableFile as exc:
         bar.empty()
         st.error(tr("it.imp.unreadable", name=name, reason=fmt.escape_markdown(str(exc))))
@@ -70,12 +71,24 @@ def run_upload(uploaded, sheet: str) -> None:
         st.error(tr("it.imp.failed", name=name))
     else:
         bar.progress(1.0, text=tr("it.imp.done", name=name))
-        st.success(tr("it.imp.result", batch=result.batch_id, rows=n(result.rows_in), accepted=n(result.accepted),
-                      duplicates=n(result.duplicates), quarantined=n(result.quarantined),
-                      warnings=n(result.warnings)))
+        st.success(
+            tr(
+                "it.imp.result",
+                batch=result.batch_id,
+                rows=n(result.rows_in),
+                accepted=n(result.accepted),
+                duplicates=n(result.duplicates),
+                quarantined=n(result.quarantined),
+                warnings=n(result.warnings),
+            )
+        )
         if result.unrecognised_columns:
-            st.warning(tr("it.imp.unrecognised", columns=", ".join(fmt.escape_markdown(c)
-                                                                   for c in result.unrecognised_columns)))
+            st.warning(
+                tr(
+                    "it.imp.unrecognised",
+                    columns=", ".join(fmt.escape_markdown(c) for c in result.unrecognised_columns),
+                )
+            )
         if result.ids_derived:
             st.info(tr("it.imp.ids_derived"))
 
@@ -108,39 +121,65 @@ stamp = (int(batches["id"].max()) if not batches.empty else None, tuple(sorted(q
 reasons, _ = quarantine_overview(stamp, None, None)
 left, middle, right = st.columns([2, 2, 1])
 batch_ids = [None] + [int(b) for b, q in zip(batches.get("id", []), batches.get("quarantined", [])) if q]
-batch = left.selectbox(tr("it.imp.filter_batch"), batch_ids,
-                       format_func=lambda b: tr("it.imp.all_batches") if b is None else f"#{b}")
+batch = left.selectbox(
+    tr("it.imp.filter_batch"), batch_ids, format_func=lambda b: tr("it.imp.all_batches") if b is None else f"#{b}"
+)
 fields = [None] + sorted(set(reasons["field"])) if not reasons.empty else [None]
-field = middle.selectbox(tr("it.imp.filter_field"), fields,
-                         format_func=lambda f: tr("it.imp.all_fields") if f is None else common.field_label(f, lang()))
+field = middle.selectbox(
+    tr("it.imp.filter_field"),
+    fields,
+    format_func=lambda f: tr("it.imp.all_fields") if f is None else common.field_label(f, lang()),
+)
 count = quarantine_overview(stamp, batch, field)[1]
 pages = max(1, math.ceil(count / QUARANTINE_PAGE_ROWS))
 page = int(right.number_input(tr("it.imp.page"), min_value=1, max_value=pages, value=1, step=1))
 if count == 0:
     st.info(tr("it.q.no_quarantine"))
 else:
-    rows = query(imports.quarantine, batch_id=batch, field=field, limit=QUARANTINE_PAGE_ROWS,
-                 offset=(page - 1) * QUARANTINE_PAGE_ROWS)
+    rows = query(
+        imports.quarantine,
+        batch_id=batch,
+        field=field,
+        limit=QUARANTINE_PAGE_ROWS,
+        offset=(page - 1) * QUARANTINE_PAGE_ROWS,
+    )
     st.caption(tr("it.imp.quarantine_page", n=n(count), page=n(page), pages=n(pages)))
     st.caption(tr("it.imp.quarantine_note"))
     st.dataframe(view.quarantine_table(rows, lang()), hide_index=True, width="stretch", height=320)
 
     def export():
-        return view.quarantine_export(query(imports.quarantine, batch_id=batch, field=field,
-                                               limit=QUARANTINE_EXPORT_ROWS))
+        return view.quarantine_export(
+            query(imports.quarantine, batch_id=batch, field=field, limit=QUARANTINE_EXPORT_ROWS)
+        )
 
     a, b = st.columns(2)
     # Built when clicked, at most QUARANTINE_EXPORT_ROWS rows, neutralised against formula injection.
-    a.download_button(tr("it.imp.download_csv"), lambda: masking.csv_bytes(export()), "cach-ly.csv", "text/csv",
-                      on_click="ignore")
-    b.download_button(tr("it.imp.download_xlsx"), lambda: masking.xlsx_bytes(export(), "Cách ly"), "cach-ly.xlsx",
-                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+    a.download_button(
+        tr("it.imp.download_csv"), lambda: masking.csv_bytes(export()), "cach-ly.csv", "text/csv", on_click="ignore"
+    )
+    b.download_button(
+        tr("it.imp.download_xlsx"),
+        lambda: masking.xlsx_bytes(export(), "Cách ly"),
+        "cach-ly.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
+    )
     if count > QUARANTINE_EXPORT_ROWS:
         st.caption(tr("it.imp.export_cap", n=n(QUARANTINE_EXPORT_ROWS)))
 
 # --- duplicates ----------------------------------------------------------------------------------
 st.subheader(tr("it.imp.duplicates"))
-table_or_note(st, query(imports.duplicates, 500), tr("it.imp.no_duplicates"),
-              lambda frame: frame.rename(columns={"batch_id": tr("it.col.batch"), "file_name": tr("it.col.file"),
-                                                  "line_number": tr("it.col.line"),
-                                                  "declaration_id": tr("it.col.decl_id")}), height=240)
+table_or_note(
+    st,
+    query(imports.duplicates, 500),
+    tr("it.imp.no_duplicates"),
+    lambda frame: frame.rename(
+        columns={
+            "batch_id": tr("it.col.batch"),
+            "file_name": tr("it.col.file"),
+            "line_number": tr("it.col.line"),
+            "declaration_id": tr("it.col.decl_id"),
+        }
+    ),
+    height=240,
+)

@@ -25,19 +25,25 @@ def body(now: dt.datetime) -> None:
     """The map and its side panel at ``now``."""
     settings = get_settings()
     ids = filters.checkpoint_ids(checkpoints)
-    status = query(live_map.checkpoint_live_status, now,
-                   silent_after_minutes=settings.silent_after_minutes, checkpoint_ids=ids)
+    status = query(
+        live_map.checkpoint_live_status, now, silent_after_minutes=settings.silent_after_minutes, checkpoint_ids=ids
+    )
     origins = query(live_map.origins_today, now, checkpoint_ids=ids)
     map_column, panel = st.columns([3, 1])
     with map_column:
         clicked = st_folium(
-            maps.base_map(settings.map_tile_url, settings.map_tile_attribution, lang()), key="live_map", height=560,
-            use_container_width=True, returned_objects=["last_object_clicked_tooltip"],
+            maps.base_map(settings.map_tile_url, settings.map_tile_attribution, lang()),
+            key="live_map",
+            height=560,
+            use_container_width=True,
+            returned_objects=["last_object_clicked_tooltip"],
             feature_group_to_add=[
                 maps.origin_layer(origins, lambda row: view.origin_card(row, lang()), tr("map.layer_origins")),
-                maps.checkpoint_layer(status, lambda row: view.checkpoint_card(row, now, lang()),
-                                      tr("map.layer_checkpoints")),
-            ])
+                maps.checkpoint_layer(
+                    status, lambda row: view.checkpoint_card(row, now, lang()), tr("map.layer_checkpoints")
+                ),
+            ],
+        )
         st.caption(tr("map.legend", minutes=settings.silent_after_minutes))
         st.caption(tr("map.base_legend"))
     code = maps.clicked_checkpoint((clicked or {}).get("last_object_clicked_tooltip"), status)
@@ -53,8 +59,7 @@ def body(now: dt.datetime) -> None:
         else:
             row = selected.iloc[0]
             st.subheader(fmt.escape_markdown(row["name"]), anchor=False)
-            st.markdown("  \n".join(f"{label}: **{value}**"
-                                     for label, value in view.checkpoint_card(row, now, lang())))
+            st.markdown("  \n".join(f"{label}: **{value}**" for label, value in view.checkpoint_card(row, now, lang())))
         st.divider()
         origins_panel(origins)
 
@@ -67,9 +72,13 @@ def origins_panel(origins) -> None:
         st.caption(tr("map.no_origins"))
         return
     hot_mark = tr("map.hot_zone_mark")
-    st.markdown("  \n".join(f"{fmt.escape_markdown(province)}: **{fmt.number(travellers, lang())}**"
-                             + (f" · :red[{hot_mark}]" if hot else "")
-                             for province, travellers, hot in top))
+    st.markdown(
+        "  \n".join(
+            f"{fmt.escape_markdown(province)}: **{fmt.number(travellers, lang())}**"
+            + (f" · :red[{hot_mark}]" if hot else "")
+            for province, travellers, hot in top
+        )
+    )
 
 
 live(body)

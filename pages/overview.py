@@ -32,15 +32,22 @@ def body(now: dt.datetime) -> None:
     # Seven complete days: today's partial count would read as a collapse on the chart.
     trend = query(overview.daily_trend, local_today(now) - dt.timedelta(days=1), now=now, days=7)
     trend = trend.merge(checkpoints[["id", "name"]], left_on="checkpoint_id", right_on="id").rename(
-        columns={"name": "checkpoint"})
+        columns={"name": "checkpoint"}
+    )
     colors = charts.checkpoint_colors(checkpoints)
     left, right = st.columns(2)
     left.subheader(tr("overview.trend"))
-    left.plotly_chart(charts.daily_lines(trend, value="crossings", colors=colors, y_title=tr("axis.crossings"),
-                                         lang=lang()), width="stretch", config={"displayModeBar": False})
+    left.plotly_chart(
+        charts.daily_lines(trend, value="crossings", colors=colors, y_title=tr("axis.crossings"), lang=lang()),
+        width="stretch",
+        config={"displayModeBar": False},
+    )
     right.subheader(tr("overview.trend_high"))
-    right.plotly_chart(charts.daily_bars(trend, value="risk_high", colors=colors, y_title=tr("axis.high_risk"),
-                                         lang=lang()), width="stretch", config={"displayModeBar": False})
+    right.plotly_chart(
+        charts.daily_bars(trend, value="risk_high", colors=colors, y_title=tr("axis.high_risk"), lang=lang()),
+        width="stretch",
+        config={"displayModeBar": False},
+    )
 
 
 st.title(tr("overview.title"))

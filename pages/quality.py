@@ -41,8 +41,12 @@ st.title(tr("it.q.title"))
 live(body)
 
 st.subheader(tr("it.q.fill"))
-days = st.segmented_control(tr("it.q.period"), FILL_PERIODS, default=7, key="fill_days",
-                            format_func=lambda n: tr("it.q.days", n=n)) or 7
+days = (
+    st.segmented_control(
+        tr("it.q.period"), FILL_PERIODS, default=7, key="fill_days", format_func=lambda n: tr("it.q.days", n=n)
+    )
+    or 7
+)
 now = now_utc()
 today = local_today(now)
 fill = query(quality.fill_shares, today - dt.timedelta(days=days - 1), today, now=now)
@@ -52,11 +56,20 @@ st.subheader(tr("it.wifi.title"))
 st.caption(tr("it.wifi.help"))
 checkpoints = query(reference.checkpoint_table)
 shown = view.wifi_frame(checkpoints)
-edited = st.data_editor(shown, hide_index=True, width="stretch", key="wifi_editor", disabled=["name"],
-                        column_config={"id": None, "name": st.column_config.TextColumn(tr("col.checkpoint")),
-                                       "wifi_opened_on": st.column_config.DateColumn(
-                                           tr("it.wifi.opened"), format="DD/MM/YYYY", min_value=WIFI_EARLIEST,
-                                           max_value=today)})
+edited = st.data_editor(
+    shown,
+    hide_index=True,
+    width="stretch",
+    key="wifi_editor",
+    disabled=["name"],
+    column_config={
+        "id": None,
+        "name": st.column_config.TextColumn(tr("col.checkpoint")),
+        "wifi_opened_on": st.column_config.DateColumn(
+            tr("it.wifi.opened"), format="DD/MM/YYYY", min_value=WIFI_EARLIEST, max_value=today
+        ),
+    },
+)
 changes = view.wifi_changes(shown, edited)
 if st.button(tr("it.wifi.save"), disabled=not changes):
     try:
@@ -71,8 +84,10 @@ if st.button(tr("it.wifi.save"), disabled=not changes):
 
 left, right = st.columns(2)
 left.subheader(tr("it.q.warnings"))
-table_or_note(left, query(quality.warnings_by_field), tr("it.q.no_warnings"),
-              lambda frame: view.warnings_table(frame, lang()))
+table_or_note(
+    left, query(quality.warnings_by_field), tr("it.q.no_warnings"), lambda frame: view.warnings_table(frame, lang())
+)
 right.subheader(tr("it.q.reasons"))
-table_or_note(right, query(quality.quarantine_reasons), tr("it.q.no_quarantine"),
-              lambda frame: view.reasons_table(frame, lang()))
+table_or_note(
+    right, query(quality.quarantine_reasons), tr("it.q.no_quarantine"), lambda frame: view.reasons_table(frame, lang())
+)

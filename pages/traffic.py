@@ -28,34 +28,68 @@ def body(now: dt.datetime) -> None:
 
     st.subheader(tr("traffic.by_hour"))
     by_hour = common.with_names(query(traffic.crossings_by_hour, first, last, **where), checkpoints)
-    st.plotly_chart(charts.hourly_bars(by_hour, colors=colors, y_title=tr("axis.crossings"), lang=lang()),
-                    width="stretch", config=charts.CONFIG, key="chart-traffic.by_hour")
+    st.plotly_chart(
+        charts.hourly_bars(by_hour, colors=colors, y_title=tr("axis.crossings"), lang=lang()),
+        width="stretch",
+        config=charts.CONFIG,
+        key="chart-traffic.by_hour",
+    )
 
     left, right = st.columns(2)
     left.subheader(tr("traffic.by_day"))
-    per_day = common.with_names(by_day.groupby(["local_day", "checkpoint_id"], as_index=False)["crossings"].sum(),
-                                   checkpoints)
-    left.plotly_chart(charts.daily_bars(per_day, value="crossings", colors=colors, y_title=tr("axis.crossings"),
-                                        lang=lang()), width="stretch", config=charts.CONFIG, key="chart-traffic.by_day")
+    per_day = common.with_names(
+        by_day.groupby(["local_day", "checkpoint_id"], as_index=False)["crossings"].sum(), checkpoints
+    )
+    left.plotly_chart(
+        charts.daily_bars(per_day, value="crossings", colors=colors, y_title=tr("axis.crossings"), lang=lang()),
+        width="stretch",
+        config=charts.CONFIG,
+        key="chart-traffic.by_day",
+    )
     right.subheader(tr("traffic.by_direction"))
     per_direction = by_day.groupby(["local_day", "direction"], as_index=False)["crossings"].sum()
-    right.plotly_chart(charts.direction_bars(per_direction, labels={"in": tr("overview.in"), "out": tr("overview.out")},
-                                             y_title=tr("axis.crossings"), lang=lang()),
-                       width="stretch", config=charts.CONFIG, key="chart-traffic.by_direction")
+    right.plotly_chart(
+        charts.direction_bars(
+            per_direction,
+            labels={"in": tr("overview.in"), "out": tr("overview.out")},
+            y_title=tr("axis.crossings"),
+            lang=lang(),
+        ),
+        width="stretch",
+        config=charts.CONFIG,
+        key="chart-traffic.by_direction",
+    )
 
     left, right = st.columns(2)
     left.subheader(tr("traffic.by_vehicle"))
     vehicles = common.with_names(query(traffic.crossings_by_vehicle, first, last, **where), checkpoints)
-    left.plotly_chart(charts.category_bars(vehicles, category="vehicle", value="crossings", colors=colors,
-                                           labels=view.vehicle_labels(lang()), x_title=tr("axis.crossings"),
-                                           lang=lang()),
-                      width="stretch", config=charts.CONFIG, key="chart-traffic.by_vehicle")
+    left.plotly_chart(
+        charts.category_bars(
+            vehicles,
+            category="vehicle",
+            value="crossings",
+            colors=colors,
+            labels=view.vehicle_labels(lang()),
+            x_title=tr("axis.crossings"),
+            lang=lang(),
+        ),
+        width="stretch",
+        config=charts.CONFIG,
+        key="chart-traffic.by_vehicle",
+    )
     right.subheader(tr("traffic.people_vehicles"))
     people = query(traffic.people_and_vehicles_by_day, first, last, **where)
-    right.plotly_chart(charts.people_vehicle_bars(people, labels={"crossings": tr("traffic.people"),
-                                                                  "vehicles": tr("traffic.vehicles")},
-                                                  y_title=tr("axis.count"), lang=lang()),
-                       width="stretch", config=charts.CONFIG, key="chart-traffic.people_vehicles")
+    right.plotly_chart(
+        charts.people_vehicle_bars(
+            people,
+            labels={"crossings": tr("traffic.people"), "vehicles": tr("traffic.vehicles")},
+            y_title=tr("axis.count"),
+            lang=lang(),
+        ),
+        width="stretch",
+        config=charts.CONFIG,
+        key="chart-traffic.people_vehicles",
+    )
     right.caption(tr("traffic.vehicles_note"))
 
     st.subheader(tr("traffic.peak_hours"))

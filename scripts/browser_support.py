@@ -66,9 +66,7 @@ def find_chromium() -> str | None:
 
 def launch_chromium(playwright: Playwright, executable: str | Path) -> Browser:
     """Launch headless system chromium with the container-friendly flags."""
-    return playwright.chromium.launch(
-        executable_path=str(executable), headless=True, args=list(CHROMIUM_ARGS)
-    )
+    return playwright.chromium.launch(executable_path=str(executable), headless=True, args=list(CHROMIUM_ARGS))
 
 
 def open_app(browser: Browser, url: str, viewport: tuple[int, int] = (1440, 900)) -> Page:

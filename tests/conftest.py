@@ -26,8 +26,10 @@ def postgres_admin():
         with admin.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as exc:  # noqa: BLE001 - any failure means the server is not usable here
-        unavailable(f"PostgreSQL at {make_url(TEST_POSTGRES_URL).render_as_string(hide_password=True)} "
-                    f"is not reachable: {str(exc).splitlines()[0]}")
+        unavailable(
+            f"PostgreSQL at {make_url(TEST_POSTGRES_URL).render_as_string(hide_password=True)} "
+            f"is not reachable: {str(exc).splitlines()[0]}"
+        )
     yield admin
     admin.dispose()
 

@@ -12,31 +12,95 @@ from sqlalchemy import Connection, func, select, true
 
 from data_access import rollup, schema
 
-HEADER_VI = ["Mã khai báo", "Thời gian khai báo", "Chốt kiểm soát", "Hướng", "Hình thức khai báo", "Phương tiện",
-             "Biển số", "Họ và tên", "Số CCCD/CMND", "Số điện thoại", "Năm sinh", "Giới tính", "Đi từ tỉnh",
-             "Đi từ huyện", "Nơi đến", "Sốt", "Ho", "Khó thở", "Đau họng", "Mất vị giác/khứu giác", "Tiếp xúc F0",
-             "Đi qua vùng dịch", "Cài Bluezone", "Dùng Wi-Fi miễn phí"]
+HEADER_VI = [
+    "Mã khai báo",
+    "Thời gian khai báo",
+    "Chốt kiểm soát",
+    "Hướng",
+    "Hình thức khai báo",
+    "Phương tiện",
+    "Biển số",
+    "Họ và tên",
+    "Số CCCD/CMND",
+    "Số điện thoại",
+    "Năm sinh",
+    "Giới tính",
+    "Đi từ tỉnh",
+    "Đi từ huyện",
+    "Nơi đến",
+    "Sốt",
+    "Ho",
+    "Khó thở",
+    "Đau họng",
+    "Mất vị giác/khứu giác",
+    "Tiếp xúc F0",
+    "Đi qua vùng dịch",
+    "Cài Bluezone",
+    "Dùng Wi-Fi miễn phí",
+]
 
-TITLE_ROWS = [["UBND TỈNH THÁI BÌNH"], ["TỔ CNTT PHÒNG, CHỐNG DỊCH COVID-19"], [],
-              ["DANH SÁCH KHAI BÁO Y TẾ TẠI CHỐT KIỂM SOÁT"], ["(Từ ngày 20/11/2026 đến ngày 21/11/2026)"], []]
+TITLE_ROWS = [
+    ["UBND TỈNH THÁI BÌNH"],
+    ["TỔ CNTT PHÒNG, CHỐNG DỊCH COVID-19"],
+    [],
+    ["DANH SÁCH KHAI BÁO Y TẾ TẠI CHỐT KIỂM SOÁT"],
+    ["(Từ ngày 20/11/2026 đến ngày 21/11/2026)"],
+    [],
+]
 
 
 def row(**cells: object) -> list[object]:
     """One data row in HEADER_VI order; cells named by their field (declaration_id=…, declared_at=…)."""
-    order = ["declaration_id", "declared_at", "checkpoint", "direction", "channel", "vehicle", "plate", "full_name",
-             "id_number", "phone", "birth_year", "gender", "origin_province", "origin_district",
-             "destination_district", "fever", "cough", "breathing_difficulty", "sore_throat", "loss_of_taste_smell",
-             "contact_f0", "visited_hotzone", "bluezone_installed", "used_free_wifi"]
+    order = [
+        "declaration_id",
+        "declared_at",
+        "checkpoint",
+        "direction",
+        "channel",
+        "vehicle",
+        "plate",
+        "full_name",
+        "id_number",
+        "phone",
+        "birth_year",
+        "gender",
+        "origin_province",
+        "origin_district",
+        "destination_district",
+        "fever",
+        "cough",
+        "breathing_difficulty",
+        "sore_throat",
+        "loss_of_taste_smell",
+        "contact_f0",
+        "visited_hotzone",
+        "bluezone_installed",
+        "used_free_wifi",
+    ]
     unknown = set(cells) - set(order)
     assert not unknown, unknown
-    defaults = dict(declared_at="20/11/2026 08:15:00", checkpoint="Cầu Tân Đệ", direction="Vào", channel="tokhaiyte",
-                    vehicle="Xe máy", full_name="Trần Thị Bình", origin_province="Nam Định", destination_district="Vũ Thư")
+    defaults = dict(
+        declared_at="20/11/2026 08:15:00",
+        checkpoint="Cầu Tân Đệ",
+        direction="Vào",
+        channel="tokhaiyte",
+        vehicle="Xe máy",
+        full_name="Trần Thị Bình",
+        origin_province="Nam Định",
+        destination_district="Vũ Thư",
+    )
     defaults.update(cells)
     return [defaults.get(name, "") for name in order]
 
 
-def csv_bytes(rows: list[list[object]], *, header: list[str] = HEADER_VI, encoding: str = "utf-8",
-              delimiter: str = ",", title_rows: list[list[object]] | None = None) -> bytes:
+def csv_bytes(
+    rows: list[list[object]],
+    *,
+    header: list[str] = HEADER_VI,
+    encoding: str = "utf-8",
+    delimiter: str = ",",
+    title_rows: list[list[object]] | None = None,
+) -> bytes:
     """A CSV file in ``encoding`` (utf-8, utf-8-sig, utf-16, cp1258…) with ``delimiter``."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
@@ -72,8 +136,14 @@ def to_cp1258_form(text: str) -> str:
     return "".join(out)
 
 
-def xlsx_bytes(rows: list[list[object]], *, header: list[str] = HEADER_VI, title_rows=None,
-               sheet: str = "Danh sách", extra_sheets: tuple[str, ...] = ()) -> bytes:
+def xlsx_bytes(
+    rows: list[list[object]],
+    *,
+    header: list[str] = HEADER_VI,
+    title_rows=None,
+    sheet: str = "Danh sách",
+    extra_sheets: tuple[str, ...] = (),
+) -> bytes:
     """An XLSX workbook: optional sheets before, then ``sheet`` with title rows, header and rows."""
     book = openpyxl.Workbook()
     ws = book.active
@@ -97,7 +167,7 @@ def rollups_reconcile(conn: Connection) -> None:
     for r in rollup.ROLLUPS:
         names = [*r.keys, *(f"n_{m}" for m in r.measures)]
         stored = Counter(tuple(x) for x in conn.execute(select(*(r.table.c[n] for n in names))))
-        stored = Counter({k: v for k, v in stored.items() if any(k[len(r.keys):])})
+        stored = Counter({k: v for k, v in stored.items() if any(k[len(r.keys) :])})
         fresh = Counter(tuple(x) for x in conn.execute(r.select_from_declarations(true())))
         assert stored == fresh, f"{r.table.name} does not reconcile with the declarations"
 
@@ -105,9 +175,18 @@ def rollups_reconcile(conn: Connection) -> None:
 def check_import(conn: Connection, result) -> None:
     """The invariants of SPEC §3 for one import result, against the store."""
     assert result.rows_in == result.accepted + result.duplicates + result.quarantined
-    b = conn.execute(select(schema.import_batches).where(schema.import_batches.c.id == result.batch_id)).mappings().one()
+    b = (
+        conn.execute(select(schema.import_batches).where(schema.import_batches.c.id == result.batch_id))
+        .mappings()
+        .one()
+    )
     assert (b["rows_in"], b["accepted"], b["duplicates"], b["quarantined"], b["warnings"]) == (
-        result.rows_in, result.accepted, result.duplicates, result.quarantined, result.warnings)
+        result.rows_in,
+        result.accepted,
+        result.duplicates,
+        result.quarantined,
+        result.warnings,
+    )
     assert b["status"] == "done" and b["checksum"] and b["created_by"]
 
     def count(table, **where):

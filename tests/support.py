@@ -40,9 +40,15 @@ def declaration(checkpoint_id: int, declared_at, **overrides) -> dict:
         "origin_province_code": "36",
         "origin_district": None,
         "destination_district_code": "344",
-        "fever": False, "cough": False, "breathing_difficulty": False, "sore_throat": False,
-        "loss_of_taste_smell": False, "contact_f0": False, "visited_hotzone": False,
-        "bluezone_installed": False, "used_free_wifi": False,
+        "fever": False,
+        "cough": False,
+        "breathing_difficulty": False,
+        "sore_throat": False,
+        "loss_of_taste_smell": False,
+        "contact_f0": False,
+        "visited_hotzone": False,
+        "bluezone_installed": False,
+        "used_free_wifi": False,
     }
     unknown = set(overrides) - set(values)
     if unknown:

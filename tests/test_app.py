@@ -21,8 +21,9 @@ APP = str(ROOT / "dashboard" / "app.py")
 PAGE_FILES = sorted(p.name for p in (ROOT / "pages").glob("*.py") if p.name != "__init__.py")
 
 
-def run_app(monkeypatch, url: str, page: str | None = None, lang: str | None = None,
-            query_params: dict | None = None) -> AppTest:
+def run_app(
+    monkeypatch, url: str, page: str | None = None, lang: str | None = None, query_params: dict | None = None
+) -> AppTest:
     monkeypatch.setenv("DATABASE_URL", url)
     get_settings.cache_clear()
     at = AppTest.from_file(APP, default_timeout=60)
@@ -70,8 +71,14 @@ def test_overview_figures_are_the_store_figures(monkeypatch, demo_url):
     with engine.connect() as conn:
         cards = headline(overview.today_vs_yesterday(conn, now_utc()), "vi")
     shown = {m.label: (m.value, m.delta) for m in at.metric}
-    assert [m.label for m in at.metric] == ["Lượt qua chốt", "Vào tỉnh", "Ra tỉnh", "Nguy cơ cao",
-                                            "Khai báo điện tử", "Cài Bluezone"]
+    assert [m.label for m in at.metric] == [
+        "Lượt qua chốt",
+        "Vào tỉnh",
+        "Ra tỉnh",
+        "Nguy cơ cao",
+        "Khai báo điện tử",
+        "Cài Bluezone",
+    ]
     for card, metric in zip(cards, at.metric):
         assert (metric.value, metric.delta or "") == (card.value, card.delta)
     assert int(shown["Lượt qua chốt"][0].replace(".", "")) > 0
@@ -131,11 +138,14 @@ def _all_text(at: AppTest) -> str:
 SECRET_DETAIL = f"{ROOT}/data_access/secret_module.py, line 42, in private_function"
 
 
-@pytest.mark.parametrize(("page", "target"), [
-    ("overview.py", "data_access.queries.overview.today_vs_yesterday"),  # inside the live part
-    ("traffic.py", "data_access.queries.reference.checkpoint_table"),  # in the page's head, outside it
-    ("imports.py", "data_access.queries.imports.batches"),  # a page without a live part
-])
+@pytest.mark.parametrize(
+    ("page", "target"),
+    [
+        ("overview.py", "data_access.queries.overview.today_vs_yesterday"),  # inside the live part
+        ("traffic.py", "data_access.queries.reference.checkpoint_table"),  # in the page's head, outside it
+        ("imports.py", "data_access.queries.imports.batches"),  # a page without a live part
+    ],
+)
 def test_a_failing_page_shows_one_line_and_no_detail(monkeypatch, demo_url, page, target):
     module, name = target.rsplit(".", 1)
 
@@ -162,10 +172,13 @@ def test_error_details_are_hidden_by_configuration():
     assert config["client"]["disableDataExport"] is True
 
 
-@pytest.mark.parametrize(("params", "note"), [
-    ({"tu": "0001-01-01", "den": "0001-01-02"}, "Khoảng ngày nằm ngoài thời gian có dữ liệu, đã hiển thị hôm nay."),
-    ({"tu": "hôm qua"}, "Khoảng ngày không hợp lệ, đã hiển thị hôm nay."),
-])
+@pytest.mark.parametrize(
+    ("params", "note"),
+    [
+        ({"tu": "0001-01-01", "den": "0001-01-02"}, "Khoảng ngày nằm ngoài thời gian có dữ liệu, đã hiển thị hôm nay."),
+        ({"tu": "hôm qua"}, "Khoảng ngày không hợp lệ, đã hiển thị hôm nay."),
+    ],
+)
 def test_a_corrected_address_says_so_and_is_rewritten(monkeypatch, demo_url, params, note):
     at = run_app(monkeypatch, demo_url, query_params=params)
     at.switch_page("../pages/traffic.py")

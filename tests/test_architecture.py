@@ -51,7 +51,7 @@ def _resolve(module: str, path: Path) -> str:
     if not module.startswith("."):
         return module
     level = len(module) - len(module.lstrip("."))
-    base = _module_name(path).split(".")[: -level]
+    base = _module_name(path).split(".")[:-level]
     rest = module.lstrip(".")
     return ".".join(base + ([rest] if rest else []))
 
@@ -68,13 +68,19 @@ def test_no_module_imports_another_modules_private_name(path):
                 continue
             for alias in node.names:
                 assert not (alias.name.startswith("_") and not alias.name.startswith("__")), (
-                    f"{path.name} imports {module}.{alias.name}")
+                    f"{path.name} imports {module}.{alias.name}"
+                )
                 bound[alias.asname or alias.name] = f"{module}.{alias.name}"
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.split(".")[0] in ours:
                     bound[alias.asname or alias.name.split(".")[0]] = alias.name
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in bound
-                and node.attr.startswith("_") and not node.attr.startswith("__")):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in bound
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+        ):
             raise AssertionError(f"{path.name} uses {bound[node.value.id]}.{node.attr}")

@@ -17,8 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def cli(*args: str, url: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, DATABASE_URL=url)
-    return subprocess.run([sys.executable, "-m", "data_access", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "data_access", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_init_twice_then_seed(tmp_path):

@@ -34,21 +34,30 @@ def test_round_trip_of_a_bookmarked_view():
     assert filters.checkpoint_ids(checkpoints) == [1, 2]
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"tu": "2026-11-24", "den": "2026-11-20"}, (dt.date(2026, 11, 20), dt.date(2026, 11, 24))),  # swapped
-    ({"tu": "2026-11-22"}, (dt.date(2026, 11, 22), dt.date(2026, 11, 22))),  # one day
-    ({"tu": "2026-11-20", "den": "2027-01-01"}, (dt.date(2026, 11, 20), TODAY)),  # no future
-    ({"tu": "hôm qua", "den": "25/11/2026"}, (None, None)),  # malformed: default
-    ({"tu": TODAY.isoformat(), "den": TODAY.isoformat()}, (None, None)),  # today = the default
-])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"tu": "2026-11-24", "den": "2026-11-20"}, (dt.date(2026, 11, 20), dt.date(2026, 11, 24))),  # swapped
+        ({"tu": "2026-11-22"}, (dt.date(2026, 11, 22), dt.date(2026, 11, 22))),  # one day
+        ({"tu": "2026-11-20", "den": "2027-01-01"}, (dt.date(2026, 11, 20), TODAY)),  # no future
+        ({"tu": "hôm qua", "den": "25/11/2026"}, (None, None)),  # malformed: default
+        ({"tu": TODAY.isoformat(), "den": TODAY.isoformat()}, (None, None)),  # today = the default
+    ],
+)
 def test_dates_are_cleaned(params, expected):
     filters = parse_params(params, CODES, TODAY)
     assert (filters.first_day, filters.last_day) == expected
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("tan_de", ("TAN_DE",)), ("NOPE", None), ("TAN_DE,THAI_HA,TRIEU_DUONG", None), ("", None),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("tan_de", ("TAN_DE",)),
+        ("NOPE", None),
+        ("TAN_DE,THAI_HA,TRIEU_DUONG", None),
+        ("", None),
+    ],
+)
 def test_checkpoint_codes_are_cleaned(raw, expected):
     assert parse_params({"chot": raw}, CODES, TODAY).checkpoint_codes == expected
 
@@ -59,8 +68,14 @@ def test_direction(raw, expected):
 
 
 def test_lagging_checkpoint_and_gaps():
-    per_checkpoint = pd.DataFrame({"checkpoint_id": [1, 2, 3], "crossings": [200, 100, 0],
-                                   "electronic": [170, 60, 0], "bluezone_installed": [100, 20, 0]})
+    per_checkpoint = pd.DataFrame(
+        {
+            "checkpoint_id": [1, 2, 3],
+            "crossings": [200, 100, 0],
+            "electronic": [170, 60, 0],
+            "bluezone_installed": [100, 20, 0],
+        }
+    )
     checkpoints = pd.DataFrame({"id": [1, 2, 3], "name": ["Cầu Tân Đệ", "Cầu Thái Hà", "Cầu Triều Dương"]})
     shares = adoption_view.adoption_shares(per_checkpoint, checkpoints)
     assert list(shares["checkpoint"]) == ["Cầu Tân Đệ", "Cầu Thái Hà"]  # no crossing: no share to rank
@@ -74,8 +89,9 @@ def test_lagging_checkpoint_and_gaps():
 
 
 def test_map_helpers():
-    status = pd.DataFrame({"code": CODES + ["NEW"], "name": ["Cầu Tân Đệ", "Cầu Thái Hà", "Cầu Triều Dương",
-                                                                 "Cầu Thái"]})
+    status = pd.DataFrame(
+        {"code": CODES + ["NEW"], "name": ["Cầu Tân Đệ", "Cầu Thái Hà", "Cầu Triều Dương", "Cầu Thái"]}
+    )
     assert clicked_checkpoint("Cầu Thái Hà\nTrạng thái Bình thường", status) == "THAI_HA"
     assert clicked_checkpoint("Cầu TháiTrạng thái", status) == "NEW"
     assert clicked_checkpoint("Hà Nội Người vào tỉnh hôm nay 12", status) is None  # an origin circle
@@ -85,25 +101,45 @@ def test_map_helpers():
     assert escape("<b>`${x}`</b>") == "&lt;b&gt;&#96;&#36;{x}&#96;&lt;/b&gt;"
     # "\x3c" inside a JS template literal is "<": the backslash must not reach it
     assert escape("\\x3cimg src=x onerror=alert(1)\\x3e 16\\unknown") == (
-        "&#92;x3cimg src=x onerror=alert(1)&#92;x3e 16&#92;unknown")
+        "&#92;x3cimg src=x onerror=alert(1)&#92;x3e 16&#92;unknown"
+    )
     assert fmt.escape_markdown("**Cầu** [x](y)") == "\\*\\*Cầu\\*\\* \\[x\\]\\(y\\)"
 
 
-@pytest.mark.parametrize(("params", "first_data_day", "expected", "notes"), [
-    ({"tu": "x", "den": "2026-11-20"}, None, (None, None), ["dates_invalid"]),
-    ({"tu": "2026-11-24", "den": "2026-11-20"}, None, (dt.date(2026, 11, 20), dt.date(2026, 11, 24)),
-     ["dates_reversed"]),
-    ({"tu": "2026-11-20", "den": "2027-01-01"}, None, (dt.date(2026, 11, 20), TODAY), ["dates_future"]),
-    # wholly older than a year: today, never "26/11/2025 – 02/01/0001"
-    ({"tu": "0001-01-01", "den": "0001-01-02"}, None, (None, None), ["dates_before_data"]),
-    ({"tu": "2026-10-01", "den": "2026-10-05"}, dt.date(2026, 11, 1), (None, None), ["dates_before_data"]),
-    ({"tu": "2026-10-01", "den": "2026-11-05"}, dt.date(2026, 11, 1), (dt.date(2026, 10, 1), dt.date(2026, 11, 5)),
-     []),  # begins before the data: kept, those days had no crossing on record
-    ({"tu": "2025-01-01", "den": "2026-11-05"}, None, (TODAY - dt.timedelta(days=366), dt.date(2026, 11, 5)),
-     ["dates_clamped"]),
-    ({"tu": "2026-11-20", "den": "2026-11-22"}, dt.date(2026, 11, 1), (dt.date(2026, 11, 20), dt.date(2026, 11, 22)),
-     []),
-])
+@pytest.mark.parametrize(
+    ("params", "first_data_day", "expected", "notes"),
+    [
+        ({"tu": "x", "den": "2026-11-20"}, None, (None, None), ["dates_invalid"]),
+        (
+            {"tu": "2026-11-24", "den": "2026-11-20"},
+            None,
+            (dt.date(2026, 11, 20), dt.date(2026, 11, 24)),
+            ["dates_reversed"],
+        ),
+        ({"tu": "2026-11-20", "den": "2027-01-01"}, None, (dt.date(2026, 11, 20), TODAY), ["dates_future"]),
+        # wholly older than a year: today, never "26/11/2025 – 02/01/0001"
+        ({"tu": "0001-01-01", "den": "0001-01-02"}, None, (None, None), ["dates_before_data"]),
+        ({"tu": "2026-10-01", "den": "2026-10-05"}, dt.date(2026, 11, 1), (None, None), ["dates_before_data"]),
+        (
+            {"tu": "2026-10-01", "den": "2026-11-05"},
+            dt.date(2026, 11, 1),
+            (dt.date(2026, 10, 1), dt.date(2026, 11, 5)),
+            [],
+        ),  # begins before the data: kept, those days had no crossing on record
+        (
+            {"tu": "2025-01-01", "den": "2026-11-05"},
+            None,
+            (TODAY - dt.timedelta(days=366), dt.date(2026, 11, 5)),
+            ["dates_clamped"],
+        ),
+        (
+            {"tu": "2026-11-20", "den": "2026-11-22"},
+            dt.date(2026, 11, 1),
+            (dt.date(2026, 11, 20), dt.date(2026, 11, 22)),
+            [],
+        ),
+    ],
+)
 def test_corrections_are_reported(params, first_data_day, expected, notes):
     filters, said = read_params(params, CODES, TODAY, first_data_day)
     assert (filters.first_day, filters.last_day) == expected

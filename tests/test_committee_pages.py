@@ -22,8 +22,12 @@ from data_access.timeutil import UTC, local_midnight_utc, local_today, now_utc
 from tests.support import declaration
 
 APP = str((__import__("pathlib").Path(__file__).resolve().parents[1] / "dashboard" / "app.py"))
-PAGES = {"map": "../pages/live_map.py", "traffic": "../pages/traffic.py", "risk": "../pages/high_risk.py",
-         "adoption": "../pages/adoption.py"}
+PAGES = {
+    "map": "../pages/live_map.py",
+    "traffic": "../pages/traffic.py",
+    "risk": "../pages/high_risk.py",
+    "adoption": "../pages/adoption.py",
+}
 TITLES = {"map": "map.title", "traffic": "traffic.title", "risk": "risk.title", "adoption": "adoption.title"}
 d = schema.declarations.c
 
@@ -38,9 +42,17 @@ def seeded(sqlite_engine, sqlite_url, monkeypatch):
         rows = []
         for i in range(40):
             at = now - dt.timedelta(minutes=3 + 37 * i)  # every 37 minutes back over a day
-            rows.append(declaration(ids["THAI_HA" if i % 3 == 1 else "TAN_DE"], at, direction="in" if i % 2 else "out",
-                                    channel="paper" if i % 4 == 0 else "vhd", contact_f0=i % 5 == 0,
-                                    bluezone_installed=i % 2 == 0, plate=f"17B-{i % 7}"))
+            rows.append(
+                declaration(
+                    ids["THAI_HA" if i % 3 == 1 else "TAN_DE"],
+                    at,
+                    direction="in" if i % 2 else "out",
+                    channel="paper" if i % 4 == 0 else "vhd",
+                    contact_f0=i % 5 == 0,
+                    bluezone_installed=i % 2 == 0,
+                    plate=f"17B-{i % 7}",
+                )
+            )
         write_declarations(conn, rows, HotZoneIndex([]))
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     monkeypatch.delenv("DASHBOARD_DATABASE_URL", raising=False)
@@ -110,8 +122,9 @@ def test_changing_a_filter_rewrites_the_url(seeded):
     at = open_page("traffic")
     at.multiselect[0].set_value(["THAI_HA"]).run()
     assert at.query_params["chot"] == ["THAI_HA"] or at.query_params["chot"] == "THAI_HA"
-    assert metric(at, "traffic.total") == fmt.number(count(engine, *days(today, today),
-                                                           d.checkpoint_id == ids["THAI_HA"]))
+    assert metric(at, "traffic.total") == fmt.number(
+        count(engine, *days(today, today), d.checkpoint_id == ids["THAI_HA"])
+    )
 
 
 def test_high_risk_page_counts(seeded):
@@ -121,12 +134,15 @@ def test_high_risk_page_counts(seeded):
     assert metric(at, "risk.high") == fmt.number(count(engine, *days(today, today), d.risk_level == "high"))
     filtered = open_page("risk", {"chot": "THAI_HA"})
     assert metric(filtered, "risk.high") == fmt.number(
-        count(engine, *days(today, today), d.risk_level == "high", d.checkpoint_id == ids["THAI_HA"]))
+        count(engine, *days(today, today), d.risk_level == "high", d.checkpoint_id == ids["THAI_HA"])
+    )
     assert metric(filtered, "risk.reason_contact_f0") == fmt.number(
-        count(engine, *days(today, today), d.contact_f0, d.checkpoint_id == ids["THAI_HA"]))
+        count(engine, *days(today, today), d.contact_f0, d.checkpoint_id == ids["THAI_HA"])
+    )
     # No personal field anywhere on the page.
     text = " ".join(str(e.value) for e in filtered.markdown) + " ".join(
-        str(df.value.to_string()) for df in filtered.dataframe)
+        str(df.value.to_string()) for df in filtered.dataframe
+    )
     assert "Nguyễn Văn An" not in text and "0912345678" not in text and "17B-" not in text
 
 
@@ -178,8 +194,11 @@ def test_surge_banner_on_the_high_risk_page(sqlite_engine, sqlite_url, monkeypat
         with sqlite_engine.begin() as conn:
             cid = conn.execute(select(schema.checkpoints.c.id)).scalars().first()
             now = dt.datetime.now(UTC)
-            write_declarations(conn, [declaration(cid, now - dt.timedelta(seconds=2 + i), contact_f0=True)
-                                      for i in range(12)], HotZoneIndex([]))
+            write_declarations(
+                conn,
+                [declaration(cid, now - dt.timedelta(seconds=2 + i), contact_f0=True) for i in range(12)],
+                HotZoneIndex([]),
+            )
         surging = open_page("risk")
         assert len(surging.error) == 1
         assert surging.error[0].value.startswith(t("surge.flag", "vi").split(":")[0])

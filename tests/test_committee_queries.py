@@ -44,12 +44,18 @@ def local(day: dt.date, hour: int = 0, minute: int = 0, second: int = 0) -> dt.d
 def _random_row(rng: random.Random, checkpoint_id: int, at: dt.datetime, **overrides) -> dict:
     origin, district = rng.choice(ORIGINS)
     values = dict(
-        direction=rng.choice(("in", "out")), channel=rng.choice(CHANNELS),
-        vehicle=rng.choice((*VEHICLES, None)), plate=rng.choice((*PLATES, None, None)),
-        origin_province_code=origin, origin_district=district,
-        contact_f0=rng.random() < 0.08, visited_hotzone=rng.random() < 0.2,
-        fever=rng.random() < 0.1, cough=rng.random() < 0.1,
-        bluezone_installed=rng.random() < 0.4, used_free_wifi=rng.random() < 0.3,
+        direction=rng.choice(("in", "out")),
+        channel=rng.choice(CHANNELS),
+        vehicle=rng.choice((*VEHICLES, None)),
+        plate=rng.choice((*PLATES, None, None)),
+        origin_province_code=origin,
+        origin_district=district,
+        contact_f0=rng.random() < 0.08,
+        visited_hotzone=rng.random() < 0.2,
+        fever=rng.random() < 0.1,
+        cough=rng.random() < 0.1,
+        bluezone_installed=rng.random() < 0.4,
+        used_free_wifi=rng.random() < 0.3,
     )
     values.update(overrides)
     return declaration(checkpoint_id, at, **values)
@@ -91,12 +97,24 @@ def store(engine):
     """The engine with the declarations of :func:`build_rows`, the hot zones, and Wi-Fi opening days."""
     with engine.begin() as conn:
         ids = {code: cid for cid, code in conn.execute(select(schema.checkpoints.c.id, schema.checkpoints.c.code))}
-        conn.execute(schema.hot_zones.insert(), [
-            dict(province_code=z.province_code, district_name=z.district_name, label=z.label,
-                 valid_from=z.valid_from, valid_to=z.valid_to, created_at=NOW) for z in ZONES])
+        conn.execute(
+            schema.hot_zones.insert(),
+            [
+                dict(
+                    province_code=z.province_code,
+                    district_name=z.district_name,
+                    label=z.label,
+                    valid_from=z.valid_from,
+                    valid_to=z.valid_to,
+                    created_at=NOW,
+                )
+                for z in ZONES
+            ],
+        )
         for code, opened in (("TAN_DE", TODAY - 3 * DAY), ("THAI_HA", None), ("TRIEU_DUONG", TODAY)):
-            conn.execute(update(schema.checkpoints).where(schema.checkpoints.c.code == code)
-                         .values(wifi_opened_on=opened))
+            conn.execute(
+                update(schema.checkpoints).where(schema.checkpoints.c.code == code).values(wifi_opened_on=opened)
+            )
         written = write_declarations(conn, build_rows(ids), HotZoneIndex(ZONES))
         assert len(written.ids) > 400
     return engine, ids
@@ -143,13 +161,17 @@ def _filter_args(ids: dict[str, int], spec):
 
 # --- live map -----------------------------------------------------------------------------------
 
+
 def test_checkpoint_state_thresholds():
     silent_after = 30
     just_before = NOW - dt.timedelta(minutes=30) + dt.timedelta(seconds=1)
     assert live_map.checkpoint_state(just_before, NOW, silent_after) == live_map.STATE_NORMAL
     assert live_map.checkpoint_state(just_before, NOW, silent_after, attention=True) == live_map.STATE_ATTENTION
     # silent at 30 minutes exactly, on the map and on the data-quality page alike
-    assert live_map.checkpoint_state(NOW - dt.timedelta(minutes=30), NOW, silent_after, attention=True) == live_map.STATE_SILENT
+    assert (
+        live_map.checkpoint_state(NOW - dt.timedelta(minutes=30), NOW, silent_after, attention=True)
+        == live_map.STATE_SILENT
+    )
     assert live_map.checkpoint_state(None, NOW, silent_after) == live_map.STATE_SILENT
 
 
@@ -191,13 +213,16 @@ def test_origins_today_reconciles(store):
     with engine.connect() as conn:
         for chosen in (None, [ids["TAN_DE"]]):
             origins = live_map.origins_today(conn, NOW, checkpoint_ids=chosen)
-            expected = dict(conn.execute(
-                select(d.origin_province_code, func.count()).where(today, d.direction == "in", *scope(chosen, None))
-                .group_by(d.origin_province_code)).all())
+            expected = dict(
+                conn.execute(
+                    select(d.origin_province_code, func.count())
+                    .where(today, d.direction == "in", *scope(chosen, None))
+                    .group_by(d.origin_province_code)
+                ).all()
+            )
             assert dict(zip(origins["province_code"], origins["travellers"])) == expected
             for row in origins.itertuples():
-                where = [today, d.direction == "in", d.origin_province_code == row.province_code,
-                         *scope(chosen, None)]
+                where = [today, d.direction == "in", d.origin_province_code == row.province_code, *scope(chosen, None)]
                 assert row.high_risk == count(conn, *where, d.risk_level == "high")
                 assert row.from_hotzone == count(conn, *where, d.origin_in_hotzone)
             assert list(origins["travellers"]) == sorted(origins["travellers"], reverse=True)
@@ -216,6 +241,7 @@ def pd_isna(value) -> bool:
 
 # --- traffic ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("spec", FILTERS)
 def test_traffic_figures_reconcile(store, spec):
     engine, ids = store
@@ -225,21 +251,31 @@ def test_traffic_figures_reconcile(store, spec):
         by_day = traffic.crossings_by_day(conn, first, last, **where)
         assert by_day["crossings"].sum() == count(conn, days_window(first, last), *conds)
         for row in by_day.itertuples():
-            assert row.crossings == count(conn, days_window(row.local_day, row.local_day),
-                                          d.checkpoint_id == row.checkpoint_id, d.direction == row.direction, *conds)
+            assert row.crossings == count(
+                conn,
+                days_window(row.local_day, row.local_day),
+                d.checkpoint_id == row.checkpoint_id,
+                d.direction == row.direction,
+                *conds,
+            )
 
         by_hour = traffic.crossings_by_hour(conn, first, last, **where)
         assert by_hour["crossings"].sum() == count(conn, days_window(first, last), *conds)
         for row in by_hour.itertuples():
             start = local_midnight_utc(row.local_day) + dt.timedelta(hours=row.local_hour)
-            assert row.crossings == count(conn, window(start, min(start + dt.timedelta(hours=1), NOW)),
-                                          d.checkpoint_id == row.checkpoint_id, *conds)
+            assert row.crossings == count(
+                conn,
+                window(start, min(start + dt.timedelta(hours=1), NOW)),
+                d.checkpoint_id == row.checkpoint_id,
+                *conds,
+            )
 
         vehicles = traffic.crossings_by_vehicle(conn, first, last, **where)
         for row in vehicles.itertuples():
             kind = d.vehicle.is_(None) if row.vehicle == "unknown" else d.vehicle == row.vehicle
-            assert row.crossings == count(conn, days_window(first, last), d.checkpoint_id == row.checkpoint_id,
-                                          kind, *conds)
+            assert row.crossings == count(
+                conn, days_window(first, last), d.checkpoint_id == row.checkpoint_id, kind, *conds
+            )
         assert vehicles["crossings"].sum() == count(conn, days_window(first, last), *conds)
 
         people = traffic.people_and_vehicles_by_day(conn, first, last, **where)
@@ -257,8 +293,9 @@ def test_traffic_figures_reconcile(store, spec):
         ranked = sorted(hours.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
         assert [((r.local_day, r.local_hour), r.crossings) for r in peaks.itertuples()] == ranked
         for r in peaks.itertuples():
-            assert r.crossings_in == sum(1 for ts, way in stamps
-                                         if way == "in" and local_day_hour(ts) == (r.local_day, r.local_hour))
+            assert r.crossings_in == sum(
+                1 for ts, way in stamps if way == "in" and local_day_hour(ts) == (r.local_day, r.local_hour)
+            )
             assert r.crossings_in + r.crossings_out == r.crossings
 
 
@@ -266,10 +303,15 @@ def test_day_filter_edges_at_local_midnight(engine):
     """23:59:59 belongs to the day before, 00:00:00 to the day it starts."""
     with engine.begin() as conn:
         cid = conn.execute(select(schema.checkpoints.c.id).where(schema.checkpoints.c.code == "TAN_DE")).scalar()
-        write_declarations(conn, [declaration(cid, local(TODAY) - dt.timedelta(seconds=1), plate="30A-11111"),
-                                  declaration(cid, local(TODAY), plate="30A-11111"),
-                                  declaration(cid, local(TODAY) + dt.timedelta(seconds=1), plate="30A-22222")],
-                           HotZoneIndex([]))
+        write_declarations(
+            conn,
+            [
+                declaration(cid, local(TODAY) - dt.timedelta(seconds=1), plate="30A-11111"),
+                declaration(cid, local(TODAY), plate="30A-11111"),
+                declaration(cid, local(TODAY) + dt.timedelta(seconds=1), plate="30A-22222"),
+            ],
+            HotZoneIndex([]),
+        )
     with engine.connect() as conn:
         later = local_midnight_utc(TODAY) + dt.timedelta(hours=1)
         yesterday = traffic.crossings_by_day(conn, TODAY - DAY, TODAY - DAY, now=later)
@@ -278,12 +320,15 @@ def test_day_filter_edges_at_local_midnight(engine):
         assert today["crossings"].sum() == 2
         hourly = traffic.crossings_by_hour(conn, TODAY - DAY, TODAY, now=later)
         assert {(r.local_day, r.local_hour): r.crossings for r in hourly.itertuples()} == {
-            (TODAY - DAY, 23): 1, (TODAY, 0): 2}
+            (TODAY - DAY, 23): 1,
+            (TODAY, 0): 2,
+        }
         people = traffic.people_and_vehicles_by_day(conn, TODAY - DAY, TODAY, now=later)
         assert list(people["vehicles"]) == [1, 2]
 
 
 # --- high risk ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("spec", FILTERS)
 def test_risk_figures_reconcile(store, spec):
@@ -305,9 +350,13 @@ def test_risk_figures_reconcile(store, spec):
         assert levels["risk_high"].sum() == count(conn, days_window(first, last), d.risk_level == "high", *conds)
 
         origins = high_risk.high_risk_origins(conn, first, last, **where, limit=50)
-        expected = dict(conn.execute(
-            select(d.origin_province_code, func.count())
-            .where(days_window(first, last), d.risk_level == "high", *conds).group_by(d.origin_province_code)).all())
+        expected = dict(
+            conn.execute(
+                select(d.origin_province_code, func.count())
+                .where(days_window(first, last), d.risk_level == "high", *conds)
+                .group_by(d.origin_province_code)
+            ).all()
+        )
         assert dict(zip(origins["province_code"], origins["high_risk"])) == expected
         for row in origins.itertuples():
             base = [days_window(first, last), d.origin_province_code == row.province_code, *conds]
@@ -315,18 +364,21 @@ def test_risk_figures_reconcile(store, spec):
             assert row.from_hotzone == count(conn, *base, d.origin_in_hotzone)
 
 
-@pytest.mark.parametrize(("today", "previous", "flag"), [
-    (30, [20] * 7, True),  # +50% and +10 exactly
-    (29, [20] * 7, False),  # +45%
-    (14, [4] * 7, True),  # +10 exactly, far above +50%
-    (13, [4] * 7, False),  # +9
-    (45, [30] * 7, True),  # +50% exactly, +15
-    (44, [30] * 7, False),  # +14 but under +50%
-    (10, [0] * 7, True),
-    (9, [0] * 7, False),
-    (12, [1, 1, 1, 1, 1, 1, 2], True),  # average 8/7: +10.86
-    (11, [1, 1, 1, 1, 1, 1, 2], False),  # +9.86
-])
+@pytest.mark.parametrize(
+    ("today", "previous", "flag"),
+    [
+        (30, [20] * 7, True),  # +50% and +10 exactly
+        (29, [20] * 7, False),  # +45%
+        (14, [4] * 7, True),  # +10 exactly, far above +50%
+        (13, [4] * 7, False),  # +9
+        (45, [30] * 7, True),  # +50% exactly, +15
+        (44, [30] * 7, False),  # +14 but under +50%
+        (10, [0] * 7, True),
+        (9, [0] * 7, False),
+        (12, [1, 1, 1, 1, 1, 1, 2], True),  # average 8/7: +10.86
+        (11, [1, 1, 1, 1, 1, 1, 2], False),  # +9.86
+    ],
+)
 def test_surge_rule_thresholds(today, previous, flag):
     assert high_risk.is_surge(today, previous) is flag
 
@@ -340,8 +392,7 @@ def test_high_risk_surge_reconciles(store):
             counts = []
             for back in range(8):
                 start = local_midnight_utc(TODAY - back * DAY)
-                counts.append(count(conn, window(start, start + elapsed), d.risk_level == "high",
-                                    *scope(chosen, None)))
+                counts.append(count(conn, window(start, start + elapsed), d.risk_level == "high", *scope(chosen, None)))
             assert surge.today == counts[0]
             assert surge.previous == tuple(counts[1:])
             assert surge.flag is high_risk.is_surge(counts[0], counts[1:])
@@ -356,9 +407,11 @@ def test_high_risk_surge_flags_a_real_surge(engine, today_high, flag):
         rows = []
         for back in range(1, 8):
             same_time = NOW_LOCAL - back * DAY
-            rows += [declaration(cid, same_time - dt.timedelta(seconds=1), contact_f0=True),
-                     declaration(cid, local(same_time.date()), contact_f0=True),
-                     declaration(cid, same_time, contact_f0=True)]
+            rows += [
+                declaration(cid, same_time - dt.timedelta(seconds=1), contact_f0=True),
+                declaration(cid, local(same_time.date()), contact_f0=True),
+                declaration(cid, same_time, contact_f0=True),
+            ]
         rows += [declaration(cid, local(TODAY) + dt.timedelta(minutes=m), contact_f0=True) for m in range(today_high)]
         rows.append(declaration(cid, NOW_LOCAL, contact_f0=True))  # at now: not yet counted
         write_declarations(conn, rows, HotZoneIndex([]))
@@ -370,6 +423,7 @@ def test_high_risk_surge_flags_a_real_surge(engine, today_high, flag):
 
 
 # --- app adoption -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("spec", FILTERS)
 def test_adoption_figures_reconcile(store, spec):
@@ -391,8 +445,9 @@ def test_adoption_figures_reconcile(store, spec):
             assert row.bluezone_installed == count(conn, *base, d.bluezone_installed)
         mix = adoption.channel_mix(conn, first, last, **where)
         for row in mix.itertuples():
-            assert row.crossings == count(conn, days_window(first, last), d.checkpoint_id == row.checkpoint_id,
-                                          d.channel == row.channel, *conds)
+            assert row.crossings == count(
+                conn, days_window(first, last), d.checkpoint_id == row.checkpoint_id, d.channel == row.channel, *conds
+            )
         assert mix["crossings"].sum() == count(conn, days_window(first, last), *conds)
 
 
@@ -409,8 +464,12 @@ def test_free_wifi_since_opening_reconciles(store):
                 if day is None:
                     assert (row.crossings, row.electronic, row.free_wifi) == (0, 0, 0)
                     continue
-                base = [d.checkpoint_id == ids[code], d.declared_at >= local_midnight_utc(day), d.declared_at < NOW,
-                        *scope(None, directions)]
+                base = [
+                    d.checkpoint_id == ids[code],
+                    d.declared_at >= local_midnight_utc(day),
+                    d.declared_at < NOW,
+                    *scope(None, directions),
+                ]
                 assert row.crossings == count(conn, *base)
                 assert row.electronic == count(conn, *base, d.channel != "paper")
                 assert row.free_wifi == count(conn, *base, d.used_free_wifi)
@@ -424,8 +483,11 @@ def test_free_wifi_counts_on_a_store_made_by_init(engine):
 
     with engine.begin() as conn:
         cid = conn.execute(select(schema.checkpoints.c.id).where(schema.checkpoints.c.code == "TAN_DE")).scalar()
-        write_declarations(conn, [declaration(cid, NOW_LOCAL - dt.timedelta(hours=h), used_free_wifi=h % 2 == 0)
-                                  for h in range(1, 7)], HotZoneIndex([]))
+        write_declarations(
+            conn,
+            [declaration(cid, NOW_LOCAL - dt.timedelta(hours=h), used_free_wifi=h % 2 == 0) for h in range(1, 7)],
+            HotZoneIndex([]),
+        )
     with engine.connect() as conn:
         wifi = adoption.free_wifi_since_opening(conn, now=NOW).set_index("checkpoint_id")
     assert wifi.loc[cid, "wifi_opened_on"] == dt.date(2021, 6, 15)
@@ -445,8 +507,9 @@ def test_wifi_editor_changes():
 
     from dashboard.views.quality import wifi_changes, wifi_frame
 
-    before = wifi_frame(pd.DataFrame({"id": [1, 2], "name": ["A", "B"],
-                                      "wifi_opened_on": [dt.date(2021, 6, 15), dt.date(2021, 6, 15)]}))
+    before = wifi_frame(
+        pd.DataFrame({"id": [1, 2], "name": ["A", "B"], "wifi_opened_on": [dt.date(2021, 6, 15), dt.date(2021, 6, 15)]})
+    )
     after = before.copy()
     after.loc[1, "wifi_opened_on"] = pd.Timestamp(2021, 6, 20)
     assert wifi_changes(before, after) == [(2, dt.date(2021, 6, 20))]
@@ -458,10 +521,12 @@ def test_free_wifi_is_never_negative_before_the_wifi_opens(engine):
     """A checkpoint whose Wi-Fi opens after the page's day counts nothing, even with rows stamped after now."""
     with engine.begin() as conn:
         cid = conn.execute(select(schema.checkpoints.c.id).where(schema.checkpoints.c.code == "THAI_HA")).scalar()
-        conn.execute(update(schema.checkpoints).where(schema.checkpoints.c.id == cid)
-                     .values(wifi_opened_on=TODAY + DAY))
-        write_declarations(conn, [declaration(cid, NOW_LOCAL + dt.timedelta(minutes=5), used_free_wifi=True)],
-                           HotZoneIndex([]))
+        conn.execute(
+            update(schema.checkpoints).where(schema.checkpoints.c.id == cid).values(wifi_opened_on=TODAY + DAY)
+        )
+        write_declarations(
+            conn, [declaration(cid, NOW_LOCAL + dt.timedelta(minutes=5), used_free_wifi=True)], HotZoneIndex([])
+        )
     with engine.connect() as conn:
         wifi = adoption.free_wifi_since_opening(conn, now=NOW).set_index("checkpoint_id")
     assert (wifi.loc[cid, "crossings"], wifi.loc[cid, "free_wifi"]) == (0, 0)

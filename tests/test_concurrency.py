@@ -50,8 +50,9 @@ def _figures(now: dt.datetime) -> list:
     ]
 
 
-def run_workload(reader_url: str, writer_url: str, readers: int = READERS,
-                 queries_per_reader: int = QUERIES_PER_READER) -> dict:
+def run_workload(
+    reader_url: str, writer_url: str, readers: int = READERS, queries_per_reader: int = QUERIES_PER_READER
+) -> dict:
     """Run ``readers`` threads of ``queries_per_reader`` figures on one shared read-only engine while a
     writer thread runs the live feed; return counts of queries, errors (by first line) and rows written."""
     reader = create_store_engine(reader_url, read_only=True)
@@ -100,8 +101,13 @@ def run_workload(reader_url: str, writer_url: str, readers: int = READERS,
     elapsed = time.monotonic() - began
     reader.dispose()
     writer.dispose()
-    return {"queries": readers * queries_per_reader, "errors": dict(errors), "written": sum(written),
-            "seconds": round(elapsed, 1), "traceback": first_traceback[0] if first_traceback else ""}
+    return {
+        "queries": readers * queries_per_reader,
+        "errors": dict(errors),
+        "written": sum(written),
+        "seconds": round(elapsed, 1),
+        "traceback": first_traceback[0] if first_traceback else "",
+    }
 
 
 def _seeded(url: str) -> None:
@@ -113,10 +119,17 @@ def _seeded(url: str) -> None:
 
 def _run_in_child(reader_url: str, writer_url: str) -> dict:
     """:func:`run_workload` in a fresh interpreter; a crash (signal or exit code) fails the test."""
-    code = ("import json, sys\nfrom tests.test_concurrency import run_workload\n"
-            "print('RESULT ' + json.dumps(run_workload(sys.argv[1], sys.argv[2])), flush=True)\n")
-    proc = subprocess.run([sys.executable, "-X", "faulthandler", "-c", code, reader_url, writer_url],
-                          cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=CHILD_TIMEOUT_S)
+    code = (
+        "import json, sys\nfrom tests.test_concurrency import run_workload\n"
+        "print('RESULT ' + json.dumps(run_workload(sys.argv[1], sys.argv[2])), flush=True)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-X", "faulthandler", "-c", code, reader_url, writer_url],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT_S,
+    )
     result = next((json.loads(line[7:]) for line in proc.stdout.splitlines() if line.startswith("RESULT ")), None)
     if proc.returncode != 0 or result is None:
         how = f"signal {-proc.returncode}" if proc.returncode < 0 else f"exit code {proc.returncode}"
@@ -125,8 +138,9 @@ def _run_in_child(reader_url: str, writer_url: str) -> dict:
 
 
 def _assert_clean(result: dict) -> None:
-    assert result["errors"] == {}, f"{sum(result['errors'].values())} failed queries: {result['errors']}\n" \
-                                   f"{result['traceback']}"
+    assert result["errors"] == {}, (
+        f"{sum(result['errors'].values())} failed queries: {result['errors']}\n{result['traceback']}"
+    )
     assert result["written"] > 0, "the feed wrote nothing beside the readers"
 
 

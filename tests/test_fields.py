@@ -86,6 +86,7 @@ def error_code(fn, *args) -> str:
 
 # ---------------------------------------------------------------- text
 
+
 def test_nfc_and_fold():
     assert nfc("  " + unicodedata.normalize("NFD", "Thái Bình") + " ") == "Thái Bình"
     assert fold("Cầu Tân-Đệ") == fold("cau tan de") == "cautande"
@@ -97,26 +98,29 @@ def test_nfc_and_fold():
 
 # ---------------------------------------------------------------- declared_at
 
-@pytest.mark.parametrize("value, expected", [
-    ("2021-06-01T08:00:00+07:00", datetime(2021, 6, 1, 1, 0, tzinfo=UTC)),
-    ("2021-06-01T01:00:00Z", datetime(2021, 6, 1, 1, 0, tzinfo=UTC)),
-    ("2021-06-01T03:00:00+09:00", datetime(2021, 5, 31, 18, 0, tzinfo=UTC)),
-    ("2021-06-01T08:00:00", datetime(2021, 6, 1, 1, 0, tzinfo=UTC)),
-    ("2021-06-01 08:00", datetime(2021, 6, 1, 1, 0, tzinfo=UTC)),
-    ("01/06/2021 00:00", datetime(2021, 5, 31, 17, 0, tzinfo=UTC)),
-    ("01/06/2021 08:05:09", datetime(2021, 6, 1, 1, 5, 9, tzinfo=UTC)),
-    ("1/6/2021 8:05", datetime(2021, 6, 1, 1, 5, tzinfo=UTC)),
-    ("01-06-2021 08:00", datetime(2021, 6, 1, 1, 0, tzinfo=UTC)),
-    ("13/06/2021 08:00", datetime(2021, 6, 13, 1, 0, tzinfo=UTC)),
-    (datetime(2021, 6, 1, 8, 0), datetime(2021, 6, 1, 1, 0, tzinfo=UTC)),
-    (datetime(2021, 6, 1, 8, 0, tzinfo=timezone(timedelta(hours=7))),
-     datetime(2021, 6, 1, 1, 0, tzinfo=UTC)),
-    (date(2021, 6, 1), datetime(2021, 5, 31, 17, 0, tzinfo=UTC)),
-    (pd.Timestamp("2021-06-01 08:00"), datetime(2021, 6, 1, 1, 0, tzinfo=UTC)),
-    (pd.Timestamp("2021-06-01 01:00", tz="UTC"), datetime(2021, 6, 1, 1, 0, tzinfo=UTC)),
-    (44348.5, datetime(2021, 6, 1, 5, 0, tzinfo=UTC)),  # Excel serial: 2021-06-01 12:00 local
-    (44348, datetime(2021, 5, 31, 17, 0, tzinfo=UTC)),
-])
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2021-06-01T08:00:00+07:00", datetime(2021, 6, 1, 1, 0, tzinfo=UTC)),
+        ("2021-06-01T01:00:00Z", datetime(2021, 6, 1, 1, 0, tzinfo=UTC)),
+        ("2021-06-01T03:00:00+09:00", datetime(2021, 5, 31, 18, 0, tzinfo=UTC)),
+        ("2021-06-01T08:00:00", datetime(2021, 6, 1, 1, 0, tzinfo=UTC)),
+        ("2021-06-01 08:00", datetime(2021, 6, 1, 1, 0, tzinfo=UTC)),
+        ("01/06/2021 00:00", datetime(2021, 5, 31, 17, 0, tzinfo=UTC)),
+        ("01/06/2021 08:05:09", datetime(2021, 6, 1, 1, 5, 9, tzinfo=UTC)),
+        ("1/6/2021 8:05", datetime(2021, 6, 1, 1, 5, tzinfo=UTC)),
+        ("01-06-2021 08:00", datetime(2021, 6, 1, 1, 0, tzinfo=UTC)),
+        ("13/06/2021 08:00", datetime(2021, 6, 13, 1, 0, tzinfo=UTC)),
+        (datetime(2021, 6, 1, 8, 0), datetime(2021, 6, 1, 1, 0, tzinfo=UTC)),
+        (datetime(2021, 6, 1, 8, 0, tzinfo=timezone(timedelta(hours=7))), datetime(2021, 6, 1, 1, 0, tzinfo=UTC)),
+        (date(2021, 6, 1), datetime(2021, 5, 31, 17, 0, tzinfo=UTC)),
+        (pd.Timestamp("2021-06-01 08:00"), datetime(2021, 6, 1, 1, 0, tzinfo=UTC)),
+        (pd.Timestamp("2021-06-01 01:00", tz="UTC"), datetime(2021, 6, 1, 1, 0, tzinfo=UTC)),
+        (44348.5, datetime(2021, 6, 1, 5, 0, tzinfo=UTC)),  # Excel serial: 2021-06-01 12:00 local
+        (44348, datetime(2021, 5, 31, 17, 0, tzinfo=UTC)),
+    ],
+)
 def test_declared_at_forms(value, expected):
     result = normalize_declared_at(value, datetime(2021, 6, 20, tzinfo=UTC))
     assert result == expected
@@ -134,10 +138,20 @@ def test_declared_at_missing(value):
     assert error_code(normalize_declared_at, value, NOW) == "missing"
 
 
-@pytest.mark.parametrize("value", [
-    "hôm qua", "31/02/2021 08:00", "01/06/2021", "2021-13-01T00:00", "01/06/21 08:00", "25:00",
-    "2021/06/01 08:00", -5.0, True,
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "hôm qua",
+        "31/02/2021 08:00",
+        "01/06/2021",
+        "2021-13-01T00:00",
+        "01/06/21 08:00",
+        "25:00",
+        "2021/06/01 08:00",
+        -5.0,
+        True,
+    ],
+)
 def test_declared_at_invalid(value):
     assert error_code(normalize_declared_at, value, NOW) == "invalid"
 
@@ -152,12 +166,27 @@ def test_declared_at_future_edge():
 
 # ---------------------------------------------------------------- reference lookups
 
-@pytest.mark.parametrize("value, expected", [
-    ("TAN_DE", 1), ("tan_de", 1), ("Cầu Tân Đệ", 1), ("cau tan de", 1), ("tan de", 1),
-    ("TÂN ĐỆ", 1), ("Tân Đệ", 1), (unicodedata.normalize("NFD", "Cầu Tân Đệ"), 1),
-    ("Chốt cầu Tân Đệ", 1), ("THAI_HA", 2), ("Thái Hà", 2), ("cầu thái hà", 2),
-    ("TRIEU_DUONG", 3), ("Triều Dương", 3), ("trieu duong", 3),
-])
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("TAN_DE", 1),
+        ("tan_de", 1),
+        ("Cầu Tân Đệ", 1),
+        ("cau tan de", 1),
+        ("tan de", 1),
+        ("TÂN ĐỆ", 1),
+        ("Tân Đệ", 1),
+        (unicodedata.normalize("NFD", "Cầu Tân Đệ"), 1),
+        ("Chốt cầu Tân Đệ", 1),
+        ("THAI_HA", 2),
+        ("Thái Hà", 2),
+        ("cầu thái hà", 2),
+        ("TRIEU_DUONG", 3),
+        ("Triều Dương", 3),
+        ("trieu duong", 3),
+    ],
+)
 def test_checkpoint(ref, value, expected):
     assert normalize_checkpoint(value, ref) == expected
 
@@ -168,17 +197,42 @@ def test_checkpoint_errors(ref):
     assert error_code(normalize_checkpoint, "Cầu", ref) == "invalid"
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("01", "01"), ("1", "01"), (1, "01"), (1.0, "01"), ("79", "79"), ("36", "36"),
-    ("Hà Nội", "01"), ("ha noi", "01"), ("HÀ NỘI", "01"), ("Thành phố Hà Nội", "01"),
-    ("TP Hà Nội", "01"), ("TP. Hà Nội", "01"), ("HN", "01"),
-    ("Nam Định", "36"), ("nam dinh", "36"), ("Tỉnh Nam Định", "36"), ("tinh nam dinh", "36"),
-    ("Bắc Giang", "24"), ("bac ninh", "27"), ("Hưng Yên", "33"), ("Hà Nam", "35"),
-    ("Thái Bình", "34"),
-    ("TP HCM", "79"), ("TP.HCM", "79"), ("HCM", "79"), ("Sài Gòn", "79"), ("sai gon", "79"),
-    ("Hồ Chí Minh", "79"), ("TP. Hồ Chí Minh", "79"), ("Thành phố Hồ Chí Minh", "79"),
-    ("ho chi minh", "79"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("01", "01"),
+        ("1", "01"),
+        (1, "01"),
+        (1.0, "01"),
+        ("79", "79"),
+        ("36", "36"),
+        ("Hà Nội", "01"),
+        ("ha noi", "01"),
+        ("HÀ NỘI", "01"),
+        ("Thành phố Hà Nội", "01"),
+        ("TP Hà Nội", "01"),
+        ("TP. Hà Nội", "01"),
+        ("HN", "01"),
+        ("Nam Định", "36"),
+        ("nam dinh", "36"),
+        ("Tỉnh Nam Định", "36"),
+        ("tinh nam dinh", "36"),
+        ("Bắc Giang", "24"),
+        ("bac ninh", "27"),
+        ("Hưng Yên", "33"),
+        ("Hà Nam", "35"),
+        ("Thái Bình", "34"),
+        ("TP HCM", "79"),
+        ("TP.HCM", "79"),
+        ("HCM", "79"),
+        ("Sài Gòn", "79"),
+        ("sai gon", "79"),
+        ("Hồ Chí Minh", "79"),
+        ("TP. Hồ Chí Minh", "79"),
+        ("Thành phố Hồ Chí Minh", "79"),
+        ("ho chi minh", "79"),
+    ],
+)
 def test_origin_province(ref, value, expected):
     assert normalize_origin_province(value, ref) == expected
 
@@ -191,22 +245,47 @@ def test_origin_province_hue_alias():
     assert error_code(normalize_origin_province, "Huế", make_reference()) == "invalid"
 
 
-@pytest.mark.parametrize("value, code", [
-    ("", "missing"), (None, "missing"), ("99", "invalid"), ("Atlantis", "invalid"),
-    ("123", "invalid"), ("Tỉnh", "invalid"),
-])
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        ("", "missing"),
+        (None, "missing"),
+        ("99", "invalid"),
+        ("Atlantis", "invalid"),
+        ("123", "invalid"),
+        ("Tỉnh", "invalid"),
+    ],
+)
 def test_origin_province_errors(ref, value, code):
     assert error_code(normalize_origin_province, value, ref) == code
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("344", "344"), (344, "344"), (344.0, "344"), ("Vũ Thư", "344"), ("vu thu", "344"),
-    ("Huyện Vũ Thư", "344"), ("huyen vu thu", "344"), ("Thái Bình", "336"),
-    ("TP Thái Bình", "336"), ("Thành phố Thái Bình", "336"), ("TP. Thái Bình", "336"),
-    ("Quỳnh Phụ", "338"), ("Hưng Hà", "339"), ("Đông Hưng", "340"), ("dong hung", "340"),
-    ("Thái Thụy", "341"), ("Thái Thuỵ", "341"), ("Tiền Hải", "342"), ("Kiến Xương", "343"),
-    ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("344", "344"),
+        (344, "344"),
+        (344.0, "344"),
+        ("Vũ Thư", "344"),
+        ("vu thu", "344"),
+        ("Huyện Vũ Thư", "344"),
+        ("huyen vu thu", "344"),
+        ("Thái Bình", "336"),
+        ("TP Thái Bình", "336"),
+        ("Thành phố Thái Bình", "336"),
+        ("TP. Thái Bình", "336"),
+        ("Quỳnh Phụ", "338"),
+        ("Hưng Hà", "339"),
+        ("Đông Hưng", "340"),
+        ("dong hung", "340"),
+        ("Thái Thụy", "341"),
+        ("Thái Thuỵ", "341"),
+        ("Tiền Hải", "342"),
+        ("Kiến Xương", "343"),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_destination_district(ref, value, expected):
     assert normalize_destination_district(value, ref) == expected
 
@@ -218,11 +297,24 @@ def test_destination_district_invalid(ref, value):
 
 # ---------------------------------------------------------------- enumerations
 
-@pytest.mark.parametrize("value, expected", [
-    ("in", "in"), ("IN", "in"), ("vào", "in"), ("Vào", "in"), ("vao", "in"), ("Vào tỉnh", "in"),
-    ("out", "out"), ("OUT", "out"), ("ra", "out"), ("Ra", "out"), ("Ra tỉnh", "out"),
-    ("ra tinh", "out"),
-])
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("in", "in"),
+        ("IN", "in"),
+        ("vào", "in"),
+        ("Vào", "in"),
+        ("vao", "in"),
+        ("Vào tỉnh", "in"),
+        ("out", "out"),
+        ("OUT", "out"),
+        ("ra", "out"),
+        ("Ra", "out"),
+        ("Ra tỉnh", "out"),
+        ("ra tinh", "out"),
+    ],
+)
 def test_direction(value, expected):
     assert normalize_direction(value) == expected
 
@@ -232,14 +324,31 @@ def test_direction_errors():
     assert error_code(normalize_direction, "lên") == "invalid"
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("paper", "paper"), ("giấy", "paper"), ("Giấy", "paper"), ("giay", "paper"),
-    ("khai giấy", "paper"), ("Tờ khai giấy", "paper"),
-    ("vhd", "vhd"), ("VHD", "vhd"), ("tokhaiyte", "vhd"), ("tokhaiyte.vn", "vhd"),
-    ("Vietnam Health Declaration", "vhd"), ("khai báo y tế điện tử", "vhd"), ("QR", "vhd"),
-    ("bluezone", "bluezone"), ("Bluezone", "bluezone"), ("ncovi", "ncovi"), ("NCOVI", "ncovi"),
-    ("khác", "other"), ("khac", "other"), ("other", "other"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("paper", "paper"),
+        ("giấy", "paper"),
+        ("Giấy", "paper"),
+        ("giay", "paper"),
+        ("khai giấy", "paper"),
+        ("Tờ khai giấy", "paper"),
+        ("vhd", "vhd"),
+        ("VHD", "vhd"),
+        ("tokhaiyte", "vhd"),
+        ("tokhaiyte.vn", "vhd"),
+        ("Vietnam Health Declaration", "vhd"),
+        ("khai báo y tế điện tử", "vhd"),
+        ("QR", "vhd"),
+        ("bluezone", "bluezone"),
+        ("Bluezone", "bluezone"),
+        ("ncovi", "ncovi"),
+        ("NCOVI", "ncovi"),
+        ("khác", "other"),
+        ("khac", "other"),
+        ("other", "other"),
+    ],
+)
 def test_channel(value, expected):
     assert normalize_channel(value) == expected
 
@@ -251,13 +360,25 @@ def test_channel_errors_and_electronic():
     assert all(is_electronic(c) for c in ("vhd", "bluezone", "ncovi", "other"))
 
 
-@pytest.mark.parametrize("value, expected", [
-    *((v, v) for v in ("car", "motorbike", "truck", "bus", "bicycle", "pedestrian", "other")),
-    ("ô tô", "car"), ("oto", "car"), ("Ô TÔ", "car"), ("xe con", "car"),
-    ("xe máy", "motorbike"), ("xe may", "motorbike"), ("xe tải", "truck"),
-    ("xe khách", "bus"), ("xe buýt", "bus"), ("xe đạp", "bicycle"), ("đi bộ", "pedestrian"),
-    ("di bo", "pedestrian"), ("khác", "other"),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        *((v, v) for v in ("car", "motorbike", "truck", "bus", "bicycle", "pedestrian", "other")),
+        ("ô tô", "car"),
+        ("oto", "car"),
+        ("Ô TÔ", "car"),
+        ("xe con", "car"),
+        ("xe máy", "motorbike"),
+        ("xe may", "motorbike"),
+        ("xe tải", "truck"),
+        ("xe khách", "bus"),
+        ("xe buýt", "bus"),
+        ("xe đạp", "bicycle"),
+        ("đi bộ", "pedestrian"),
+        ("di bo", "pedestrian"),
+        ("khác", "other"),
+    ],
+)
 def test_vehicle(value, expected):
     assert normalize_vehicle(value) == expected
 
@@ -266,11 +387,24 @@ def test_vehicle_invalid():
     assert error_code(normalize_vehicle, "tàu hỏa") == "invalid"
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("nam", "male"), ("Nam", "male"), ("male", "male"), ("M", "male"),
-    ("nữ", "female"), ("Nữ", "female"), ("nu", "female"), ("female", "female"), ("F", "female"),
-    ("khác", "other"), ("other", "other"), ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("nam", "male"),
+        ("Nam", "male"),
+        ("male", "male"),
+        ("M", "male"),
+        ("nữ", "female"),
+        ("Nữ", "female"),
+        ("nu", "female"),
+        ("female", "female"),
+        ("F", "female"),
+        ("khác", "other"),
+        ("other", "other"),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_gender(value, expected):
     assert normalize_gender(value) == expected
 
@@ -281,10 +415,17 @@ def test_gender_invalid():
 
 # ---------------------------------------------------------------- personal fields
 
-@pytest.mark.parametrize("value, expected", [
-    ("17A-123.45", "17A-12345"), ("17a 123 45", "17A12345"), (" 30e-999.99 ", "30E-99999"),
-    ("", None), (None, None),
-])
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("17A-123.45", "17A-12345"),
+        ("17a 123 45", "17A12345"),
+        (" 30e-999.99 ", "30E-99999"),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_plate(value, expected):
     assert normalize_plate(value) == expected
 
@@ -293,38 +434,78 @@ def test_plate_too_long():
     assert error_code(normalize_plate, "X" * 21) == "invalid"
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("034091012345", "034091012345"), ("034 091 012 345", "034091012345"),
-    ("123456789", "123456789"), ("012345678", "012345678"),
-    (123456789, "123456789"), (123456789.0, "123456789"),
-    (34091012345, "034091012345"), (34091012345.0, "034091012345"),  # Excel dropped the 0
-    (1091012345, "001091012345"), (12345678.0, "012345678"),
-    ("", None), (None, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("034091012345", "034091012345"),
+        ("034 091 012 345", "034091012345"),
+        ("123456789", "123456789"),
+        ("012345678", "012345678"),
+        (123456789, "123456789"),
+        (123456789.0, "123456789"),
+        (34091012345, "034091012345"),
+        (34091012345.0, "034091012345"),  # Excel dropped the 0
+        (1091012345, "001091012345"),
+        (12345678.0, "012345678"),
+        ("", None),
+        (None, None),
+    ],
+)
 def test_id_number(value, expected):
     assert normalize_id_number(value) == expected
 
 
-@pytest.mark.parametrize("value", [
-    "12345678", "1234567890", "12345678901", "0340910123456", "03409101234a", "034-091-012-345",
-    1234567.0, 123.5, "١٢٣٤٥٦٧٨٩",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "12345678",
+        "1234567890",
+        "12345678901",
+        "0340910123456",
+        "03409101234a",
+        "034-091-012-345",
+        1234567.0,
+        123.5,
+        "١٢٣٤٥٦٧٨٩",
+    ],
+)
 def test_id_number_invalid(value):
     assert error_code(normalize_id_number, value) == "invalid"
 
 
-@pytest.mark.parametrize("value", [
-    "0912345678", "+84 912 345 678", "+84912345678", "84912345678", "0912.345.678",
-    "0912-345-678", "912345678", "(+84) 912 345 678", "+84 0912 345 678", "0084912345678",
-    912345678, 912345678.0, 84912345678,
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "0912345678",
+        "+84 912 345 678",
+        "+84912345678",
+        "84912345678",
+        "0912.345.678",
+        "0912-345-678",
+        "912345678",
+        "(+84) 912 345 678",
+        "+84 0912 345 678",
+        "0084912345678",
+        912345678,
+        912345678.0,
+        84912345678,
+    ],
+)
 def test_phone(value):
     assert normalize_phone(value) == "0912345678"
 
 
-@pytest.mark.parametrize("value", [
-    "12345", "09123456789", "0012345678", "+1 202 555 0100", "091234567a", "8491234567",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "12345",
+        "09123456789",
+        "0012345678",
+        "+1 202 555 0100",
+        "091234567a",
+        "8491234567",
+    ],
+)
 def test_phone_invalid(value):
     assert error_code(normalize_phone, value) == "invalid"
 
@@ -333,9 +514,17 @@ def test_phone_blank():
     assert normalize_phone("") is None and normalize_phone(None) is None
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("1985", 1985), (1985, 1985), (1985.0, 1985), (" 1900 ", 1900), ("2021", 2021), ("", None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("1985", 1985),
+        (1985, 1985),
+        (1985.0, 1985),
+        (" 1900 ", 1900),
+        ("2021", 2021),
+        ("", None),
+    ],
+)
 def test_birth_year(value, expected):
     assert normalize_birth_year(value, NOW) == expected
 
@@ -353,18 +542,59 @@ def test_text_fields():
 
 # ---------------------------------------------------------------- flags
 
-@pytest.mark.parametrize("value", [
-    "yes", "Yes", "có", "Có", "co", "CÓ", "c", "C", "x", "X", "1", 1, 1.0, "true", "TRUE", True,
-    "y", "Y", "✓",
-])
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "yes",
+        "Yes",
+        "có",
+        "Có",
+        "co",
+        "CÓ",
+        "c",
+        "C",
+        "x",
+        "X",
+        "1",
+        1,
+        1.0,
+        "true",
+        "TRUE",
+        True,
+        "y",
+        "Y",
+        "✓",
+    ],
+)
 def test_flag_true(value):
     assert normalize_flag(value) is True
 
 
-@pytest.mark.parametrize("value", [
-    "no", "No", "không", "Không", "khong", "KHÔNG", "k", "K", "0", 0, 0.0, "false", "False",
-    False, "n", "N", "", "  ", None,
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "no",
+        "No",
+        "không",
+        "Không",
+        "khong",
+        "KHÔNG",
+        "k",
+        "K",
+        "0",
+        0,
+        0.0,
+        "false",
+        "False",
+        False,
+        "n",
+        "N",
+        "",
+        "  ",
+        None,
+    ],
+)
 def test_flag_false(value):
     assert normalize_flag(value) is False
 
@@ -375,6 +605,7 @@ def test_flag_invalid(value):
 
 
 # ---------------------------------------------------------------- declaration id
+
 
 def test_derive_declaration_id_is_stable_and_distinct():
     at = datetime(2021, 6, 1, 1, 0, tzinfo=UTC)
@@ -395,24 +626,44 @@ def test_derive_declaration_id_is_stable_and_distinct():
     }
     assert base not in others and len(others) == 7
     # the name key ignores case, diacritics and spacing
-    assert derive_declaration_id(at, 1, "in", None, None, "Nguyễn Văn A") == \
-        derive_declaration_id(at, 1, "in", None, None, "NGUYEN  VAN A")
+    assert derive_declaration_id(at, 1, "in", None, None, "Nguyễn Văn A") == derive_declaration_id(
+        at, 1, "in", None, None, "NGUYEN  VAN A"
+    )
 
 
 # ---------------------------------------------------------------- registry and records
 
+
 def test_fields_registry():
-    assert [f.name for f in FIELDS][:5] == [
-        "declaration_id", "declared_at", "checkpoint", "direction", "channel"]
-    assert set(REQUIRED_FIELDS) == {
-        "declared_at", "checkpoint", "direction", "channel", "origin_province"}
+    assert [f.name for f in FIELDS][:5] == ["declaration_id", "declared_at", "checkpoint", "direction", "channel"]
+    assert set(REQUIRED_FIELDS) == {"declared_at", "checkpoint", "direction", "channel", "origin_province"}
     assert set(PII_FIELDS) == {"full_name", "id_number", "phone", "plate"}
     assert OUTPUT_COLUMNS == (
-        "declaration_id", "declared_at", "checkpoint_id", "direction", "channel", "vehicle",
-        "plate", "full_name", "id_number", "phone", "birth_year", "gender",
-        "origin_province_code", "origin_district", "destination_district_code", "fever",
-        "cough", "breathing_difficulty", "sore_throat", "loss_of_taste_smell", "contact_f0",
-        "visited_hotzone", "bluezone_installed", "used_free_wifi")
+        "declaration_id",
+        "declared_at",
+        "checkpoint_id",
+        "direction",
+        "channel",
+        "vehicle",
+        "plate",
+        "full_name",
+        "id_number",
+        "phone",
+        "birth_year",
+        "gender",
+        "origin_province_code",
+        "origin_district",
+        "destination_district_code",
+        "fever",
+        "cough",
+        "breathing_difficulty",
+        "sore_throat",
+        "loss_of_taste_smell",
+        "contact_f0",
+        "visited_hotzone",
+        "bluezone_installed",
+        "used_free_wifi",
+    )
     labels = {f.name: f.label for f in FIELDS}
     assert labels["declaration_id"] == "Mã khai báo"
     assert labels["declared_at"] == "Thời gian khai báo"
@@ -420,11 +671,23 @@ def test_fields_registry():
 
 
 GOOD = {
-    "declared_at": "01/06/2021 08:00", "checkpoint": "Tân Đệ", "direction": "vào",
-    "channel": "tokhaiyte", "origin_province": "Nam Định", "full_name": " Nguyễn  Văn A ",
-    "id_number": "034091012345", "phone": "+84 912 345 678", "vehicle": "xe máy",
-    "plate": "17b1-234.56", "birth_year": "1990", "gender": "Nam", "origin_district": "Mỹ Lộc",
-    "destination_district": "Vũ Thư", "fever": "x", "cough": "", "contact_f0": "không",
+    "declared_at": "01/06/2021 08:00",
+    "checkpoint": "Tân Đệ",
+    "direction": "vào",
+    "channel": "tokhaiyte",
+    "origin_province": "Nam Định",
+    "full_name": " Nguyễn  Văn A ",
+    "id_number": "034091012345",
+    "phone": "+84 912 345 678",
+    "vehicle": "xe máy",
+    "plate": "17b1-234.56",
+    "birth_year": "1990",
+    "gender": "Nam",
+    "origin_district": "Mỹ Lộc",
+    "destination_district": "Vũ Thư",
+    "fever": "x",
+    "cough": "",
+    "contact_f0": "không",
 }
 
 
@@ -440,22 +703,23 @@ def test_normalize_record_accepts_good_row(ref):
     assert (v["vehicle"], v["birth_year"], v["gender"]) == ("motorbike", 1990, "male")
     assert v["fever"] is True and v["cough"] is False and v["used_free_wifi"] is False
     assert v["declaration_id"] == derive_declaration_id(
-        v["declared_at"], 1, "in", "034091012345", "0912345678", "Nguyễn Văn A")
+        v["declared_at"], 1, "in", "034091012345", "0912345678", "Nguyễn Văn A"
+    )
 
 
 def test_normalize_record_keeps_given_id(ref):
-    assert normalize_record({**GOOD, "declaration_id": " VHD-123 "}, ref, NOW).values[
-        "declaration_id"] == "VHD-123"
+    assert normalize_record({**GOOD, "declaration_id": " VHD-123 "}, ref, NOW).values["declaration_id"] == "VHD-123"
 
 
 def test_normalize_record_optional_invalid_is_warning(ref):
     long_id = "A" * 65
-    rec = normalize_record({**GOOD, "phone": "12", "fever": "maybe", "declaration_id": long_id},
-                           ref, NOW)
+    rec = normalize_record({**GOOD, "phone": "12", "fever": "maybe", "declaration_id": long_id}, ref, NOW)
     assert rec.ok
     assert {(i.field, i.code, i.raw) for i in rec.warnings} == {
-        ("phone", "invalid", "12"), ("fever", "invalid", "maybe"),
-        ("declaration_id", "invalid", long_id)}
+        ("phone", "invalid", "12"),
+        ("fever", "invalid", "maybe"),
+        ("declaration_id", "invalid", long_id),
+    }
     assert rec.values["phone"] is None and rec.values["fever"] is False
     assert rec.values["declaration_id"].startswith("d-")
 
@@ -466,14 +730,15 @@ def test_normalize_record_required_errors(ref):
     rec = normalize_record(raw, ref, NOW)
     assert not rec.ok
     assert {(i.field, i.code, i.raw) for i in rec.errors} == {
-        ("checkpoint", "invalid", "Cầu Nghìn"), ("declared_at", "future", "13/06/2021 08:00"),
-        ("channel", "missing", "")}
+        ("checkpoint", "invalid", "Cầu Nghìn"),
+        ("declared_at", "future", "13/06/2021 08:00"),
+        ("channel", "missing", ""),
+    }
     assert rec.values["checkpoint_id"] is None and rec.values["declaration_id"] is None
 
 
 def test_normalize_record_empty_optional_fields_give_no_warnings(ref):
-    raw = {k: GOOD[k] for k in ("declared_at", "checkpoint", "direction", "channel",
-                                "origin_province")}
+    raw = {k: GOOD[k] for k in ("declared_at", "checkpoint", "direction", "channel", "origin_province")}
     rec = normalize_record({**raw, "phone": "", "gender": None, "vehicle": " "}, ref, NOW)
     assert rec.ok and rec.warnings == []
     assert rec.values["phone"] is None and rec.values["vehicle"] is None

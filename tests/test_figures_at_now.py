@@ -58,9 +58,11 @@ def _figures(ids: dict[str, int]):
         "fill_shares": lambda c, now: quality.fill_shares(c, *days, now=now),
         # filtered like a committee page: Tân Đệ, arrivals
         "crossings_by_day_filtered": lambda c, now: traffic.crossings_by_day(
-            c, *days, now=now, checkpoint_ids=[ids["TAN_DE"]], directions=("in",)),
+            c, *days, now=now, checkpoint_ids=[ids["TAN_DE"]], directions=("in",)
+        ),
         "high_risk_origins_filtered": lambda c, now: high_risk.high_risk_origins(
-            c, *days, now=now, checkpoint_ids=[ids["TAN_DE"]], directions=("in",)),
+            c, *days, now=now, checkpoint_ids=[ids["TAN_DE"]], directions=("in",)
+        ),
     }
 
 
@@ -79,10 +81,18 @@ def ids(engine):
         for back in range(7):
             for minutes in range(0, 600, 37):  # a few crossings every day before this time of day
                 at = (NOW - dt.timedelta(days=back, minutes=minutes)).replace(tzinfo=dt.UTC)
-                base.append(declaration(ids["TAN_DE" if minutes % 2 else "THAI_HA"], at,
-                                        direction="in" if minutes % 3 else "out", plate=f"17B-{minutes:04d}"))
+                base.append(
+                    declaration(
+                        ids["TAN_DE" if minutes % 2 else "THAI_HA"],
+                        at,
+                        direction="in" if minutes % 3 else "out",
+                        plate=f"17B-{minutes:04d}",
+                    )
+                )
         # the current hour the busiest so far, so that it is among the peak hours
-        base += [declaration(ids["THAI_HA"], (NOW - dt.timedelta(minutes=m)).replace(tzinfo=dt.UTC)) for m in range(1, 8)]
+        base += [
+            declaration(ids["THAI_HA"], (NOW - dt.timedelta(minutes=m)).replace(tzinfo=dt.UTC)) for m in range(1, 8)
+        ]
         write_declarations(conn, base, HotZoneIndex([]))
     return ids
 
@@ -95,10 +105,26 @@ def test_a_declaration_ahead_of_now_counts_from_the_moment_it_is_stamped(engine,
     with engine.begin() as conn:
         # High risk for every reason, electronic, free Wi-Fi, with a plate and a vehicle: every figure has
         # something to count in it.
-        write_declarations(conn, [declaration(
-            ids["TAN_DE"], ahead.replace(tzinfo=dt.UTC), direction="in", channel="bluezone", vehicle="car",
-            plate="30A-99999", contact_f0=True, visited_hotzone=True, fever=True, used_free_wifi=True,
-            bluezone_installed=True, origin_province_code="01")], HotZoneIndex([]))
+        write_declarations(
+            conn,
+            [
+                declaration(
+                    ids["TAN_DE"],
+                    ahead.replace(tzinfo=dt.UTC),
+                    direction="in",
+                    channel="bluezone",
+                    vehicle="car",
+                    plate="30A-99999",
+                    contact_f0=True,
+                    visited_hotzone=True,
+                    fever=True,
+                    used_free_wifi=True,
+                    bluezone_installed=True,
+                    origin_province_code="01",
+                )
+            ],
+            HotZoneIndex([]),
+        )
     with engine.connect() as conn:
         for name, f in figures.items():
             at_now, later = f(conn, NOW), f(conn, LATER)

@@ -90,6 +90,7 @@ _STYLES = (
 
 # ---------------------------------------------------------------- writing zips by hand
 
+
 class Member:
     """One zip member as raw deflate pieces, with the CRC-32 and size of what they inflate to."""
 
@@ -157,17 +158,40 @@ def write_zip(path: Path, members: Iterable[Member]) -> Path:
             out.seek(offset + 14)
             out.write(struct.pack("<III", m.crc, end - start, m.size))
             out.seek(end)
-            central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, m.crc, end - start,
-                                       m.size, len(name), 0, 0, 0, 0, 0, offset) + name)
+            central.append(
+                struct.pack(
+                    "<IHHHHHHIIIHHHHHII",
+                    0x02014B50,
+                    20,
+                    20,
+                    0,
+                    8,
+                    0,
+                    0x21,
+                    m.crc,
+                    end - start,
+                    m.size,
+                    len(name),
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    offset,
+                )
+                + name
+            )
         directory = out.tell()
         for entry in central:
             out.write(entry)
-        out.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), out.tell() - directory,
-                              directory, 0))
+        out.write(
+            struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(central), len(central), out.tell() - directory, directory, 0)
+        )
     return path
 
 
 # ---------------------------------------------------------------- writing workbooks by hand
+
 
 class Shared(int):
     """A cell holding shared string number ``int`` (``t="s"``)."""
@@ -193,7 +217,9 @@ def rows_xml(rows: Iterable[list[object]], first: int = 1) -> Iterator[str]:
 def sheet_head(dimension: str | None = None, cols: str = "") -> str:
     """The start of a worksheet part up to and including ``<sheetData>``."""
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
-    return f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{_MAIN_NS}">{dim}{cols}<sheetData>'
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="{_MAIN_NS}">{dim}{cols}<sheetData>'
+    )
 
 
 SHEET_TAIL = "</sheetData></worksheet>"
@@ -202,9 +228,15 @@ SHEET_TAIL = "</sheetData></worksheet>"
 def workbook_members(sheet: Member, shared: Member | None = None) -> list[Member]:
     """The parts of a one-sheet workbook around ``sheet`` (and a shared-string table)."""
     shared = shared or Member.of("xl/sharedStrings.xml", f'<sst xmlns="{_MAIN_NS}" count="0" uniqueCount="0"/>')
-    return [Member.of("[Content_Types].xml", _CONTENT_TYPES), Member.of("_rels/.rels", _ROOT_RELS),
-            Member.of("xl/workbook.xml", _WORKBOOK), Member.of("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
-            Member.of("xl/styles.xml", _STYLES), shared, sheet]
+    return [
+        Member.of("[Content_Types].xml", _CONTENT_TYPES),
+        Member.of("_rels/.rels", _ROOT_RELS),
+        Member.of("xl/workbook.xml", _WORKBOOK),
+        Member.of("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS),
+        Member.of("xl/styles.xml", _STYLES),
+        shared,
+        sheet,
+    ]
 
 
 def plain_xlsx(path: Path, rows: list[list[object]], header: list[str] = HEADER_VI, **head) -> Path:
@@ -232,8 +264,11 @@ def styled_blank_rows_xlsx(path: Path, before: list[list[object]], blank: int, a
     """Header, ``before``, ``blank`` rows of 24 bordered empty cells (as formatting a whole range in
     Excel leaves them), then ``after``."""
     letters = [get_column_letter(i) for i in range(1, 25)]
-    blank_row = ('<row r="{n}" spans="1:24" s="1" customFormat="1" ht="15" customHeight="1">'
-                 + "".join(f'<c r="{c}{{n}}" s="1"/>' for c in letters) + "</row>")
+    blank_row = (
+        '<row r="{n}" spans="1:24" s="1" customFormat="1" ht="15" customHeight="1">'
+        + "".join(f'<c r="{c}{{n}}" s="1"/>' for c in letters)
+        + "</row>"
+    )
     first_blank = len(before) + 2
 
     def chunks() -> Iterator[str]:
@@ -275,17 +310,28 @@ def refused(engine, source, name: str) -> str:
 
 def warnings_of(conn, batch_id: int) -> list[tuple]:
     w = schema.import_warnings.c
-    return [tuple(r) for r in conn.execute(select(w.line_number, w.field, w.code, w.raw_value)
-                                           .where(w.batch_id == batch_id).order_by(w.line_number, w.field))]
+    return [
+        tuple(r)
+        for r in conn.execute(
+            select(w.line_number, w.field, w.code, w.raw_value)
+            .where(w.batch_id == batch_id)
+            .order_by(w.line_number, w.field)
+        )
+    ]
 
 
 def quarantined_of(conn, batch_id: int) -> list[dict]:
     q = schema.quarantined_rows.c
-    return [dict(r) for r in conn.execute(select(q.line_number, q.reasons, q.raw).where(q.batch_id == batch_id)
-                                          .order_by(q.line_number)).mappings()]
+    return [
+        dict(r)
+        for r in conn.execute(
+            select(q.line_number, q.reasons, q.raw).where(q.batch_id == batch_id).order_by(q.line_number)
+        ).mappings()
+    ]
 
 
 # ---------------------------------------------------------------- XLSX: zip bombs and huge cells
+
 
 def test_a_300_mb_shared_string_is_refused_from_the_zip_directory(tmp_path, sqlite_engine, inflated):
     path = huge_shared_string_xlsx(tmp_path / "o-300mb.xlsx", 300)
@@ -293,15 +339,17 @@ def test_a_300_mb_shared_string_is_refused_from_the_zip_directory(tmp_path, sqli
     with zipfile.ZipFile(path) as z:
         assert z.getinfo("xl/sharedStrings.xml").file_size > 300_000_000
     message = refused(sqlite_engine, path, "o-300mb.xlsx")
-    assert message == ("Không đọc được tệp XLSX: phần “xl/sharedStrings.xml” quá lớn khi giải nén"
-                       " (301 MB, tối đa 256 MB)")
+    assert message == (
+        "Không đọc được tệp XLSX: phần “xl/sharedStrings.xml” quá lớn khi giải nén (301 MB, tối đa 256 MB)"
+    )
     assert inflated["xl/sharedStrings.xml"] == 0  # refused from the sizes the zip declares
 
 
 def test_a_300_mb_inline_string_is_a_zip_bomb(tmp_path, sqlite_engine, inflated):
     head = sheet_head() + "".join(rows_xml([HEADER_VI])) + '<row r="2"><c r="A2" t="inlineStr"><is><t>'
-    sheet = Member.repeated("xl/worksheets/sheet1.xml", head.encode(), b"B", 300,
-                            ("</t></is></c></row>" + SHEET_TAIL).encode())
+    sheet = Member.repeated(
+        "xl/worksheets/sheet1.xml", head.encode(), b"B", 300, ("</t></is></c></row>" + SHEET_TAIL).encode()
+    )
     path = write_zip(tmp_path / "inline.xlsx", workbook_members(sheet))
     message = refused(sqlite_engine, path, "inline.xlsx")
     assert message.startswith("Không đọc được tệp XLSX: phần “xl/worksheets/sheet1.xml” nén bất thường (")
@@ -321,8 +369,9 @@ def test_a_huge_cell_within_the_zip_limits_stops_the_reading_at_once(tmp_path, s
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert message == ("Không đọc được tệp XLSX: có ô dài hơn 32.767 ký tự (giới hạn của Excel)"
-                       " trong phần “xl/sharedStrings.xml”")
+    assert message == (
+        "Không đọc được tệp XLSX: có ô dài hơn 32.767 ký tự (giới hạn của Excel) trong phần “xl/sharedStrings.xml”"
+    )
     assert 0 < inflated["xl/sharedStrings.xml"] <= 2 << 20
     assert peak < 64 << 20
 
@@ -346,8 +395,12 @@ def test_a_long_xlsx_cell_under_excels_limit_is_a_too_long_warning(tmp_path, sql
 
 
 def test_a_doctype_is_refused(tmp_path, sqlite_engine):
-    sst = (b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
-           + _SST_HEAD + b"&b;" + _SST_TAIL)
+    sst = (
+        b'<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+        + _SST_HEAD
+        + b"&b;"
+        + _SST_TAIL
+    )
     path = shared_string_xlsx(tmp_path / "dtd.xlsx", Member.of("xl/sharedStrings.xml", sst))
     assert "DOCTYPE" in refused(sqlite_engine, path, "dtd.xlsx")
 
@@ -358,13 +411,17 @@ def test_an_overlong_sheet_row_is_refused(tmp_path, sqlite_engine, monkeypatch):
     xml = sheet_head() + "".join(rows_xml([HEADER_VI])) + f'<row r="2">{cells}</row>' + SHEET_TAIL
     path = write_zip(tmp_path / "row.xlsx", workbook_members(Member.of("xl/worksheets/sheet1.xml", xml)))
     assert refused(sqlite_engine, path, "row.xlsx") == (
-        "Không đọc được tệp XLSX: trang tính có một dòng (hoặc khối dữ liệu) dài bất thường, hơn 1 MB")
+        "Không đọc được tệp XLSX: trang tính có một dòng (hoặc khối dữ liệu) dài bất thường, hơn 1 MB"
+    )
 
 
-@pytest.mark.parametrize("data", [
-    b"PK\x03\x04" + bytes(range(256)) * 10,  # a zip's magic, then junk
-    b"PK\x03\x04",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"PK\x03\x04" + bytes(range(256)) * 10,  # a zip's magic, then junk
+        b"PK\x03\x04",
+    ],
+)
 def test_broken_zips_are_unreadable(sqlite_engine, data):
     assert refused(sqlite_engine, data, "junk.xlsx") == parsing.MSG_BROKEN_XLSX
 
@@ -377,6 +434,7 @@ def test_malformed_sheet_xml_is_unreadable(tmp_path, sqlite_engine):
 
 # ---------------------------------------------------------------- XLSX: widths and blank rows
 
+
 def _times(n: int) -> list[str]:
     start = dt.datetime(2026, 11, 20, 6, 0)
     return [(start + dt.timedelta(seconds=i)).strftime("%d/%m/%Y %H:%M:%S") for i in range(n)]
@@ -384,8 +442,12 @@ def _times(n: int) -> list[str]:
 
 def test_a_sheet_claiming_16384_columns_reads_only_the_header_columns(tmp_path, engine):
     rows = [row(declaration_id=f"W{i}", declared_at=t) for i, t in enumerate(_times(2000))]
-    path = plain_xlsx(tmp_path / "wide.xlsx", rows, dimension="A1:XFD1048576",
-                      cols='<cols><col min="1" max="16384" width="9" style="1" customWidth="1"/></cols>')
+    path = plain_xlsx(
+        tmp_path / "wide.xlsx",
+        rows,
+        dimension="A1:XFD1048576",
+        cols='<cols><col min="1" max="16384" width="9" style="1" customWidth="1"/></cols>',
+    )
     reader = read_table(path, "wide.xlsx")
     number, cells = next(reader.iter_cells())
     assert number == 2 and len(cells) == len(HEADER_VI)
@@ -394,10 +456,14 @@ def test_a_sheet_claiming_16384_columns_reads_only_the_header_columns(tmp_path, 
 
 
 def test_cells_right_of_the_header_are_not_read(tmp_path, sqlite_engine):
-    xml = (sheet_head() + "".join(rows_xml([HEADER_VI, row(declaration_id="R1")]))
-           + '<row r="3"><c r="XFD3"><v>1</v></c></row>'  # a row with a value far right only: blank
-           + "".join(rows_xml([row(declaration_id="R2")], first=4))[:-len("</row>")]
-           + '<c r="XFD4" t="inlineStr"><is><t>xa</t></is></c></row>' + SHEET_TAIL)
+    xml = (
+        sheet_head()
+        + "".join(rows_xml([HEADER_VI, row(declaration_id="R1")]))
+        + '<row r="3"><c r="XFD3"><v>1</v></c></row>'  # a row with a value far right only: blank
+        + "".join(rows_xml([row(declaration_id="R2")], first=4))[: -len("</row>")]
+        + '<c r="XFD4" t="inlineStr"><is><t>xa</t></is></c></row>'
+        + SHEET_TAIL
+    )
     path = write_zip(tmp_path / "right.xlsx", workbook_members(Member.of("xl/worksheets/sheet1.xml", xml)))
     assert [(n, len(c)) for n, c in read_table(path, "right.xlsx").iter_cells()] == [(2, 24), (4, 24)]
     result = run_import(sqlite_engine, path.read_bytes(), "right.xlsx")
@@ -405,7 +471,9 @@ def test_cells_right_of_the_header_are_not_read(tmp_path, sqlite_engine):
 
 
 def test_a_header_wider_than_200_columns_is_refused(tmp_path, sqlite_engine):
-    header_row = "".join(rows_xml([HEADER_VI]))[:-len("</row>")] + '<c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row>'
+    header_row = (
+        "".join(rows_xml([HEADER_VI]))[: -len("</row>")] + '<c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row>'
+    )
     xml = sheet_head() + header_row + "".join(rows_xml([row(declaration_id="H1")], first=2)) + SHEET_TAIL
     path = write_zip(tmp_path / "hdr.xlsx", workbook_members(Member.of("xl/worksheets/sheet1.xml", xml)))
     assert refused(sqlite_engine, path, "hdr.xlsx") == "Dòng tiêu đề có 16.384 cột, quá giới hạn 200 cột"
@@ -432,15 +500,18 @@ def test_200k_empty_styled_rows_cost_little_and_rows_after_them_are_read(tmp_pat
         check_import(conn, result)
         (q,) = quarantined_of(conn, result.batch_id)
     assert q["line_number"] == 200_005 and q["reasons"] == [
-        {"field": "checkpoint", "code": "invalid", "raw": "Cầu Long Biên"}]
+        {"field": "checkpoint", "code": "invalid", "raw": "Cầu Long Biên"}
+    ]
 
 
 # ---------------------------------------------------------------- CSV
 
+
 def test_a_csv_cell_over_the_csv_field_limit_is_refused_naming_its_line(sqlite_engine):
-    data = csv_bytes([row(declaration_id=f"C{i}") for i in range(5)] + [row(declaration_id="C9", full_name="N" * 200_000)])
-    assert refused(sqlite_engine, data, "big-cell.csv") == \
-        "Không đọc được tệp CSV: dòng 7 có ô dài hơn 131.072 ký tự"
+    data = csv_bytes(
+        [row(declaration_id=f"C{i}") for i in range(5)] + [row(declaration_id="C9", full_name="N" * 200_000)]
+    )
+    assert refused(sqlite_engine, data, "big-cell.csv") == "Không đọc được tệp CSV: dòng 7 có ô dài hơn 131.072 ký tự"
 
 
 def test_a_csv_cell_over_the_limit_far_down_fails_the_import_there(sqlite_engine):
@@ -465,6 +536,7 @@ def test_a_header_scan_error_is_reported_not_no_header(sqlite_engine):
 
 # ---------------------------------------------------------------- caps on fields
 
+
 def test_every_field_cap_is_below_the_kept_prefix():
     """A cut cell (RAW_KEEP_CHARS and "…") is too long for every field, so it is never stored."""
     assert all(f.max_length < RAW_KEEP_CHARS for f in FIELDS)
@@ -476,10 +548,12 @@ LONG_NAME = "Nguyễn " * 1430  # 10,010 characters
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_a_10000_character_cell_is_too_long_and_kept_as_a_prefix(engine, kind):
     header = HEADER_VI + ["Ghi chú"]
-    rows = [row(declaration_id="N1", full_name=LONG_NAME) + ["ok"],
-            row(declaration_id="N2", checkpoint="Cầu Tân Đệ " * 1000) + ["Ghi chú " * 2000],
-            row(declaration_id="N3", plate="17A-123.45" + " " * 500, origin_district="Giao Thủy") + [""],
-            row(declaration_id="N4", fever="có" * 26, destination_district="Vũ Thư " * 20) + [""]]
+    rows = [
+        row(declaration_id="N1", full_name=LONG_NAME) + ["ok"],
+        row(declaration_id="N2", checkpoint="Cầu Tân Đệ " * 1000) + ["Ghi chú " * 2000],
+        row(declaration_id="N3", plate="17A-123.45" + " " * 500, origin_district="Giao Thủy") + [""],
+        row(declaration_id="N4", fever="có" * 26, destination_district="Vũ Thư " * 20) + [""],
+    ]
     data = csv_bytes(rows, header=header) if kind == "csv" else xlsx_bytes(rows, header=header)
     result = run_import(engine, data, f"long.{kind}")
     assert (result.rows_in, result.accepted, result.quarantined, result.warnings) == (4, 3, 1, 3)
@@ -488,7 +562,8 @@ def test_a_10000_character_cell_is_too_long_and_kept_as_a_prefix(engine, kind):
         assert warnings_of(conn, result.batch_id) == [
             (2, "full_name", "too_long", prefix),
             (5, "destination_district", "too_long", "Vũ Thư " * 20),
-            (5, "fever", "too_long", "có" * 26)]
+            (5, "fever", "too_long", "có" * 26),
+        ]
         (q,) = quarantined_of(conn, result.batch_id)
         d = schema.declarations.c
         stored = dict(conn.execute(select(d.declaration_id, d.full_name)).all())
@@ -496,7 +571,8 @@ def test_a_10000_character_cell_is_too_long_and_kept_as_a_prefix(engine, kind):
     assert stored == {"N1": None, "N3": "Trần Thị Bình", "N4": "Trần Thị Bình"}
     assert plate == "17A-12345"  # blanks aside, the plate is short
     assert q["line_number"] == 3 and q["reasons"] == [
-        {"field": "checkpoint", "code": "too_long", "raw": ("Cầu Tân Đệ " * 1000)[:200] + "…"}]
+        {"field": "checkpoint", "code": "too_long", "raw": ("Cầu Tân Đệ " * 1000)[:200] + "…"}
+    ]
     assert q["raw"]["Ghi chú"] == ("Ghi chú " * 2000)[:200] + "…"
     assert q["raw"]["Chốt kiểm soát"] == ("Cầu Tân Đệ " * 1000)[:200] + "…"
     assert max(len(v) for v in q["raw"].values() if isinstance(v, str)) == RAW_KEEP_CHARS + 1
@@ -521,27 +597,34 @@ def test_a_hot_zone_csv_with_a_200_kb_cell_is_unreadable(ref):
 
 
 def test_long_hot_zone_cells_are_problems_of_their_line(ref):
-    rows = [["Bắc Giang", "", "L" * 5000, "12/11/2026", ""],
-            ["Bắc Giang\n" + "X" * 5000, "", "Chỉ thị 16", "12/11/2026", ""],
-            ["Bắc Giang", "", "Chỉ thị 16", "12/11/2026", 1e300],
-            ["Bắc Giang", "", "Chỉ thị 15", "12/11/2026", ""]]
+    rows = [
+        ["Bắc Giang", "", "L" * 5000, "12/11/2026", ""],
+        ["Bắc Giang\n" + "X" * 5000, "", "Chỉ thị 16", "12/11/2026", ""],
+        ["Bắc Giang", "", "Chỉ thị 16", "12/11/2026", 1e300],
+        ["Bắc Giang", "", "Chỉ thị 15", "12/11/2026", ""],
+    ]
     zones, problems = hotzones.read_zone_file(csv_bytes(rows, header=ZONE_HEADER), ref)
     assert [z["label"] for z in zones] == ["Chỉ thị 15"]
-    assert problems == ["dòng 2: Nhãn hoặc tên huyện quá dài",
-                        "dòng 3: Tỉnh không hợp lệ: “Bắc Giang " + "X" * 40 + "…”",
-                        "dòng 4: ngày kết thúc không hợp lệ: “1e+300”"]
+    assert problems == [
+        "dòng 2: Nhãn hoặc tên huyện quá dài",
+        "dòng 3: Tỉnh không hợp lệ: “Bắc Giang " + "X" * 40 + "…”",
+        "dòng 4: ngày kết thúc không hợp lệ: “1e+300”",
+    ]
     book = xlsx_bytes([["Bắc Giang", None, "Chỉ thị 16", dt.datetime(2026, 11, 12), 1e300]], header=ZONE_HEADER)
     assert hotzones.read_zone_file(book, ref)[1] == ["dòng 2: ngày kết thúc không hợp lệ: “1e+300”"]
 
 
-@pytest.mark.parametrize("make", [
-    lambda tmp: huge_shared_string_xlsx(tmp / "z.xlsx", 300).read_bytes(),
-    lambda tmp: b"PK\x03\x04" + bytes(range(256)) * 4,
-    lambda tmp: bytes(range(256)) * 64,
-    lambda tmp: b"\x89PNG\r\n\x1a\n" + bytes(1000),
-    lambda tmp: ("a;" * 600_000).encode(),
-    lambda tmp: b"",
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda tmp: huge_shared_string_xlsx(tmp / "z.xlsx", 300).read_bytes(),
+        lambda tmp: b"PK\x03\x04" + bytes(range(256)) * 4,
+        lambda tmp: bytes(range(256)) * 64,
+        lambda tmp: b"\x89PNG\r\n\x1a\n" + bytes(1000),
+        lambda tmp: ("a;" * 600_000).encode(),
+        lambda tmp: b"",
+    ],
+)
 def test_any_hostile_zone_file_is_unreadable_in_one_line(tmp_path, ref, make):
     with pytest.raises(UnreadableFile) as exc:
         hotzones.read_zone_file(make(tmp_path), ref)
@@ -556,8 +639,19 @@ def test_a_zone_file_of_too_many_rows_is_refused(ref):
 
 # ---------------------------------------------------------------- formulas and the quarantine view
 
-FORMULAS = [" =cmd|' /C calc'!A0", "\n=HYPERLINK(\"http://x\",\"y\")", "\r\n+1", "\u00a0@SUM(A1)", "  -2+3",
-            "\tok", "\rok", "=1", "+84", "-3", "@x"]
+FORMULAS = [
+    " =cmd|' /C calc'!A0",
+    '\n=HYPERLINK("http://x","y")',
+    "\r\n+1",
+    "\u00a0@SUM(A1)",
+    "  -2+3",
+    "\tok",
+    "\rok",
+    "=1",
+    "+84",
+    "-3",
+    "@x",
+]
 HARMLESS = ["ok", "a=b", " ok ", "", "Nguyễn Văn A", "5 - 3", "'=already quoted"]
 
 
@@ -601,22 +695,56 @@ def test_field_for_header():
     assert field_for_header("Số điện thoại") == "phone" and field_for_header("  so DIEN thoai ") == "phone"
     assert field_for_header("SĐT") == "phone" and field_for_header("declared_at") == "declared_at"
     assert field_for_header("Ho") == "cough" and field_for_header("Họ") is None
-    for header in ("STT", "Tên", "Địa chỉ", "Email", "Số hộ chiếu", "Ngày sinh", "SĐT người thân", "Zalo",
-                   "Số điện thoại (2)", ""):
+    for header in (
+        "STT",
+        "Tên",
+        "Địa chỉ",
+        "Email",
+        "Số hộ chiếu",
+        "Ngày sinh",
+        "SĐT người thân",
+        "Zalo",
+        "Số điện thoại (2)",
+        "",
+    ):
         assert field_for_header(header) is None, header
 
 
 def test_the_quarantine_view_shows_declaration_fields_only_personal_ones_masked():
-    raw = {"STT": 1, "Mã khai báo": "Q1", "Thời gian khai báo": "20/11/2026 08:15", "Chốt kiểm soát": "Cầu Nghìn",
-           "Họ": "Nguyễn", "Tên": "An", "Họ và tên": "Nguyễn Văn An", "Số CCCD/CMND": "034090001234",
-           "Số điện thoại": "0912345678", "Số điện thoại (2)": "0987654321", "Biển số": "17A-12345",
-           "Địa chỉ": "Số 5 Lý Bôn", "Email": "an@example.com", "Số hộ chiếu": "C1234567", "Ngày sinh": "01/01/1990",
-           "SĐT người thân": "0911111111", "Zalo": "0922222222", "Đi từ huyện": "Đ" * 500, "Sốt": None,
-           "Năm sinh": 1990}
+    raw = {
+        "STT": 1,
+        "Mã khai báo": "Q1",
+        "Thời gian khai báo": "20/11/2026 08:15",
+        "Chốt kiểm soát": "Cầu Nghìn",
+        "Họ": "Nguyễn",
+        "Tên": "An",
+        "Họ và tên": "Nguyễn Văn An",
+        "Số CCCD/CMND": "034090001234",
+        "Số điện thoại": "0912345678",
+        "Số điện thoại (2)": "0987654321",
+        "Biển số": "17A-12345",
+        "Địa chỉ": "Số 5 Lý Bôn",
+        "Email": "an@example.com",
+        "Số hộ chiếu": "C1234567",
+        "Ngày sinh": "01/01/1990",
+        "SĐT người thân": "0911111111",
+        "Zalo": "0922222222",
+        "Đi từ huyện": "Đ" * 500,
+        "Sốt": None,
+        "Năm sinh": 1990,
+    }
     assert masking.quarantine_view(raw) == {
-        "Mã khai báo": "Q1", "Thời gian khai báo": "20/11/2026 08:15", "Chốt kiểm soát": "Cầu Nghìn",
-        "Họ và tên": "Ngu******* An", "Số CCCD/CMND": "034******234", "Số điện thoại": "091****678",
-        "Biển số": "17*****45", "Đi từ huyện": "Đ" * masking.VIEW_CHARS + "…", "Sốt": None, "Năm sinh": 1990}
+        "Mã khai báo": "Q1",
+        "Thời gian khai báo": "20/11/2026 08:15",
+        "Chốt kiểm soát": "Cầu Nghìn",
+        "Họ và tên": "Ngu******* An",
+        "Số CCCD/CMND": "034******234",
+        "Số điện thoại": "091****678",
+        "Biển số": "17*****45",
+        "Đi từ huyện": "Đ" * masking.VIEW_CHARS + "…",
+        "Sốt": None,
+        "Năm sinh": 1990,
+    }
     assert masking.quarantine_view({}) == {}
 
 

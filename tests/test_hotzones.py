@@ -34,14 +34,23 @@ def store(engine):
         rows = []
         for day in range(10, 20):
             rows.append(declaration(cp, at(day), origin_province_code="24", declaration_id=f"bg-{day}"))
-            rows.append(declaration(cp, at(day), origin_province_code="79", origin_district="Gò Vấp",
-                                    declaration_id=f"gv-{day}"))
-            rows.append(declaration(cp, at(day), origin_province_code="79", origin_district="Quận 1",
-                                    declaration_id=f"q1-{day}"))
+            rows.append(
+                declaration(
+                    cp, at(day), origin_province_code="79", origin_district="Gò Vấp", declaration_id=f"gv-{day}"
+                )
+            )
+            rows.append(
+                declaration(
+                    cp, at(day), origin_province_code="79", origin_district="Quận 1", declaration_id=f"q1-{day}"
+                )
+            )
             rows.append(declaration(cp, at(day), origin_province_code="36", declaration_id=f"nd-{day}"))
         # A traveller with a cough who passed through an epidemic area is high risk whatever the list.
-        rows.append(declaration(cp, at(15), origin_province_code="24", cough=True, visited_hotzone=True,
-                                declaration_id="bg-cough"))
+        rows.append(
+            declaration(
+                cp, at(15), origin_province_code="24", cough=True, visited_hotzone=True, declaration_id="bg-cough"
+            )
+        )
         write_declarations(conn, rows, HotZoneIndex([]))
     return engine
 
@@ -54,8 +63,9 @@ def risk(conn, decl_id: str) -> tuple[str, bool, str | None]:
 
 def high_by_day(conn) -> dict[dt.date, int]:
     h = schema.crossing_hourly.c
-    return {day: int(n) for day, n in conn.execute(
-        select(h.local_day, func.sum(h.n_risk_high)).group_by(h.local_day)) if n}
+    return {
+        day: int(n) for day, n in conn.execute(select(h.local_day, func.sum(h.n_risk_high)).group_by(h.local_day)) if n
+    }
 
 
 def zone(ref, **raw):
@@ -65,8 +75,11 @@ def zone(ref, **raw):
 def test_add_zone_reclassifies_rows_in_its_dates_and_records_the_change(store):
     with store.begin() as conn:
         ref = load_reference(conn)
-        change = hotzones.add_zone(conn, zone(ref, province="Bắc Giang", label="Chỉ thị 16",
-                                              valid_from="12/11/2026", valid_to="2026-11-14"), changed_by="lan")
+        change = hotzones.add_zone(
+            conn,
+            zone(ref, province="Bắc Giang", label="Chỉ thị 16", valid_from="12/11/2026", valid_to="2026-11-14"),
+            changed_by="lan",
+        )
     assert change.reclassified == 3  # 12, 13, 14 Nov
     with store.connect() as conn:
         assert risk(conn, "bg-11") == ("low", False, None)
@@ -84,15 +97,17 @@ def test_add_zone_reclassifies_rows_in_its_dates_and_records_the_change(store):
 def test_update_and_delete_put_rows_back(store):
     with store.begin() as conn:
         ref = load_reference(conn)
-        hotzones.add_zone(conn, zone(ref, province="24", label="Chỉ thị 16", valid_from="10/11/2026"),
-                          changed_by="lan")
+        hotzones.add_zone(conn, zone(ref, province="24", label="Chỉ thị 16", valid_from="10/11/2026"), changed_by="lan")
     with store.connect() as conn:
         assert sum(high_by_day(conn).values()) == 11  # the ten Bắc Giang rows, and bg-cough (high already)
         zone_id = load_hot_zones(conn)[0].id
     with store.begin() as conn:
-        change = hotzones.update_zone(conn, zone_id, zone(ref, province="24", label="Chỉ thị 16",
-                                                          valid_from="10/11/2026", valid_to="16/11/2026"),
-                                      changed_by="minh")
+        change = hotzones.update_zone(
+            conn,
+            zone_id,
+            zone(ref, province="24", label="Chỉ thị 16", valid_from="10/11/2026", valid_to="16/11/2026"),
+            changed_by="minh",
+        )
     assert change.reclassified == 3  # 17, 18, 19 Nov back to low
     with store.connect() as conn:
         assert risk(conn, "bg-16")[0] == "high" and risk(conn, "bg-17") == ("low", False, None)
@@ -113,8 +128,11 @@ def test_update_and_delete_put_rows_back(store):
 def test_district_zone_matches_only_that_district_regardless_of_case_and_diacritics(store):
     with store.begin() as conn:
         ref = load_reference(conn)
-        hotzones.add_zone(conn, zone(ref, province="TP Hồ Chí Minh", district="go vap", label="Phong tỏa",
-                                     valid_from="2026-11-18"), changed_by="lan")
+        hotzones.add_zone(
+            conn,
+            zone(ref, province="TP Hồ Chí Minh", district="go vap", label="Phong tỏa", valid_from="2026-11-18"),
+            changed_by="lan",
+        )
     with store.connect() as conn:
         assert risk(conn, "gv-18")[0] == "high" and risk(conn, "gv-17")[0] == "low"
         assert risk(conn, "q1-19")[0] == "low"
@@ -134,13 +152,16 @@ def test_a_failed_change_leaves_zones_rows_and_rollups_as_they_were(store):
         assert risk(conn, "bg-12")[0] == "low" and hot_zones.recent_changes(conn) == []
 
 
-@pytest.mark.parametrize("bad, message", [
-    (dict(province="Atlantis", label="x", valid_from="10/11/2026"), "Tỉnh"),
-    (dict(province="24", label="", valid_from="10/11/2026"), "nhãn"),
-    (dict(province="24", label="x", valid_from=""), "ngày bắt đầu"),
-    (dict(province="24", label="x", valid_from="31/02/2026"), "không hợp lệ"),
-    (dict(province="24", label="x", valid_from="10/11/2026", valid_to="01/11/2026"), "trước ngày bắt đầu"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (dict(province="Atlantis", label="x", valid_from="10/11/2026"), "Tỉnh"),
+        (dict(province="24", label="", valid_from="10/11/2026"), "nhãn"),
+        (dict(province="24", label="x", valid_from=""), "ngày bắt đầu"),
+        (dict(province="24", label="x", valid_from="31/02/2026"), "không hợp lệ"),
+        (dict(province="24", label="x", valid_from="10/11/2026", valid_to="01/11/2026"), "trước ngày bắt đầu"),
+    ],
+)
 def test_invalid_zones_are_refused_with_a_reason(sqlite_engine, bad, message):
     with sqlite_engine.connect() as conn:
         ref = load_reference(conn)
@@ -152,8 +173,10 @@ ZONE_HEADER = ["Tỉnh", "Huyện", "Nhãn", "Từ ngày", "Đến ngày"]
 
 
 def test_replace_from_file_then_same_file_again_changes_nothing(store):
-    rows = [["Bắc Giang", "", "Chỉ thị 16", "12/11/2026", "14/11/2026"],
-            ["TP. Hồ Chí Minh", "Gò Vấp", "Phong tỏa", "2026-11-18", ""]]
+    rows = [
+        ["Bắc Giang", "", "Chỉ thị 16", "12/11/2026", "14/11/2026"],
+        ["TP. Hồ Chí Minh", "Gò Vấp", "Phong tỏa", "2026-11-18", ""],
+    ]
     data = csv_bytes(rows, header=ZONE_HEADER, delimiter=";")
     with store.begin() as conn:
         ref = load_reference(conn)
@@ -165,8 +188,11 @@ def test_replace_from_file_then_same_file_again_changes_nothing(store):
         again = hotzones.replace_zones(conn, hotzones.read_zone_file(data, ref)[0], changed_by="lan")
     assert again == hotzones.ZoneChange(0, 0, 0, 0)
     # A new list (XLSX with Excel date cells): Bắc Giang ends later, Gò Vấp is gone.
-    book = xlsx_bytes([["Bắc Giang", None, "Chỉ thị 16", dt.datetime(2026, 11, 12), dt.datetime(2026, 11, 15)]],
-                      header=ZONE_HEADER, title_rows=[["DANH SÁCH VÙNG DỊCH"]])
+    book = xlsx_bytes(
+        [["Bắc Giang", None, "Chỉ thị 16", dt.datetime(2026, 11, 12), dt.datetime(2026, 11, 15)]],
+        header=ZONE_HEADER,
+        title_rows=[["DANH SÁCH VÙNG DỊCH"]],
+    )
     with store.begin() as conn:
         change = hotzones.replace_zones(conn, hotzones.read_zone_file(book, ref)[0], changed_by="minh")
     # bg-15 and bg-cough (same level, new reason) on 15 Nov; gv-18 and gv-19 back to low
@@ -178,8 +204,9 @@ def test_replace_from_file_then_same_file_again_changes_nothing(store):
 
 
 def test_zone_file_problems_are_reported_per_line(sqlite_engine):
-    data = csv_bytes([["Bắc Giang", "", "Chỉ thị 16", "12/11/2026", ""], ["Nowhere", "", "x", "12/11/2026", ""]],
-                     header=ZONE_HEADER)
+    data = csv_bytes(
+        [["Bắc Giang", "", "Chỉ thị 16", "12/11/2026", ""], ["Nowhere", "", "x", "12/11/2026", ""]], header=ZONE_HEADER
+    )
     with sqlite_engine.connect() as conn:
         zones, problems = hotzones.read_zone_file(data, load_reference(conn))
     assert len(zones) == 1 and len(problems) == 1 and problems[0].startswith("dòng 3:")
@@ -189,8 +216,13 @@ def test_cli_hotzones_import_and_list(tmp_path, sqlite_url, sqlite_engine):
     path = tmp_path / "vung-dich.csv"
     path.write_bytes(csv_bytes([["Bắc Giang", "", "Chỉ thị 16", "12/11/2026", ""]], header=ZONE_HEADER))
     env = {"DATABASE_URL": sqlite_url, "USER": "lan", "PATH": "/usr/bin:/bin"}
-    run = lambda *a: subprocess.run([sys.executable, "-m", "data_access", *a], capture_output=True, text=True,  # noqa: E731
-                                    env=env, cwd=str(__import__("pathlib").Path(__file__).parents[1]))
+    run = lambda *a: subprocess.run(
+        [sys.executable, "-m", "data_access", *a],
+        capture_output=True,
+        text=True,  # noqa: E731
+        env=env,
+        cwd=str(__import__("pathlib").Path(__file__).parents[1]),
+    )
     out = run("hotzones", "import", str(path))
     assert out.returncode == 0, out.stderr
     assert "thêm 1" in out.stdout

@@ -39,8 +39,11 @@ NOW = dt.datetime(2026, 11, 25, 12, 0, tzinfo=dt.UTC)
 
 
 def stored(conn, decl_id: str) -> dict:
-    return dict(conn.execute(select(schema.declarations).where(schema.declarations.c.declaration_id == decl_id))
-                .mappings().one())
+    return dict(
+        conn.execute(select(schema.declarations).where(schema.declarations.c.declaration_id == decl_id))
+        .mappings()
+        .one()
+    )
 
 
 def run_import(engine, data: bytes, name: str = "khai-bao.csv", **kw):
@@ -66,8 +69,13 @@ def import_twice(engine, data: bytes, name: str = "khai-bao.csv", **kw):
 BASIC = [
     row(declaration_id="A1", full_name="Trần Thị Bình", origin_district="Giao Thủy"),
     row(declaration_id="A2", declared_at="20/11/2026 21:40", direction="Ra", channel="Giấy", origin_province="Hà Nội"),
-    row(declaration_id="A3", declared_at="2026-11-20T03:00:00+00:00", checkpoint="tan de", fever="có",
-        visited_hotzone="x"),
+    row(
+        declaration_id="A3",
+        declared_at="2026-11-20T03:00:00+00:00",
+        checkpoint="tan de",
+        fever="có",
+        visited_hotzone="x",
+    ),
 ]
 
 
@@ -95,9 +103,16 @@ def test_nfd_text_from_a_mac_is_stored_nfc(engine):
 
 
 def test_xlsx_with_title_rows_excel_dates_and_a_named_sheet(engine):
-    rows = [row(declaration_id="X1", declared_at=dt.datetime(2026, 11, 20, 7, 30), id_number=34090001234,
-                phone=912345678, birth_year=1990),
-            row(declaration_id="X2", declared_at="20/11/2026 07:45:10", birth_year=1985.0)]
+    rows = [
+        row(
+            declaration_id="X1",
+            declared_at=dt.datetime(2026, 11, 20, 7, 30),
+            id_number=34090001234,
+            phone=912345678,
+            birth_year=1990,
+        ),
+        row(declaration_id="X2", declared_at="20/11/2026 07:45:10", birth_year=1985.0),
+    ]
     data = xlsx_bytes(rows, title_rows=TITLE_ROWS, extra_sheets=("Hướng dẫn",))
     with pytest.raises(UnreadableFile):
         import_file(engine, data, "bao-cao.xlsx", now=NOW)  # the first sheet is the notes
@@ -115,39 +130,85 @@ def test_xlsx_with_title_rows_excel_dates_and_a_named_sheet(engine):
 def test_every_alias_of_section_3(sqlite_engine):
     cases = {
         # id: (cells, expected stored values)
-        "d1": (dict(direction="in", channel="paper", vehicle="ô tô", gender="nam", checkpoint="TAN_DE"),
-               dict(direction="in", channel="paper", vehicle="car", gender="male")),
-        "d2": (dict(direction="out", channel="vhd", vehicle="xe máy", gender="nữ", checkpoint="Cầu Thái Hà"),
-               dict(direction="out", channel="vhd", vehicle="motorbike", gender="female")),
-        "d3": (dict(direction="vào", channel="giấy", vehicle="xe tải", gender="male", checkpoint="thai ha"),
-               dict(direction="in", channel="paper", vehicle="truck", gender="male")),
-        "d4": (dict(direction="ra", channel="tokhaiyte", vehicle="xe khách", gender="female",
-                    checkpoint="cau trieu duong"),
-               dict(direction="out", channel="vhd", vehicle="bus", gender="female")),
-        "d5": (dict(direction="VÀO", channel="Vietnam Health Declaration", vehicle="xe đạp", gender="other"),
-               dict(direction="in", channel="vhd", vehicle="bicycle", gender="other")),
-        "d6": (dict(channel="bluezone", vehicle="đi bộ", origin_province="Tỉnh Nam Định"),
-               dict(channel="bluezone", vehicle="pedestrian", origin_province_code="36")),
-        "d7": (dict(channel="ncovi", vehicle="car", origin_province="nam dinh", phone="+84 912 345 678"),
-               dict(channel="ncovi", vehicle="car", origin_province_code="36", phone="0912345678")),
-        "d8": (dict(channel="khác", vehicle="motorbike", origin_province="01", phone="84912345678"),
-               dict(channel="other", vehicle="motorbike", origin_province_code="01", phone="0912345678")),
-        "d9": (dict(channel="other", vehicle="truck", origin_province="TP. Hà Nội", phone="0912.345.678"),
-               dict(channel="other", vehicle="truck", origin_province_code="01", phone="0912345678")),
-        "d10": (dict(vehicle="bus", destination_district="344", plate="17a-123.45"),
-                dict(vehicle="bus", destination_district_code="344", plate="17A-12345")),
-        "d11": (dict(vehicle="bicycle", destination_district="tp thai binh"),
-                dict(vehicle="bicycle", destination_district_code="336")),
+        "d1": (
+            dict(direction="in", channel="paper", vehicle="ô tô", gender="nam", checkpoint="TAN_DE"),
+            dict(direction="in", channel="paper", vehicle="car", gender="male"),
+        ),
+        "d2": (
+            dict(direction="out", channel="vhd", vehicle="xe máy", gender="nữ", checkpoint="Cầu Thái Hà"),
+            dict(direction="out", channel="vhd", vehicle="motorbike", gender="female"),
+        ),
+        "d3": (
+            dict(direction="vào", channel="giấy", vehicle="xe tải", gender="male", checkpoint="thai ha"),
+            dict(direction="in", channel="paper", vehicle="truck", gender="male"),
+        ),
+        "d4": (
+            dict(
+                direction="ra", channel="tokhaiyte", vehicle="xe khách", gender="female", checkpoint="cau trieu duong"
+            ),
+            dict(direction="out", channel="vhd", vehicle="bus", gender="female"),
+        ),
+        "d5": (
+            dict(direction="VÀO", channel="Vietnam Health Declaration", vehicle="xe đạp", gender="other"),
+            dict(direction="in", channel="vhd", vehicle="bicycle", gender="other"),
+        ),
+        "d6": (
+            dict(channel="bluezone", vehicle="đi bộ", origin_province="Tỉnh Nam Định"),
+            dict(channel="bluezone", vehicle="pedestrian", origin_province_code="36"),
+        ),
+        "d7": (
+            dict(channel="ncovi", vehicle="car", origin_province="nam dinh", phone="+84 912 345 678"),
+            dict(channel="ncovi", vehicle="car", origin_province_code="36", phone="0912345678"),
+        ),
+        "d8": (
+            dict(channel="khác", vehicle="motorbike", origin_province="01", phone="84912345678"),
+            dict(channel="other", vehicle="motorbike", origin_province_code="01", phone="0912345678"),
+        ),
+        "d9": (
+            dict(channel="other", vehicle="truck", origin_province="TP. Hà Nội", phone="0912.345.678"),
+            dict(channel="other", vehicle="truck", origin_province_code="01", phone="0912345678"),
+        ),
+        "d10": (
+            dict(vehicle="bus", destination_district="344", plate="17a-123.45"),
+            dict(vehicle="bus", destination_district_code="344", plate="17A-12345"),
+        ),
+        "d11": (
+            dict(vehicle="bicycle", destination_district="tp thai binh"),
+            dict(vehicle="bicycle", destination_district_code="336"),
+        ),
         "d12": (dict(vehicle="pedestrian"), dict(vehicle="pedestrian")),
         "d13": (dict(vehicle="other"), dict(vehicle="other")),
     }
-    flag_forms = [("yes", True), ("no", False), ("có", True), ("không", False), ("c", True), ("k", False),
-                  ("x", True), ("1", True), ("0", False), ("true", True), ("false", False), ("", False)]
+    flag_forms = [
+        ("yes", True),
+        ("no", False),
+        ("có", True),
+        ("không", False),
+        ("c", True),
+        ("k", False),
+        ("x", True),
+        ("1", True),
+        ("0", False),
+        ("true", True),
+        ("false", False),
+        ("", False),
+    ]
     rows = [row(declaration_id=i, **cells) for i, (cells, _) in cases.items()]
     for n, (form, _) in enumerate(flag_forms):
-        rows.append(row(declaration_id=f"f{n}", fever=form, cough=form, breathing_difficulty=form, sore_throat=form,
-                        loss_of_taste_smell=form, contact_f0=form, visited_hotzone=form, bluezone_installed=form,
-                        used_free_wifi=form))
+        rows.append(
+            row(
+                declaration_id=f"f{n}",
+                fever=form,
+                cough=form,
+                breathing_difficulty=form,
+                sore_throat=form,
+                loss_of_taste_smell=form,
+                contact_f0=form,
+                visited_hotzone=form,
+                bluezone_installed=form,
+                used_free_wifi=form,
+            )
+        )
     result = import_twice(sqlite_engine, csv_bytes(rows))
     assert result.accepted == len(rows) and result.warnings == 0
     with sqlite_engine.connect() as conn:
@@ -160,22 +221,25 @@ def test_every_alias_of_section_3(sqlite_engine):
             assert got["risk_level"] == ("high" if value else "low")
 
 
-@pytest.mark.parametrize("field, bad, code", [
-    ("declared_at", "", "missing"),
-    ("declared_at", "31/02/2026 10:00", "invalid"),
-    ("declared_at", "hôm qua", "invalid"),
-    ("declared_at", "20/11/2026", "invalid"),  # a crossing needs a time of day
-    ("declared_at", "01/01/2099 10:00", "future"),
-    ("checkpoint", "", "missing"),
-    ("checkpoint", "Cầu Long Biên", "invalid"),
-    ("direction", "", "missing"),
-    ("direction", "ngang", "invalid"),
-    ("channel", "", "missing"),
-    ("channel", "fax", "invalid"),
-    ("origin_province", "", "missing"),
-    ("origin_province", "Atlantis", "invalid"),
-    ("origin_province", "99", "invalid"),
-])
+@pytest.mark.parametrize(
+    "field, bad, code",
+    [
+        ("declared_at", "", "missing"),
+        ("declared_at", "31/02/2026 10:00", "invalid"),
+        ("declared_at", "hôm qua", "invalid"),
+        ("declared_at", "20/11/2026", "invalid"),  # a crossing needs a time of day
+        ("declared_at", "01/01/2099 10:00", "future"),
+        ("checkpoint", "", "missing"),
+        ("checkpoint", "Cầu Long Biên", "invalid"),
+        ("direction", "", "missing"),
+        ("direction", "ngang", "invalid"),
+        ("channel", "", "missing"),
+        ("channel", "fax", "invalid"),
+        ("origin_province", "", "missing"),
+        ("origin_province", "Atlantis", "invalid"),
+        ("origin_province", "99", "invalid"),
+    ],
+)
 def test_each_invalid_required_field_quarantines_the_row_with_its_reason(sqlite_engine, field, bad, code):
     rows = [row(declaration_id="ok"), row(declaration_id="bad", **{field: bad})]
     result = import_twice(sqlite_engine, csv_bytes(rows))
@@ -188,18 +252,36 @@ def test_each_invalid_required_field_quarantines_the_row_with_its_reason(sqlite_
 
 
 def test_invalid_optional_fields_are_accepted_with_warnings(engine):
-    bad = dict(vehicle="tàu bay", plate="X" * 25, id_number="12345", phone="12", birth_year="1850", gender="?",
-               destination_district="Hà Đông", fever="có lẽ")
+    bad = dict(
+        vehicle="tàu bay",
+        plate="X" * 25,
+        id_number="12345",
+        phone="12",
+        birth_year="1850",
+        gender="?",
+        destination_district="Hà Đông",
+        fever="có lẽ",
+    )
     result = import_twice(engine, csv_bytes([row(declaration_id="w1", **bad)]))
     assert (result.accepted, result.warnings) == (1, len(bad))
     with engine.connect() as conn:
         got = stored(conn, "w1")
-        assert all(got[c] is None for c in ("vehicle", "plate", "id_number", "phone", "birth_year", "gender",
-                                             "destination_district_code"))
+        assert all(
+            got[c] is None
+            for c in ("vehicle", "plate", "id_number", "phone", "birth_year", "gender", "destination_district_code")
+        )
         assert got["fever"] is False
         warned = quality.warnings_by_field(conn)
-    assert set(warned["field"]) == {"vehicle", "plate", "id_number", "phone", "birth_year", "gender",
-                                    "destination_district", "fever"}
+    assert set(warned["field"]) == {
+        "vehicle",
+        "plate",
+        "id_number",
+        "phone",
+        "birth_year",
+        "gender",
+        "destination_district",
+        "fever",
+    }
     # the raw value is kept for the page (masked for personal fields)
     examples = dict(zip(warned["field"], warned["example"]))
     assert examples["vehicle"] == "tàu bay" and examples["phone"] == "**"
@@ -208,8 +290,13 @@ def test_invalid_optional_fields_are_accepted_with_warnings(engine):
 
 def test_duplicates_within_the_file_and_against_the_store(engine):
     same_person = dict(declared_at="20/11/2026 09:00:05", id_number="034090001234")
-    first = [row(declaration_id="D1"), row(declaration_id="D1", full_name="Người khác"), row(declaration_id="D2"),
-             row(**same_person), row(**same_person, full_name="Viết khác")]  # derived ids: same second + person
+    first = [
+        row(declaration_id="D1"),
+        row(declaration_id="D1", full_name="Người khác"),
+        row(declaration_id="D2"),
+        row(**same_person),
+        row(**same_person, full_name="Viết khác"),
+    ]  # derived ids: same second + person
     result = run_import(engine, csv_bytes(first), "ngay-1.csv")
     assert (result.rows_in, result.accepted, result.duplicates) == (5, 3, 2)
     second = [row(declaration_id="D2"), row(declaration_id="D3"), row(**same_person)]
@@ -222,8 +309,14 @@ def test_duplicates_within_the_file_and_against_the_store(engine):
     assert sum(i.startswith("d-") for i in dups["declaration_id"]) == 2  # the derived id, twice
 
 
-HOSTILE = ["<script>alert('xss')</script>", "=cmd|' /C calc'!A0", "'; DROP TABLE declarations; --",
-           "+SUM(1,2)", "@import", "-2+3"]
+HOSTILE = [
+    "<script>alert('xss')</script>",
+    "=cmd|' /C calc'!A0",
+    "'; DROP TABLE declarations; --",
+    "+SUM(1,2)",
+    "@import",
+    "-2+3",
+]
 
 
 def test_hostile_text_is_stored_as_text_and_exported_safely(engine):
@@ -264,14 +357,27 @@ def test_a_truncated_xlsx_is_unreadable_and_stores_nothing(sqlite_engine):
 
 
 def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "data_access", *args], capture_output=True, text=True, cwd=ROOT,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "data_access", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )
 
 
-@pytest.mark.parametrize("content", [
-    b"", b"   \r\n\r\n", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, b"%PDF-1.4 binary",
-    "Chỉ là một dòng chữ, không phải bảng\n".encode(), xlsx_bytes([])[:300],
-], ids=["empty", "blank", "png", "pdf", "text", "broken-xlsx"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"   \r\n\r\n",
+        b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
+        b"%PDF-1.4 binary",
+        "Chỉ là một dòng chữ, không phải bảng\n".encode(),
+        xlsx_bytes([])[:300],
+    ],
+    ids=["empty", "blank", "png", "pdf", "text", "broken-xlsx"],
+)
 def test_unreadable_files_exit_2_with_one_line(tmp_path, sqlite_url, sqlite_engine, content):
     path = tmp_path / "file.csv"
     path.write_bytes(content)
@@ -283,20 +389,23 @@ def test_unreadable_files_exit_2_with_one_line(tmp_path, sqlite_url, sqlite_engi
 
 def test_cli_summary_and_json(tmp_path, sqlite_url, sqlite_engine):
     path = tmp_path / "khai-bao.csv"
-    path.write_bytes(csv_bytes(BASIC + [row(declaration_id="A1"), row(channel="fax"), row(declaration_id="w",
-                                                                                              gender="?")]))
+    path.write_bytes(
+        csv_bytes(BASIC + [row(declaration_id="A1"), row(channel="fax"), row(declaration_id="w", gender="?")])
+    )
     out = cli("import", str(path), env={"DATABASE_URL": sqlite_url})
     assert out.returncode == 0, out.stderr
     assert "nhận: 4 · trùng: 1 · cách ly: 1 · cảnh báo: 1" in out.stdout
     out = cli("import", str(path), "--json", env={"DATABASE_URL": sqlite_url})
     data = json.loads(out.stdout)
     assert {k: data[k] for k in ("rows_in", "accepted", "duplicates", "quarantined", "warnings")} == dict(
-        rows_in=6, accepted=0, duplicates=5, quarantined=1, warnings=0)
+        rows_in=6, accepted=0, duplicates=5, quarantined=1, warnings=0
+    )
 
 
 @pytest.mark.parametrize("mode", [{}, {"IMPORT_PARALLEL_BYTES": "0"}], ids=["inline", "worker-process"])
-def test_an_import_killed_between_batches_completes_on_rerun_without_duplicates(tmp_path, sqlite_url,
-                                                                                 sqlite_engine, mode):
+def test_an_import_killed_between_batches_completes_on_rerun_without_duplicates(
+    tmp_path, sqlite_url, sqlite_engine, mode
+):
     rows = [row(declaration_id=f"k{i}", declared_at=f"20/11/2026 10:{i:02d}") for i in range(23)]
     rows[7] = row(declaration_id="k7", channel="fax")  # quarantined rows resume too
     path = tmp_path / "lon.csv"
@@ -356,7 +465,12 @@ def test_worker_processes_give_the_same_result_as_inline(engine, threaded):
     finally:
         done.set()
     assert (result.rows_in, result.accepted, result.duplicates, result.quarantined, result.warnings) == (
-        36, 34, 1, 1, 1)
+        36,
+        34,
+        1,
+        1,
+        1,
+    )
     with engine.connect() as conn:
         check_import(conn, result)
         assert stored(conn, "A3")["risk_level"] == "high" and stored(conn, "m29")["local_hour"] == 12
@@ -366,11 +480,10 @@ def test_worker_processes_give_the_same_result_as_inline(engine, threaded):
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_an_import_names_the_columns_it_did_not_read(tmp_path, sqlite_url, sqlite_engine, kind):
-    """"Mã tờ khai" is read as the declaration id; a column that matches no field is named in the
+    """ "Mã tờ khai" is read as the declaration id; a column that matches no field is named in the
     summary (text, --json), never dropped silently."""
     header = ["Mã tờ khai" if h == "Mã khai báo" else h for h in HEADER_VI] + ["Ghi chú", "STT"]
-    rows = [row(declaration_id=f"tk{i}", declared_at=f"20/11/2026 09:{i:02d}") + [f"ghi chú {i}", i]
-            for i in range(3)]
+    rows = [row(declaration_id=f"tk{i}", declared_at=f"20/11/2026 09:{i:02d}") + [f"ghi chú {i}", i] for i in range(3)]
     data = csv_bytes(rows, header=header) if kind == "csv" else xlsx_bytes(rows, header=header)
     path = tmp_path / f"to-khai.{kind}"
     path.write_bytes(data)

@@ -56,8 +56,14 @@ ODD = [
 #: column that no field reads.
 LONG = [
     row(declaration_id="L" * 101),
-    row(declaration_id="l1", full_name="N" * 101, plate="1" * 31, origin_district="Đ" * 300, phone="0" * 60,
-        fever="c" * 51),
+    row(
+        declaration_id="l1",
+        full_name="N" * 101,
+        plate="1" * 31,
+        origin_district="Đ" * 300,
+        phone="0" * 60,
+        fever="c" * 51,
+    ),
     row(declaration_id="l2", checkpoint="Cầu " * 40),
     row(declaration_id="l3", origin_province=" " * 300 + "Nam Định", full_name=" " * 150 + "An" + " " * 150),
     row(declaration_id="l4", full_name=unicodedata.normalize("NFD", "Nguyễn Thị Ếch " * 20)),
@@ -78,21 +84,44 @@ def _bench_rows(tmp_path: Path, rows: int) -> bytes:
 
 def corpus(tmp_path: Path) -> list[tuple[str, bytes]]:
     """Every CSV of the import tests and more, in the order they are imported."""
-    files = [(f"basic-{e}-{ord(d)}.csv", csv_bytes(BASIC, encoding=e, delimiter=d))
-             for e in ("utf-8", "utf-8-sig", "utf-16", "cp1258") for d in (",", ";", "\t")]
+    files = [
+        (f"basic-{e}-{ord(d)}.csv", csv_bytes(BASIC, encoding=e, delimiter=d))
+        for e in ("utf-8", "utf-8-sig", "utf-16", "cp1258")
+        for d in (",", ";", "\t")
+    ]
     files.append(("nfd.csv", unicodedata.normalize("NFD", csv_bytes(BASIC + ODD).decode()).encode()))
     files.append(("odd.csv", csv_bytes(ODD, title_rows=TITLE_ROWS)))
-    files.append(("odd-cp1258.csv", csv_bytes([r for r in ODD if "１" not in "".join(r)], encoding="cp1258", delimiter=";")))
+    files.append(
+        ("odd-cp1258.csv", csv_bytes([r for r in ODD if "１" not in "".join(r)], encoding="cp1258", delimiter=";"))
+    )
     hostile = [row(declaration_id=f"h{i}", full_name=t, origin_district=t) for i, t in enumerate(HOSTILE)]
     hostile.append(row(declaration_id="hq", origin_province="=cmd|' /C calc'!A0", origin_district="<script>"))
     files.append(("hostile.csv", csv_bytes(hostile, encoding="utf-8-sig", delimiter=";")))
-    invalid = [row(declaration_id=f"i{n}", **{f: v}) for n, (f, v) in enumerate([
-        ("declared_at", ""), ("declared_at", "31/02/2026 10:00"), ("declared_at", "hôm qua"),
-        ("declared_at", "20/11/2026"), ("declared_at", "01/01/2099 10:00"), ("checkpoint", ""),
-        ("checkpoint", "Cầu Long Biên"), ("direction", ""), ("direction", "ngang"), ("channel", ""),
-        ("channel", "fax"), ("origin_province", ""), ("origin_province", "Atlantis"), ("origin_province", "99")])]
+    invalid = [
+        row(declaration_id=f"i{n}", **{f: v})
+        for n, (f, v) in enumerate(
+            [
+                ("declared_at", ""),
+                ("declared_at", "31/02/2026 10:00"),
+                ("declared_at", "hôm qua"),
+                ("declared_at", "20/11/2026"),
+                ("declared_at", "01/01/2099 10:00"),
+                ("checkpoint", ""),
+                ("checkpoint", "Cầu Long Biên"),
+                ("direction", ""),
+                ("direction", "ngang"),
+                ("channel", ""),
+                ("channel", "fax"),
+                ("origin_province", ""),
+                ("origin_province", "Atlantis"),
+                ("origin_province", "99"),
+            ]
+        )
+    ]
     files.append(("invalid.csv", csv_bytes(invalid)))
-    files.append(("long-cells.csv", csv_bytes([r + [n] for r, n in zip(LONG, LONG_NOTES)], header=HEADER_VI + ["Ghi chú"])))
+    files.append(
+        ("long-cells.csv", csv_bytes([r + [n] for r, n in zip(LONG, LONG_NOTES)], header=HEADER_VI + ["Ghi chú"]))
+    )
     two_columns = [r[:7] + [r[7], "Tên khác " + str(n)] + r[8:] for n, r in enumerate(BASIC + ODD[:4])]
     files.append(("two-name-columns.csv", csv_bytes(two_columns, header=HEADER_VI[:8] + ["Họ tên"] + HEADER_VI[8:])))
     cut = csv_bytes([row(declaration_id=f"t{i}") for i in range(6)])
@@ -111,8 +140,9 @@ def _snapshot(conn) -> dict:
     out = {}
     for table in _OUTCOME_TABLES + _ROLLUP_TABLES:
         names = [c.name for c in table.c if c.name not in _IGNORED]
-        order = [table.c[n] for n in names if n in ("line_number", "declaration_id", "field")] or \
-            [table.c[n] for n in names]
+        order = [table.c[n] for n in names if n in ("line_number", "declaration_id", "field")] or [
+            table.c[n] for n in names
+        ]
         if "id" in table.c:  # rows of one line number from several files: in the order they were stored
             order.append(table.c.id)
         out[table.name] = [tuple(r) for r in conn.execute(select(*(table.c[n] for n in names)).order_by(*order))]
@@ -136,12 +166,27 @@ def _wipe(engine) -> None:
 
 def test_column_wise_import_equals_the_row_path(engine, tmp_path):
     with engine.begin() as conn:  # hot zones, so that risk depends on origin and day
-        conn.execute(schema.hot_zones.insert(), [
-            dict(province_code="24", district_name=None, label="Bắc Giang", valid_from=dt.date(2026, 5, 1),
-                 valid_to=dt.date(2026, 6, 30), created_at=dt.datetime(2026, 5, 1)),
-            dict(province_code="24", district_name="Viet Yen", label="Việt Yên", valid_from=dt.date(2026, 11, 1),
-                 valid_to=None, created_at=dt.datetime(2026, 11, 1)),
-        ])
+        conn.execute(
+            schema.hot_zones.insert(),
+            [
+                dict(
+                    province_code="24",
+                    district_name=None,
+                    label="Bắc Giang",
+                    valid_from=dt.date(2026, 5, 1),
+                    valid_to=dt.date(2026, 6, 30),
+                    created_at=dt.datetime(2026, 5, 1),
+                ),
+                dict(
+                    province_code="24",
+                    district_name="Viet Yen",
+                    label="Việt Yên",
+                    valid_from=dt.date(2026, 11, 1),
+                    valid_to=None,
+                    created_at=dt.datetime(2026, 11, 1),
+                ),
+            ],
+        )
     files = corpus(tmp_path)
     for batch_rows in (7, 1000):
         rows_results, rows_state = _import_all(engine, files, columnar=False, batch_rows=batch_rows)
@@ -168,8 +213,15 @@ def test_sqlite_time_text_is_sqlalchemys():
         type_ = schema.declarations.c[ROW_COLUMNS[i]].type
         reference = type_.dialect_impl(dialect).bind_processor(dialect)
         for _ in range(2000):
-            value = dt.datetime(rng.randint(1, 9999), rng.randint(1, 12), rng.randint(1, 28), rng.randint(0, 23),
-                                rng.randint(0, 59), rng.randint(0, 59), rng.choice((0, rng.randint(0, 999_999))))
+            value = dt.datetime(
+                rng.randint(1, 9999),
+                rng.randint(1, 12),
+                rng.randint(1, 28),
+                rng.randint(0, 23),
+                rng.randint(0, 59),
+                rng.randint(0, 59),
+                rng.choice((0, rng.randint(0, 999_999))),
+            )
             if not isinstance(type_, sa_types.DateTime):
                 value = value.date()
             assert process(value) == reference(value)

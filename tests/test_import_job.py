@@ -26,21 +26,27 @@ def store(tmp_path, monkeypatch):
 
 
 def test_an_upload_is_imported_by_a_child_process(store, tmp_path):
-    data = csv_bytes([row(declaration_id=f"j{i}", declared_at=f"20/11/2026 08:{i:02d}:00") for i in range(30)]
-                     + [row(declaration_id="bad", checkpoint="Cầu Không Có")])
+    data = csv_bytes(
+        [row(declaration_id=f"j{i}", declared_at=f"20/11/2026 08:{i:02d}:00") for i in range(30)]
+        + [row(declaration_id="bad", checkpoint="Cầu Không Có")]
+    )
     path = import_job.save_upload(data)
     assert path.stat().st_mode & 0o777 == 0o600  # personal data: readable by the server's user only
     seen: list[ImportProgress] = []
-    result = import_job.run_import_process(path, "[a](https://e.x).csv", sheet=None, created_by="dashboard",
-                                           progress=seen.append)
+    result = import_job.run_import_process(
+        path, "[a](https://e.x).csv", sheet=None, created_by="dashboard", progress=seen.append
+    )
     assert (result.rows_in, result.accepted, result.duplicates, result.quarantined) == (31, 30, 0, 1)
     assert result.file_name == "[a](https://e.x).csv"
     assert seen and seen[-1].rows_in == 31
     assert not path.exists()
     with store.connect() as conn:
         assert conn.execute(select(func.count()).select_from(schema.declarations)).scalar() == 30
-        batch = conn.execute(select(schema.import_batches.c.file_name, schema.import_batches.c.created_by)
-                             .where(schema.import_batches.c.kind == "import")).one()
+        batch = conn.execute(
+            select(schema.import_batches.c.file_name, schema.import_batches.c.created_by).where(
+                schema.import_batches.c.kind == "import"
+            )
+        ).one()
     assert tuple(batch) == ("[a](https://e.x).csv", "dashboard")
     # the same file again adds nothing
     again = import_job.run_import_process(import_job.save_upload(data), "x.csv", sheet=None, created_by="dashboard")
@@ -64,14 +70,16 @@ def test_a_missing_sheet_is_named_in_the_reason(store, tmp_path):
     buffer = io.BytesIO()
     book.save(buffer)
     with pytest.raises(UnreadableFile, match="Không có trang tính"):
-        import_job.run_import_process(import_job.save_upload(buffer.getvalue()), "a.xlsx", sheet="Tờ 2",
-                                      created_by="dashboard")
+        import_job.run_import_process(
+            import_job.save_upload(buffer.getvalue()), "a.xlsx", sheet="Tờ 2", created_by="dashboard"
+        )
 
 
 def test_a_file_name_starting_with_a_dash_is_a_name(store):
     data = csv_bytes([row(declaration_id="d1")])
-    result = import_job.run_import_process(import_job.save_upload(data), "-danh-sach.csv", sheet="-trang",
-                                           created_by="dashboard")
+    result = import_job.run_import_process(
+        import_job.save_upload(data), "-danh-sach.csv", sheet="-trang", created_by="dashboard"
+    )
     assert (result.file_name, result.accepted) == ("-danh-sach.csv", 1)
 
 
@@ -90,8 +98,12 @@ def test_one_import_at_a_time_from_the_dashboard(store):
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
     # free again: the next import runs
-    assert import_job.run_import_process(import_job.save_upload(csv_bytes([row(declaration_id="b1")])), "b.csv",
-                                         sheet=None, created_by="dashboard").accepted == 1
+    assert (
+        import_job.run_import_process(
+            import_job.save_upload(csv_bytes([row(declaration_id="b1")])), "b.csv", sheet=None, created_by="dashboard"
+        ).accepted
+        == 1
+    )
 
 
 def test_the_spooled_file_is_removed_when_the_import_process_dies(store, monkeypatch):

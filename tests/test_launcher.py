@@ -104,28 +104,53 @@ def test_launcher_restarts_a_killed_feed_and_server_and_stops_on_sigterm(tmp_pat
     engine.dispose()
     port = _free_port()
     log = tmp_path / "launcher.log"
-    env = {**os.environ, "DATABASE_URL": url, "DASHBOARD_DEMO": "1", "DASHBOARD_PORT": str(port),
-           "DASHBOARD_RESTART_BACKOFF": "0.2", "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DASHBOARD_DEMO": "1",
+        "DASHBOARD_PORT": str(port),
+        "DASHBOARD_RESTART_BACKOFF": "0.2",
+        "PYTHONUNBUFFERED": "1",
+    }
     with open(log, "wb") as out:
-        launcher = subprocess.Popen([sys.executable, "-m", "dashboard"], cwd=PROJECT_ROOT, env=env,
-                                    stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                    start_new_session=True)
+        launcher = subprocess.Popen(
+            [sys.executable, "-m", "dashboard"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
         _wait(lambda: _healthy(port), "the dashboard's health", log=log)
         first = _wait(lambda: c if len(c := _children(launcher.pid)) == 2 else None, "feed and server", log=log)
 
         os.kill(first["feed"], signal.SIGKILL)
-        _wait(lambda: f"{FEED_LABEL} dừng (tín hiệu SIGKILL), khởi động lại sau 0,2 giây" in log.read_text(),
-              "the feed's restart line", timeout=10, log=log)
-        feed = _wait(lambda: _children(launcher.pid).get("feed") not in (None, first["feed"]),
-                     "a new feed", timeout=10, log=log)
+        _wait(
+            lambda: f"{FEED_LABEL} dừng (tín hiệu SIGKILL), khởi động lại sau 0,2 giây" in log.read_text(),
+            "the feed's restart line",
+            timeout=10,
+            log=log,
+        )
+        feed = _wait(
+            lambda: _children(launcher.pid).get("feed") not in (None, first["feed"]), "a new feed", timeout=10, log=log
+        )
         assert feed
 
         os.kill(first["server"], signal.SIGKILL)
-        _wait(lambda: f"{SERVER_LABEL} dừng (tín hiệu SIGKILL), khởi động lại sau 0,2 giây" in log.read_text(),
-              "the server's restart line", timeout=10, log=log)
-        _wait(lambda: _children(launcher.pid).get("server") not in (None, first["server"]), "a new server",
-              timeout=10, log=log)
+        _wait(
+            lambda: f"{SERVER_LABEL} dừng (tín hiệu SIGKILL), khởi động lại sau 0,2 giây" in log.read_text(),
+            "the server's restart line",
+            timeout=10,
+            log=log,
+        )
+        _wait(
+            lambda: _children(launcher.pid).get("server") not in (None, first["server"]),
+            "a new server",
+            timeout=10,
+            log=log,
+        )
         _wait(lambda: _healthy(port), "the restarted dashboard's health", log=log)
         survivors = _children(launcher.pid)
         assert launcher.poll() is None
@@ -136,8 +161,9 @@ def test_launcher_restarts_a_killed_feed_and_server_and_stops_on_sigterm(tmp_pat
         stopped_in = time.monotonic() - began
         assert stopped_in < 12, f"stopping took {stopped_in:.1f} s"
         for pid in survivors.values():
-            assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2], \
+            assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2], (
                 f"child {pid} still running after the launcher stopped"
+            )
         assert not _healthy(port)
         text = log.read_text()
         assert text.count(" dừng (") == 2, text  # exactly the two kills; the SIGTERM stop is not a failure

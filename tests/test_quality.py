@@ -45,8 +45,14 @@ def store(engine):
                     continue  # the outage
                 for minute in range(0, 60, 6):
                     local = dt.datetime(2026, 11, 25 - week, hour, minute, tzinfo=dt.timezone(dt.timedelta(hours=7)))
-                    rows.append(declaration(ids["TAN_DE"], local, channel="paper" if minute % 12 else "vhd",
-                                            phone=None if minute % 12 else "0912345678"))
+                    rows.append(
+                        declaration(
+                            ids["TAN_DE"],
+                            local,
+                            channel="paper" if minute % 12 else "vhd",
+                            phone=None if minute % 12 else "0912345678",
+                        )
+                    )
         rows.append(declaration(ids["THAI_HA"], dt.datetime(2026, 11, 25, 8, 25, tzinfo=dt.UTC)))
         write_declarations(conn, rows, HotZoneIndex([]))
     return engine
@@ -81,9 +87,19 @@ def test_fill_shares_per_checkpoint_and_channel(store):
 
 
 def test_quarantine_raw_values_are_masked_and_filterable(store):
-    data = csv_bytes([row(declaration_id="q1", channel="fax", full_name="Nguyễn Văn An", phone="0901234567",
-                          id_number="034090001234", plate="17A-12345"),
-                      row(declaration_id="q2", checkpoint="Cầu Long Biên")])
+    data = csv_bytes(
+        [
+            row(
+                declaration_id="q1",
+                channel="fax",
+                full_name="Nguyễn Văn An",
+                phone="0901234567",
+                id_number="034090001234",
+                plate="17A-12345",
+            ),
+            row(declaration_id="q2", checkpoint="Cầu Long Biên"),
+        ]
+    )
     import_file(store, data, "q.csv", created_by="test", now=dt.datetime(2026, 11, 25, 12, tzinfo=dt.UTC))
     with store.connect() as conn:
         q = imports.quarantine(conn)
@@ -103,41 +119,102 @@ def test_masking_and_formula_neutralising():
     assert masking.mask("0901234567") == "090****567"
     assert masking.mask("abc") == "***" and masking.mask(None) is None
     assert [masking.safe_cell(v) for v in ("=1+1", "+84", "-3", "@x", "\t=x", "ok", 5)] == [
-        "'=1+1", "'+84", "'-3", "'@x", "'\t=x", "ok", 5]
+        "'=1+1",
+        "'+84",
+        "'-3",
+        "'@x",
+        "'\t=x",
+        "ok",
+        5,
+    ]
 
 
 def test_zone_editor_diff():
-    before = pd.DataFrame([dict(id=1, province_code="24", district_name="", label="Chỉ thị 16",
-                                valid_from=pd.Timestamp("2026-11-01"), valid_to=pd.NaT),
-                           dict(id=2, province_code="27", district_name="", label="Chỉ thị 15",
-                                valid_from=pd.Timestamp("2026-11-02"), valid_to=pd.NaT)])
+    before = pd.DataFrame(
+        [
+            dict(
+                id=1,
+                province_code="24",
+                district_name="",
+                label="Chỉ thị 16",
+                valid_from=pd.Timestamp("2026-11-01"),
+                valid_to=pd.NaT,
+            ),
+            dict(
+                id=2,
+                province_code="27",
+                district_name="",
+                label="Chỉ thị 15",
+                valid_from=pd.Timestamp("2026-11-02"),
+                valid_to=pd.NaT,
+            ),
+        ]
+    )
     after = before.copy()
     after.loc[0, "valid_to"] = pd.Timestamp("2026-11-20")
     after = after[after["id"] != 2]
-    after = pd.concat([after, pd.DataFrame([dict(id=None, province_code="79", district_name="Gò Vấp",
-                                                 label="Phong tỏa", valid_from=pd.Timestamp("2026-11-10"),
-                                                 valid_to=pd.NaT),
-                                            dict(id=None)])], ignore_index=True)
+    after = pd.concat(
+        [
+            after,
+            pd.DataFrame(
+                [
+                    dict(
+                        id=None,
+                        province_code="79",
+                        district_name="Gò Vấp",
+                        label="Phong tỏa",
+                        valid_from=pd.Timestamp("2026-11-10"),
+                        valid_to=pd.NaT,
+                    ),
+                    dict(id=None),
+                ]
+            ),
+        ],
+        ignore_index=True,
+    )
     added, changed, deleted = hot_zones_view.zone_edits(before, after)
-    assert added == [dict(province_code="79", district_name="Gò Vấp", label="Phong tỏa",
-                          valid_from=dt.date(2026, 11, 10), valid_to=None)]
-    assert changed == [(1, dict(province_code="24", district_name=None, label="Chỉ thị 16",
-                                valid_from=dt.date(2026, 11, 1), valid_to=dt.date(2026, 11, 20)))]
+    assert added == [
+        dict(
+            province_code="79",
+            district_name="Gò Vấp",
+            label="Phong tỏa",
+            valid_from=dt.date(2026, 11, 10),
+            valid_to=None,
+        )
+    ]
+    assert changed == [
+        (
+            1,
+            dict(
+                province_code="24",
+                district_name=None,
+                label="Chỉ thị 16",
+                valid_from=dt.date(2026, 11, 1),
+                valid_to=dt.date(2026, 11, 20),
+            ),
+        )
+    ]
     assert deleted == [2]
 
 
 def test_cli_quality_report(sqlite_url, sqlite_engine):
-    import_file(sqlite_engine, csv_bytes([row(declaration_id="a"), row(declaration_id="b", gender="?"),
-                                          row(channel="fax")]), "x.csv", created_by="test")
+    import_file(
+        sqlite_engine,
+        csv_bytes([row(declaration_id="a"), row(declaration_id="b", gender="?"), row(channel="fax")]),
+        "x.csv",
+        created_by="test",
+    )
     env = {**os.environ, "DATABASE_URL": sqlite_url}
-    out = subprocess.run([sys.executable, "-m", "data_access", "quality", "--json"], capture_output=True, text=True,
-                         cwd=ROOT, env=env)
+    out = subprocess.run(
+        [sys.executable, "-m", "data_access", "quality", "--json"], capture_output=True, text=True, cwd=ROOT, env=env
+    )
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
     assert data["imports_total"] == dict(rows_in=3, accepted=2, duplicates=0, quarantined=1, warnings=1)
     assert {f["code"] for f in data["freshness"]} == {"TAN_DE", "THAI_HA", "TRIEU_DUONG"}
     assert data["warnings_by_field"][0]["field"] == "gender"
     assert len(data["hourly_vs_last_week"]) == 24
-    text = subprocess.run([sys.executable, "-m", "data_access", "quality"], capture_output=True, text=True,
-                          cwd=ROOT, env=env)
+    text = subprocess.run(
+        [sys.executable, "-m", "data_access", "quality"], capture_output=True, text=True, cwd=ROOT, env=env
+    )
     assert text.returncode == 0 and "Cầu Tân Đệ" in text.stdout and "gender invalid: 1" in text.stdout

@@ -13,18 +13,22 @@ from data_access.schema import SYMPTOMS
 JUNE_10 = dt.date(2021, 6, 10)
 
 
-@pytest.mark.parametrize("contact,symptom,visited,origin,expected", [
-    (True, False, False, False, (HIGH, "contact_f0")),
-    (True, True, True, True, (HIGH, "contact_f0")),
-    (False, False, False, True, (HIGH, "hotzone_origin")),
-    (False, True, True, False, (HIGH, "symptom_hotzone_travel")),
-    (False, True, False, False, (MEDIUM, "symptom")),
-    (False, False, True, False, (MEDIUM, "visited_hotzone")),
-    (False, False, False, False, (LOW, None)),
-])
+@pytest.mark.parametrize(
+    "contact,symptom,visited,origin,expected",
+    [
+        (True, False, False, False, (HIGH, "contact_f0")),
+        (True, True, True, True, (HIGH, "contact_f0")),
+        (False, False, False, True, (HIGH, "hotzone_origin")),
+        (False, True, True, False, (HIGH, "symptom_hotzone_travel")),
+        (False, True, False, False, (MEDIUM, "symptom")),
+        (False, False, True, False, (MEDIUM, "visited_hotzone")),
+        (False, False, False, False, (LOW, None)),
+    ],
+)
 def test_classify_each_rule(contact, symptom, visited, origin, expected):
-    assert classify(contact_f0=contact, any_symptom=symptom, visited_hotzone=visited,
-                    origin_in_hotzone=origin) == expected
+    assert (
+        classify(contact_f0=contact, any_symptom=symptom, visited_hotzone=visited, origin_in_hotzone=origin) == expected
+    )
 
 
 def test_classify_is_total_and_high_exactly_when_the_rule_says():
@@ -42,12 +46,15 @@ def test_every_symptom_counts():
         assert assess(row, HotZoneIndex([]), JUNE_10)["risk_level"] == HIGH
 
 
-@pytest.mark.parametrize("day,active", [
-    (dt.date(2021, 6, 4), False),   # the day before valid_from
-    (dt.date(2021, 6, 5), True),    # valid_from
-    (dt.date(2021, 6, 20), True),   # valid_to, inclusive
-    (dt.date(2021, 6, 21), False),  # the day after
-])
+@pytest.mark.parametrize(
+    "day,active",
+    [
+        (dt.date(2021, 6, 4), False),  # the day before valid_from
+        (dt.date(2021, 6, 5), True),  # valid_from
+        (dt.date(2021, 6, 20), True),  # valid_to, inclusive
+        (dt.date(2021, 6, 21), False),  # the day after
+    ],
+)
 def test_hot_zone_dates_are_inclusive(day, active):
     zone = HotZone("24", "Chỉ thị 16", dt.date(2021, 6, 5), dt.date(2021, 6, 20))
     row = {"origin_province_code": "24", "origin_district": None}

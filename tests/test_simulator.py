@@ -94,7 +94,8 @@ def test_free_wifi_only_after_it_opens_and_rising(history):
         assert not rows[rows.day_index < -profile.wifi_opens_days_ago - 1]["used_free_wifi"].any(), code
         recent = rows[rows.day_index >= -3]["used_free_wifi"].mean()
         early = rows[rows.day_index.between(-profile.wifi_opens_days_ago + 1, -profile.wifi_opens_days_ago + 4)][
-            "used_free_wifi"].mean()
+            "used_free_wifi"
+        ].mean()
         assert recent > early > 0, code
 
 
@@ -173,8 +174,9 @@ def test_feed_fills_the_time_since_the_last_simulated_declaration(tmp_path):
     assert after > simulator.now_utc() - dt.timedelta(minutes=2)
     with engine.connect() as conn:
         d = schema.declarations.c
-        hours = conn.execute(select(func.count(func.distinct(d.local_hour)))
-                             .where(d.declared_at > three_hours_ago)).scalar()
+        hours = conn.execute(
+            select(func.count(func.distinct(d.local_hour))).where(d.declared_at > three_hours_ago)
+        ).scalar()
     assert hours >= 3  # every hour of the pause has declarations again
     assert simulator.fill_since_last(engine, seed=10) == 0  # nothing left to fill
     engine.dispose()
@@ -184,12 +186,16 @@ def test_feed_surge_brings_high_risk_arrivals_to_one_checkpoint(tmp_path):
     url = f"sqlite:///{tmp_path / 'store.db'}"
     engine = create_store_engine(url)
     init_store(engine)
-    simulator.feed(engine, rate=0.1, seed=2, interval=0.5, max_batches=4, surge="THAI_HA", surge_rate=20,
-                   backfill=False)
+    simulator.feed(
+        engine, rate=0.1, seed=2, interval=0.5, max_batches=4, surge="THAI_HA", surge_rate=20, backfill=False
+    )
     with engine.connect() as conn:
         d, c = schema.declarations.c, schema.checkpoints.c
-        rows = conn.execute(select(c.code, d.direction, d.contact_f0, d.risk_level)
-                            .join_from(schema.declarations, schema.checkpoints, c.id == d.checkpoint_id)).all()
+        rows = conn.execute(
+            select(c.code, d.direction, d.contact_f0, d.risk_level).join_from(
+                schema.declarations, schema.checkpoints, c.id == d.checkpoint_id
+            )
+        ).all()
     surge = [r for r in rows if r.code == "THAI_HA" and r.contact_f0]
     assert surge and all(r.direction == "in" and r.risk_level == "high" for r in surge)
     with pytest.raises(ValueError):

@@ -48,8 +48,10 @@ def adoption_shares(per_checkpoint: pd.DataFrame, checkpoints: pd.DataFrame) -> 
 def adoption_daily_shares(by_day: pd.DataFrame, checkpoints: pd.DataFrame) -> pd.DataFrame:
     """Per local day and checkpoint: electronic_share and bluezone_share (days with crossings only)."""
     frame = with_names(by_day[by_day["crossings"] > 0], checkpoints)
-    return frame.assign(electronic_share=frame["electronic"] / frame["crossings"],
-                        bluezone_share=frame["bluezone_installed"] / frame["crossings"])
+    return frame.assign(
+        electronic_share=frame["electronic"] / frame["crossings"],
+        bluezone_share=frame["bluezone_installed"] / frame["crossings"],
+    )
 
 
 def lagging_checkpoint(shares: pd.DataFrame, target: float) -> Lag | None:
@@ -58,24 +60,32 @@ def lagging_checkpoint(shares: pd.DataFrame, target: float) -> Lag | None:
         return None
     worst = shares.loc[shares["electronic_share"].idxmin()]
     best = shares.loc[shares["electronic_share"].idxmax()]
-    return Lag(worst["checkpoint"], float(worst["electronic_share"]), target - float(worst["electronic_share"]),
-               best["checkpoint"], float(best["electronic_share"]))
+    return Lag(
+        worst["checkpoint"],
+        float(worst["electronic_share"]),
+        target - float(worst["electronic_share"]),
+        best["checkpoint"],
+        float(best["electronic_share"]),
+    )
 
 
 def adoption_table(shares: pd.DataFrame, target: float, lang: str) -> pd.DataFrame:
     """Per checkpoint: electronic share and its gap to the target, Bluezone share and its gap."""
+
     def gap(value: float) -> str:
         points = round((value - target) * 100, 1)
         return t("overview.delta_points", lang, delta=fmt.signed(points, lang))
 
-    return pd.DataFrame({
-        t("col.checkpoint", lang): shares["checkpoint"],
-        t("col.electronic_share", lang): [fmt.percent(v, lang) for v in shares["electronic_share"]],
-        t("adoption.vs_target", lang): [gap(v) for v in shares["electronic_share"]],
-        t("col.bluezone_share", lang): [fmt.percent(v, lang) for v in shares["bluezone_share"]],
-        t("adoption.bluezone_vs_target", lang): [gap(v) for v in shares["bluezone_share"]],
-        t("col.total", lang): [fmt.number(int(v), lang) for v in shares["crossings"]],
-    })
+    return pd.DataFrame(
+        {
+            t("col.checkpoint", lang): shares["checkpoint"],
+            t("col.electronic_share", lang): [fmt.percent(v, lang) for v in shares["electronic_share"]],
+            t("adoption.vs_target", lang): [gap(v) for v in shares["electronic_share"]],
+            t("col.bluezone_share", lang): [fmt.percent(v, lang) for v in shares["bluezone_share"]],
+            t("adoption.bluezone_vs_target", lang): [gap(v) for v in shares["bluezone_share"]],
+            t("col.total", lang): [fmt.number(int(v), lang) for v in shares["crossings"]],
+        }
+    )
 
 
 def wifi_table(wifi: pd.DataFrame, checkpoints: pd.DataFrame, today: dt.date, lang: str) -> pd.DataFrame:
@@ -85,18 +95,26 @@ def wifi_table(wifi: pd.DataFrame, checkpoints: pd.DataFrame, today: dt.date, la
     for _, row in frame.iterrows():
         opened = row["wifi_opened_on"]
         if opened is None:
-            rows.append({t("col.checkpoint", lang): row["checkpoint"], t("wifi.opened", lang): t("wifi.none", lang),
-                         t("wifi.declarations", lang): "—",
-                         t("wifi.share_electronic", lang): "—", t("wifi.per_day", lang): "—"})
+            rows.append(
+                {
+                    t("col.checkpoint", lang): row["checkpoint"],
+                    t("wifi.opened", lang): t("wifi.none", lang),
+                    t("wifi.declarations", lang): "—",
+                    t("wifi.share_electronic", lang): "—",
+                    t("wifi.per_day", lang): "—",
+                }
+            )
             continue
         days = (today - opened).days + 1
-        rows.append({
-            t("col.checkpoint", lang): row["checkpoint"],
-            t("wifi.opened", lang): fmt.date(opened, lang),
-            t("wifi.declarations", lang): fmt.number(int(row["free_wifi"]), lang),
-            t("wifi.share_electronic", lang): fmt.percent(fmt.share(row["free_wifi"], row["electronic"]), lang),
-            t("wifi.per_day", lang): fmt.number(round(row["free_wifi"] / days), lang),
-        })
+        rows.append(
+            {
+                t("col.checkpoint", lang): row["checkpoint"],
+                t("wifi.opened", lang): fmt.date(opened, lang),
+                t("wifi.declarations", lang): fmt.number(int(row["free_wifi"]), lang),
+                t("wifi.share_electronic", lang): fmt.percent(fmt.share(row["free_wifi"], row["electronic"]), lang),
+                t("wifi.per_day", lang): fmt.number(round(row["free_wifi"] / days), lang),
+            }
+        )
     return pd.DataFrame(rows)
 
 

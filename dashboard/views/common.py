@@ -37,7 +37,7 @@ def shown_colors(colors: dict[str, str], checkpoints: pd.DataFrame, ids: list[in
 
 
 def range_text(first_day: dt.date, last_day: dt.date, lang: str) -> str:
-    """"25/11/2026" or "20/11/2026 – 25/11/2026"."""
+    """ "25/11/2026" or "20/11/2026 – 25/11/2026"."""
     a, b = fmt.date(first_day, lang), fmt.date(last_day, lang)
     return a if a == b else f"{a} – {b}"
 

@@ -15,17 +15,26 @@ def risk_headline(levels: pd.DataFrame, reasons: pd.DataFrame, lang: str) -> lis
     """The high-risk page's cards: high, medium, share of high, each reason (label, value, note)."""
     high, medium = int(levels["risk_high"].sum()), int(levels["risk_medium"].sum())
     total = high + medium + int(levels["risk_low"].sum())
-    cards = [(t("risk.high", lang), fmt.number(high, lang),
-              t("risk.of_crossings", lang, share=fmt.percent(fmt.share(high, total), lang, 2))),
-             (t("risk.medium", lang), fmt.number(medium, lang),
-              t("risk.of_crossings", lang, share=fmt.percent(fmt.share(medium, total), lang, 2)))]
+    cards = [
+        (
+            t("risk.high", lang),
+            fmt.number(high, lang),
+            t("risk.of_crossings", lang, share=fmt.percent(fmt.share(high, total), lang, 2)),
+        ),
+        (
+            t("risk.medium", lang),
+            fmt.number(medium, lang),
+            t("risk.of_crossings", lang, share=fmt.percent(fmt.share(medium, total), lang, 2)),
+        ),
+    ]
     for reason in REASONS:
         cards.append((t(f"risk.{reason}", lang), fmt.number(int(reasons[reason].sum()), lang), ""))
     return cards
 
 
-def risk_by_checkpoint(levels: pd.DataFrame, reasons: pd.DataFrame, checkpoints: pd.DataFrame,
-                       lang: str) -> pd.DataFrame:
+def risk_by_checkpoint(
+    levels: pd.DataFrame, reasons: pd.DataFrame, checkpoints: pd.DataFrame, lang: str
+) -> pd.DataFrame:
     """Per checkpoint over the range: high, medium, and the high-risk reasons, as display text."""
     lv = levels.groupby("checkpoint_id")[["risk_high", "risk_medium", "risk_low"]].sum()
     rs = reasons.groupby("checkpoint_id")[list(REASONS)].sum()

@@ -29,6 +29,7 @@ def zone_edits(before: pd.DataFrame, after: pd.DataFrame) -> tuple[list[dict], l
     ``before``/``after`` have :data:`ZONE_COLUMNS`; added rows have no id. Rows left entirely blank
     are ignored (an empty line the editor adds).
     """
+
     def clean(v):
         if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NaT:
             return None
@@ -59,6 +60,7 @@ def zone_edits(before: pd.DataFrame, after: pd.DataFrame) -> tuple[list[dict], l
 
 def changes_table(changes: list[dict], provinces: dict[str, str], lang: str) -> pd.DataFrame:
     """The hot-zone change log: when, who, what, how many declarations re-classified."""
+
     def describe(z):
         if not z:
             return ""
@@ -70,11 +72,16 @@ def changes_table(changes: list[dict], provinces: dict[str, str], lang: str) -> 
         until = fmt.date(dt.date.fromisoformat(z["valid_to"]), lang) if z.get("valid_to") else "…"
         return f"{place} — {z.get('label')} ({fmt.date(dt.date.fromisoformat(z['valid_from']), lang)} – {until})"
 
-    return pd.DataFrame([{
-        t("it.hz.when", lang): fmt.local_datetime(c["changed_at"], lang),
-        t("it.col.by", lang): c["changed_by"],
-        t("it.hz.action", lang): t(f"it.hz.action.{c['action']}", lang),
-        t("it.hz.before", lang): describe(c["before"]),
-        t("it.hz.after", lang): describe(c["after"]),
-        t("it.hz.reclassified", lang): fmt.number(int(c["reclassified"]), lang),
-    } for c in changes])
+    return pd.DataFrame(
+        [
+            {
+                t("it.hz.when", lang): fmt.local_datetime(c["changed_at"], lang),
+                t("it.col.by", lang): c["changed_by"],
+                t("it.hz.action", lang): t(f"it.hz.action.{c['action']}", lang),
+                t("it.hz.before", lang): describe(c["before"]),
+                t("it.hz.after", lang): describe(c["after"]),
+                t("it.hz.reclassified", lang): fmt.number(int(c["reclassified"]), lang),
+            }
+            for c in changes
+        ]
+    )

@@ -39,8 +39,9 @@ def headline(counts: pd.DataFrame, lang: str) -> list[Card]:
         cards.append(Card(key, fmt.number(now_n, lang), fmt.signed(now_n - then_n, lang), "off"))
     high_now, high_then = int(today["risk_high"]), int(yesterday["risk_high"])
     # More high-risk travellers is bad news: show the rise in red.
-    cards.append(Card("overview.high_risk", fmt.number(high_now, lang), fmt.signed(high_now - high_then, lang),
-                      "inverse"))
+    cards.append(
+        Card("overview.high_risk", fmt.number(high_now, lang), fmt.signed(high_now - high_then, lang), "inverse")
+    )
     for key, measure in (("overview.electronic", "electronic"), ("overview.bluezone", "bluezone_installed")):
         now_share = fmt.share(today[measure], today["crossings"])
         then_share = fmt.share(yesterday[measure], yesterday["crossings"])
@@ -65,14 +66,18 @@ def checkpoint_summary(counts: pd.DataFrame, checkpoints: pd.DataFrame, lang: st
         n_in = int(now_rows.loc[now_rows["direction"] == "in", "crossings"].sum())
         n_out = int(now_rows.loc[now_rows["direction"] == "out", "crossings"].sum())
         total = n_in + n_out
-        rows.append({
-            t("col.checkpoint", lang): name,
-            t("col.in", lang): fmt.number(n_in, lang),
-            t("col.out", lang): fmt.number(n_out, lang),
-            t("col.total", lang): fmt.number(total, lang),
-            t("col.vs_yesterday", lang): fmt.signed(total - int(then_rows["crossings"].sum()), lang),
-            t("col.high_risk", lang): fmt.number(int(now_rows["risk_high"].sum()), lang),
-            t("col.electronic_share", lang): fmt.percent(fmt.share(now_rows["electronic"].sum(), total), lang),
-            t("col.bluezone_share", lang): fmt.percent(fmt.share(now_rows["bluezone_installed"].sum(), total), lang),
-        })
+        rows.append(
+            {
+                t("col.checkpoint", lang): name,
+                t("col.in", lang): fmt.number(n_in, lang),
+                t("col.out", lang): fmt.number(n_out, lang),
+                t("col.total", lang): fmt.number(total, lang),
+                t("col.vs_yesterday", lang): fmt.signed(total - int(then_rows["crossings"].sum()), lang),
+                t("col.high_risk", lang): fmt.number(int(now_rows["risk_high"].sum()), lang),
+                t("col.electronic_share", lang): fmt.percent(fmt.share(now_rows["electronic"].sum(), total), lang),
+                t("col.bluezone_share", lang): fmt.percent(
+                    fmt.share(now_rows["bluezone_installed"].sum(), total), lang
+                ),
+            }
+        )
     return pd.DataFrame(rows)

@@ -41,8 +41,11 @@ Dirs = Sequence[str] | None
 
 
 #: Each hourly rollup's measures (predicates over one declaration), to count the partial edge hours.
-ROLLUP_MEASURES = {crossing_hourly.name: MEASURES, origin_hourly.name: ORIGIN_MEASURES,
-                    quality_daily.name: QUALITY_MEASURES}
+ROLLUP_MEASURES = {
+    crossing_hourly.name: MEASURES,
+    origin_hourly.name: ORIGIN_MEASURES,
+    quality_daily.name: QUALITY_MEASURES,
+}
 
 
 #: Counts per group key: the running sums of a figure's measures.
@@ -70,11 +73,17 @@ def hour_range(start_hour: dt.datetime, end_hour: dt.datetime, table=crossing_ho
     )
 
 
-def window_counts(conn: Connection, start: dt.datetime, end: dt.datetime, *,
-                  measures: Sequence[str] = ("crossings",), by: Sequence[str] = ("checkpoint_id",),
-                  checkpoint_ids: Sequence[int] | None = None,
-                  directions: Sequence[str] | None = None,
-                  rollup: Table = crossing_hourly) -> pd.DataFrame:
+def window_counts(
+    conn: Connection,
+    start: dt.datetime,
+    end: dt.datetime,
+    *,
+    measures: Sequence[str] = ("crossings",),
+    by: Sequence[str] = ("checkpoint_id",),
+    checkpoint_ids: Sequence[int] | None = None,
+    directions: Sequence[str] | None = None,
+    rollup: Table = crossing_hourly,
+) -> pd.DataFrame:
     """Exact counts of declarations with ``start <= declared_at < end`` (naive UTC), grouped ``by``.
 
     Whole hours are read from the hourly ``rollup`` (``crossing_hourly``, or ``origin_hourly`` with
@@ -90,10 +99,15 @@ def window_counts(conn: Connection, start: dt.datetime, end: dt.datetime, *,
     last_whole = floor_hour(end)
     if first_whole < last_whole:
         c = rollup.c
-        _add(totals, conn.execute(
-            select(*(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in measures))
-            .where(hour_range(first_whole, last_whole, rollup), *scope_filters(rollup, checkpoint_ids, directions))
-            .group_by(*(c[k] for k in by))), len(by))
+        _add(
+            totals,
+            conn.execute(
+                select(*(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in measures))
+                .where(hour_range(first_whole, last_whole, rollup), *scope_filters(rollup, checkpoint_ids, directions))
+                .group_by(*(c[k] for k in by))
+            ),
+            len(by),
+        )
         raw_ranges = [(start, first_whole), (last_whole, end)]
     else:
         raw_ranges = [(start, end)]
@@ -114,19 +128,36 @@ def _add(totals: Totals, rows, width: int) -> None:
             acc[i] += int(v or 0)
 
 
-def _raw_stmt(lo: dt.datetime, hi: dt.datetime, measures: Sequence[str], by: Sequence[str],
-              checkpoint_ids: Sequence[int] | None, directions: Sequence[str] | None, rollup: Table):
+def _raw_stmt(
+    lo: dt.datetime,
+    hi: dt.datetime,
+    measures: Sequence[str],
+    by: Sequence[str],
+    checkpoint_ids: Sequence[int] | None,
+    directions: Sequence[str] | None,
+    rollup: Table,
+):
     """The rollup's ``measures`` counted from the declarations with ``lo <= declared_at < hi``, grouped ``by``."""
     predicates = ROLLUP_MEASURES[rollup.name]
     d = declarations.c
-    return (select(*(d[k] for k in by), *(func.sum(case((predicates[m], 1), else_=0)).label(m) for m in measures))
-            .where(d.declared_at >= lo, d.declared_at < hi, *scope_filters(declarations, checkpoint_ids, directions))
-            .group_by(*(d[k] for k in by)))
+    return (
+        select(*(d[k] for k in by), *(func.sum(case((predicates[m], 1), else_=0)).label(m) for m in measures))
+        .where(d.declared_at >= lo, d.declared_at < hi, *scope_filters(declarations, checkpoint_ids, directions))
+        .group_by(*(d[k] for k in by))
+    )
 
 
-def stamped_after(conn: Connection, now: dt.datetime, last_day: dt.date, *, measures: Sequence[str],
-                  by: Sequence[str], checkpoint_ids: Sequence[int] | None = None,
-                  directions: Sequence[str] | None = None, rollup: Table = crossing_hourly) -> Totals:
+def stamped_after(
+    conn: Connection,
+    now: dt.datetime,
+    last_day: dt.date,
+    *,
+    measures: Sequence[str],
+    by: Sequence[str],
+    checkpoint_ids: Sequence[int] | None = None,
+    directions: Sequence[str] | None = None,
+    rollup: Table = crossing_hourly,
+) -> Totals:
     """The rollup's ``measures`` over the declarations stamped from ``now`` to the end of local day
     ``last_day`` (none when that day has ended): what a day sum must leave out at ``now``."""
     end = local_midnight_utc(last_day + dt.timedelta(days=1))
@@ -142,9 +173,18 @@ def totals_frame(totals: Totals, by: Sequence[str], measures: Sequence[str]) -> 
     return pd.DataFrame(rows, columns=[*by, *measures]).astype({m: "int64" for m in measures})
 
 
-def days_before_now(conn: Connection, first_day: dt.date, last_day: dt.date, now: dt.datetime, *,
-                    measures: Sequence[str], by: Sequence[str], checkpoint_ids: Sequence[int] | None = None,
-                    directions: Sequence[str] | None = None, rollup: Table = crossing_hourly) -> Totals:
+def days_before_now(
+    conn: Connection,
+    first_day: dt.date,
+    last_day: dt.date,
+    now: dt.datetime,
+    *,
+    measures: Sequence[str],
+    by: Sequence[str],
+    checkpoint_ids: Sequence[int] | None = None,
+    directions: Sequence[str] | None = None,
+    rollup: Table = crossing_hourly,
+) -> Totals:
     """Exact counts of the declarations of local days [first_day, last_day] stamped before ``now``.
 
     The rollup holds every stored row, including rows stamped a few minutes ahead (a phone whose clock
@@ -161,12 +201,25 @@ def days_before_now(conn: Connection, first_day: dt.date, last_day: dt.date, now
     rows_at = counted.index("crossings")
     c = rollup.c
     totals: Totals = {}
-    _add(totals, conn.execute(
-        select(*(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in counted))
-        .where(c.local_day.between(first_day, last_day), *scope_filters(rollup, checkpoint_ids, directions))
-        .group_by(*(c[k] for k in by))), len(by))
-    for key, values in stamped_after(conn, now, last_day, measures=counted, by=by, checkpoint_ids=checkpoint_ids,
-                                     directions=directions, rollup=rollup).items():
+    _add(
+        totals,
+        conn.execute(
+            select(*(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in counted))
+            .where(c.local_day.between(first_day, last_day), *scope_filters(rollup, checkpoint_ids, directions))
+            .group_by(*(c[k] for k in by))
+        ),
+        len(by),
+    )
+    for key, values in stamped_after(
+        conn,
+        now,
+        last_day,
+        measures=counted,
+        by=by,
+        checkpoint_ids=checkpoint_ids,
+        directions=directions,
+        rollup=rollup,
+    ).items():
         acc = totals.setdefault(key, [0] * len(values))
         for i, v in enumerate(values):
             acc[i] -= v
@@ -175,13 +228,31 @@ def days_before_now(conn: Connection, first_day: dt.date, last_day: dt.date, now
     return {key: values[: len(measures)] for key, values in totals.items()}
 
 
-def day_sums(conn: Connection, first_day: dt.date, last_day: dt.date, now: dt.datetime, *,
-              measures: Sequence[str], by: Sequence[str], checkpoint_ids: Ids, directions: Dirs,
-              table=crossing_hourly) -> pd.DataFrame:
+def day_sums(
+    conn: Connection,
+    first_day: dt.date,
+    last_day: dt.date,
+    now: dt.datetime,
+    *,
+    measures: Sequence[str],
+    by: Sequence[str],
+    checkpoint_ids: Ids,
+    directions: Dirs,
+    table=crossing_hourly,
+) -> pd.DataFrame:
     """Sums of rollup ``measures`` over the local days [first_day, last_day] up to ``now``, grouped
     ``by``, in key order."""
-    totals = days_before_now(conn, first_day, last_day, now, measures=measures, by=by,
-                             checkpoint_ids=checkpoint_ids, directions=directions, rollup=table)
+    totals = days_before_now(
+        conn,
+        first_day,
+        last_day,
+        now,
+        measures=measures,
+        by=by,
+        checkpoint_ids=checkpoint_ids,
+        directions=directions,
+        rollup=table,
+    )
     frame = totals_frame(totals, by, measures)
     if "local_day" in frame:
         frame["local_day"] = pd.to_datetime(frame["local_day"]).dt.date

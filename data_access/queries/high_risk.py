@@ -42,34 +42,83 @@ SURGE_MIN_EXCESS = 10
 SURGE_RATIO = Fraction(3, 2)
 
 
-def risk_levels_by_day(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime, checkpoint_ids: Ids = None,
-                       directions: Dirs = None) -> pd.DataFrame:
+def risk_levels_by_day(
+    conn: Connection,
+    first_day: dt.date,
+    last_day: dt.date,
+    *,
+    now: dt.datetime,
+    checkpoint_ids: Ids = None,
+    directions: Dirs = None,
+) -> pd.DataFrame:
     """Crossings per risk level, local day and checkpoint: local_day, checkpoint_id, risk_high, risk_medium,
     risk_low."""
-    return day_sums(conn, first_day, last_day, now, measures=("risk_high", "risk_medium", "risk_low"),
-                     by=("local_day", "checkpoint_id"), checkpoint_ids=checkpoint_ids, directions=directions)
+    return day_sums(
+        conn,
+        first_day,
+        last_day,
+        now,
+        measures=("risk_high", "risk_medium", "risk_low"),
+        by=("local_day", "checkpoint_id"),
+        checkpoint_ids=checkpoint_ids,
+        directions=directions,
+    )
 
 
-def high_risk_reasons_by_day(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime,
-                             checkpoint_ids: Ids = None, directions: Dirs = None) -> pd.DataFrame:
+def high_risk_reasons_by_day(
+    conn: Connection,
+    first_day: dt.date,
+    last_day: dt.date,
+    *,
+    now: dt.datetime,
+    checkpoint_ids: Ids = None,
+    directions: Dirs = None,
+) -> pd.DataFrame:
     """High-risk reasons per local day and checkpoint: local_day, checkpoint_id, reason_contact_f0,
     reason_hotzone_origin, reason_symptom_travel (each counted on its own: one traveller may have several)."""
-    return day_sums(conn, first_day, last_day, now, measures=REASONS, by=("local_day", "checkpoint_id"),
-                     checkpoint_ids=checkpoint_ids, directions=directions)
+    return day_sums(
+        conn,
+        first_day,
+        last_day,
+        now,
+        measures=REASONS,
+        by=("local_day", "checkpoint_id"),
+        checkpoint_ids=checkpoint_ids,
+        directions=directions,
+    )
 
 
-def high_risk_origins(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime,
-                      checkpoint_ids: Ids = None, directions: Dirs = None, limit: int = 15) -> pd.DataFrame:
+def high_risk_origins(
+    conn: Connection,
+    first_day: dt.date,
+    last_day: dt.date,
+    *,
+    now: dt.datetime,
+    checkpoint_ids: Ids = None,
+    directions: Dirs = None,
+    limit: int = 15,
+) -> pd.DataFrame:
     """The origin provinces behind the high-risk crossings up to ``now``, most first: province_code,
     province, high_risk, crossings (all crossings from there), from_hotzone."""
     measures = ("risk_high", "crossings", "origin_in_hotzone")
-    totals = days_before_now(conn, first_day, last_day, now, measures=measures, by=("origin_province_code",),
-                             checkpoint_ids=checkpoint_ids, directions=directions, rollup=origin_hourly)
+    totals = days_before_now(
+        conn,
+        first_day,
+        last_day,
+        now,
+        measures=measures,
+        by=("origin_province_code",),
+        checkpoint_ids=checkpoint_ids,
+        directions=directions,
+        rollup=origin_hourly,
+    )
     # Names are joined after grouping: at most 63 provinces, where joining first touched every row.
     p = schema.provinces.c
     names = dict(conn.execute(select(p.code, p.name)).all())
-    rows = sorted(((code, names.get(code, code), *values) for (code,), values in totals.items() if values[0] > 0),
-                  key=lambda r: (-r[2], r[0]))[:limit]
+    rows = sorted(
+        ((code, names.get(code, code), *values) for (code,), values in totals.items() if values[0] > 0),
+        key=lambda r: (-r[2], r[0]),
+    )[:limit]
     frame = pd.DataFrame(rows, columns=["province_code", "province", "high_risk", "crossings", "from_hotzone"])
     return frame.astype({m: "int64" for m in ("high_risk", "crossings", "from_hotzone")})
 
@@ -108,21 +157,29 @@ def high_risk_surge(conn: Connection, now: dt.datetime, *, checkpoint_ids: Ids =
     _, hour = local_day_hour(now)
     # Whole hours before the current one come from the rollup in one query over the 8 days ...
     c = crossing_hourly.c
-    stmt = (select(c.local_day, func.sum(c.n_risk_high))
-            .where(c.local_day.between(days[-1], today), c.local_hour < hour,
-                   *scope_filters(crossing_hourly, checkpoint_ids, None))
-            .group_by(c.local_day))
+    stmt = (
+        select(c.local_day, func.sum(c.n_risk_high))
+        .where(
+            c.local_day.between(days[-1], today),
+            c.local_hour < hour,
+            *scope_filters(crossing_hourly, checkpoint_ids, None),
+        )
+        .group_by(c.local_day)
+    )
     counts = {pd.Timestamp(day).date(): int(n) for day, n in conn.execute(stmt).all()}
     # ... the current, partial hour of each day from the declarations: eight short ranges of the
     # declared_at index, one UNION ALL arm each. (An OR of the ranges, or a WHERE on risk_level, makes the
     # planners scan a whole index instead: 35 ms and more on a million rows, against well under 1 ms.)
     d = declarations.c
     hour_start = dt.timedelta(hours=hour)
-    arms = [select(literal(i).label("back"), func.sum(case((d.risk_level == "high", 1), else_=0)).label("n"))
-            .where(d.declared_at >= local_midnight_utc(day) + hour_start,
-                   d.declared_at < local_midnight_utc(day) + elapsed,
-                   *scope_filters(declarations, checkpoint_ids, None))
-            for i, day in enumerate(days)]
+    arms = [
+        select(literal(i).label("back"), func.sum(case((d.risk_level == "high", 1), else_=0)).label("n")).where(
+            d.declared_at >= local_midnight_utc(day) + hour_start,
+            d.declared_at < local_midnight_utc(day) + elapsed,
+            *scope_filters(declarations, checkpoint_ids, None),
+        )
+        for i, day in enumerate(days)
+    ]
     for back, n in conn.execute(union_all(*arms)).all():
         if n:
             counts[days[back]] = counts.get(days[back], 0) + int(n)

@@ -17,17 +17,32 @@ from ..masking import quarantine_view
 def batches(conn: Connection, limit: int = 50) -> pd.DataFrame:
     """The latest file imports with their counts, newest first."""
     b = schema.import_batches.c
-    columns = ["id", "kind", "file_name", "created_by", "started_at", "finished_at", "status", "rows_in", "accepted",
-               "duplicates", "quarantined", "warnings", "last_line"]
-    rows = conn.execute(select(*(b[k] for k in columns)).where(b.kind == "import").order_by(b.id.desc())
-                        .limit(limit)).all()
+    columns = [
+        "id",
+        "kind",
+        "file_name",
+        "created_by",
+        "started_at",
+        "finished_at",
+        "status",
+        "rows_in",
+        "accepted",
+        "duplicates",
+        "quarantined",
+        "warnings",
+        "last_line",
+    ]
+    rows = conn.execute(
+        select(*(b[k] for k in columns)).where(b.kind == "import").order_by(b.id.desc()).limit(limit)
+    ).all()
     return pd.DataFrame(rows, columns=columns)
 
 
 def _quarantine_stmt(batch_id: int | None):
     q, b = schema.quarantined_rows.c, schema.import_batches.c
-    stmt = (select(q.id, q.batch_id, b.file_name, q.line_number, q.reasons, q.raw)
-            .join_from(schema.quarantined_rows, schema.import_batches, b.id == q.batch_id))
+    stmt = select(q.id, q.batch_id, b.file_name, q.line_number, q.reasons, q.raw).join_from(
+        schema.quarantined_rows, schema.import_batches, b.id == q.batch_id
+    )
     # Orders an index serves, so that a page is read without sorting the whole quarantine: one batch in
     # file order (batch_id, line_number), or all of them newest first (rows are stored in file order).
     if batch_id is None:
@@ -39,8 +54,9 @@ def _has_reason_on(reasons: list[dict] | None, field: str | None) -> bool:
     return field is None or any(x.get("field") == field for x in reasons or [])
 
 
-def quarantine(conn: Connection, *, batch_id: int | None = None, field: str | None = None,
-               limit: int = 100, offset: int = 0) -> pd.DataFrame:
+def quarantine(
+    conn: Connection, *, batch_id: int | None = None, field: str | None = None, limit: int = 100, offset: int = 0
+) -> pd.DataFrame:
     """One page of quarantined rows (newest first; one batch in file order): batch, file, line, reasons
     and the row's recognised fields as read, personal ones masked (:func:`masking.quarantine_view`).
 
@@ -61,9 +77,16 @@ def quarantine(conn: Connection, *, batch_id: int | None = None, field: str | No
         if field is not None and skipped < offset:
             skipped += 1
             continue
-        out.append({"id": r["id"], "batch_id": r["batch_id"], "file_name": r["file_name"],
-                    "line_number": r["line_number"], "reasons": r["reasons"] or [],
-                    "raw": quarantine_view(r["raw"] or {})})
+        out.append(
+            {
+                "id": r["id"],
+                "batch_id": r["batch_id"],
+                "file_name": r["file_name"],
+                "line_number": r["line_number"],
+                "reasons": r["reasons"] or [],
+                "raw": quarantine_view(r["raw"] or {}),
+            }
+        )
         if len(out) >= limit:
             break
     return pd.DataFrame(out, columns=["id", "batch_id", "file_name", "line_number", "reasons", "raw"])
@@ -76,23 +99,40 @@ def quarantine_count(conn: Connection, *, batch_id: int | None = None, field: st
         stmt = select(func.count()).select_from(schema.quarantined_rows)
         return int(conn.execute(stmt if batch_id is None else stmt.where(q.batch_id == batch_id)).scalar() or 0)
     stmt = select(q.reasons).where(q.batch_id == batch_id) if batch_id is not None else select(q.reasons)
-    return sum(1 for (reasons,) in conn.execute(stmt.execution_options(yield_per=5000))
-               if _has_reason_on(reasons, field))
+    return sum(
+        1 for (reasons,) in conn.execute(stmt.execution_options(yield_per=5000)) if _has_reason_on(reasons, field)
+    )
 
 
 def duplicates(conn: Connection, limit: int = 200) -> pd.DataFrame:
     """Rows skipped as duplicates (same declaration id already stored), newest batch first."""
     x, b = schema.duplicate_rows.c, schema.import_batches.c
-    rows = conn.execute(select(x.batch_id, b.file_name, x.line_number, x.declaration_id)
-                        .join_from(schema.duplicate_rows, schema.import_batches, b.id == x.batch_id)
-                        .order_by(x.batch_id.desc(), x.line_number).limit(limit)).mappings().all()
+    rows = (
+        conn.execute(
+            select(x.batch_id, b.file_name, x.line_number, x.declaration_id)
+            .join_from(schema.duplicate_rows, schema.import_batches, b.id == x.batch_id)
+            .order_by(x.batch_id.desc(), x.line_number)
+            .limit(limit)
+        )
+        .mappings()
+        .all()
+    )
     return pd.DataFrame([dict(r) for r in rows], columns=["batch_id", "file_name", "line_number", "declaration_id"])
 
 
 def summary(conn: Connection) -> dict[str, int]:
     """Totals over every import: rows in, accepted, duplicates, quarantined, warnings."""
     b = schema.import_batches.c
-    row = conn.execute(select(*(func.coalesce(func.sum(b[k]), 0).label(k) for k in
-                                ("rows_in", "accepted", "duplicates", "quarantined", "warnings")))
-                       .where(b.kind == "import")).mappings().one()
+    row = (
+        conn.execute(
+            select(
+                *(
+                    func.coalesce(func.sum(b[k]), 0).label(k)
+                    for k in ("rows_in", "accepted", "duplicates", "quarantined", "warnings")
+                )
+            ).where(b.kind == "import")
+        )
+        .mappings()
+        .one()
+    )
     return {k: int(v) for k, v in row.items()}

@@ -43,8 +43,9 @@ ATTENTION_CONTACT_MINUTES = 15
 ATTENTION_MIN_EXCESS = 5
 
 
-def checkpoint_state(last_declared_at: dt.datetime | None, now: dt.datetime, silent_after_minutes: int, *,
-                     attention: bool = False) -> str:
+def checkpoint_state(
+    last_declared_at: dt.datetime | None, now: dt.datetime, silent_after_minutes: int, *, attention: bool = False
+) -> str:
     """A checkpoint's state, on the map and on the data-quality page alike: silent (no declaration for
     ``silent_after_minutes`` or more, or ever), else attention (``attention``: see
     :func:`checkpoint_live_status`), else normal."""
@@ -53,17 +54,23 @@ def checkpoint_state(last_declared_at: dt.datetime | None, now: dt.datetime, sil
     return STATE_ATTENTION if attention else STATE_NORMAL
 
 
-def _high_risk_arrivals_last_hour(conn: Connection, now: dt.datetime, checkpoint_ids: Ids
-                                  ) -> dict[int, list[int]]:
+def _high_risk_arrivals_last_hour(conn: Connection, now: dt.datetime, checkpoint_ids: Ids) -> dict[int, list[int]]:
     """Per checkpoint: high-risk arrivals in [now - 1 h, now), then in the same hour on each of the
     previous ``SURGE_BASELINE_DAYS`` days (yesterday first). One short declared_at range per day."""
     d = declarations.c
     hour = dt.timedelta(hours=1)
-    arms = [select(literal(back).label("back"), d.checkpoint_id, func.count().label("n"))
-            .where(d.declared_at >= now - hour - dt.timedelta(days=back), d.declared_at < now - dt.timedelta(days=back),
-                   d.direction == "in", d.risk_level == "high", *scope_filters(declarations, checkpoint_ids, None))
-            .group_by(d.checkpoint_id)
-            for back in range(SURGE_BASELINE_DAYS + 1)]
+    arms = [
+        select(literal(back).label("back"), d.checkpoint_id, func.count().label("n"))
+        .where(
+            d.declared_at >= now - hour - dt.timedelta(days=back),
+            d.declared_at < now - dt.timedelta(days=back),
+            d.direction == "in",
+            d.risk_level == "high",
+            *scope_filters(declarations, checkpoint_ids, None),
+        )
+        .group_by(d.checkpoint_id)
+        for back in range(SURGE_BASELINE_DAYS + 1)
+    ]
     out: dict[int, list[int]] = {}
     for back, cid, n in conn.execute(union_all(*arms)).all():
         out.setdefault(cid, [0] * (SURGE_BASELINE_DAYS + 1))[back] = int(n)
@@ -73,10 +80,17 @@ def _high_risk_arrivals_last_hour(conn: Connection, now: dt.datetime, checkpoint
 def _recent_contacts(conn: Connection, now: dt.datetime, checkpoint_ids: Ids) -> dict[int, int]:
     """Per checkpoint: arrivals who had contact with a confirmed case in the last few minutes."""
     d = declarations.c
-    stmt = (select(d.checkpoint_id, func.count())
-            .where(d.declared_at >= now - dt.timedelta(minutes=ATTENTION_CONTACT_MINUTES), d.declared_at < now,
-                   d.direction == "in", d.contact_f0.is_(True), *scope_filters(declarations, checkpoint_ids, None))
-            .group_by(d.checkpoint_id))
+    stmt = (
+        select(d.checkpoint_id, func.count())
+        .where(
+            d.declared_at >= now - dt.timedelta(minutes=ATTENTION_CONTACT_MINUTES),
+            d.declared_at < now,
+            d.direction == "in",
+            d.contact_f0.is_(True),
+            *scope_filters(declarations, checkpoint_ids, None),
+        )
+        .group_by(d.checkpoint_id)
+    )
     return {cid: int(n) for cid, n in conn.execute(stmt).all()}
 
 
@@ -91,8 +105,9 @@ def attention_reason(arrivals: Sequence[int], contacts: int) -> str | None:
     return None
 
 
-def checkpoint_live_status(conn: Connection, now: dt.datetime, *, silent_after_minutes: int,
-                           checkpoint_ids: Ids = None) -> pd.DataFrame:
+def checkpoint_live_status(
+    conn: Connection, now: dt.datetime, *, silent_after_minutes: int, checkpoint_ids: Ids = None
+) -> pd.DataFrame:
     """The live map's checkpoint markers: one row per active checkpoint at ``now`` (naive UTC).
 
     Columns: id, code, name, lat, lon, last_hour, last_hour_high_risk (declared in [now - 1 h, now)),
@@ -106,18 +121,28 @@ def checkpoint_live_status(conn: Connection, now: dt.datetime, *, silent_after_m
     if checkpoint_ids is not None:
         checkpoints = checkpoints[checkpoints["id"].isin(list(checkpoint_ids))]
     checkpoints = checkpoints[["id", "code", "name", "lat", "lon"]].reset_index(drop=True)
-    hour = window_counts(conn, now - dt.timedelta(hours=1), now, measures=("crossings", "risk_high"),
-                         by=("checkpoint_id",), checkpoint_ids=checkpoint_ids)
-    today = window_counts(conn, local_midnight_utc(local_today(now)), now,
-                          measures=("crossings", "risk_high", "electronic", "free_wifi"),
-                          by=("checkpoint_id", "direction"), checkpoint_ids=checkpoint_ids)
+    hour = window_counts(
+        conn,
+        now - dt.timedelta(hours=1),
+        now,
+        measures=("crossings", "risk_high"),
+        by=("checkpoint_id",),
+        checkpoint_ids=checkpoint_ids,
+    )
+    today = window_counts(
+        conn,
+        local_midnight_utc(local_today(now)),
+        now,
+        measures=("crossings", "risk_high", "electronic", "free_wifi"),
+        by=("checkpoint_id", "direction"),
+        checkpoint_ids=checkpoint_ids,
+    )
     arrivals = _high_risk_arrivals_last_hour(conn, now, checkpoint_ids)
     contacts = _recent_contacts(conn, now, checkpoint_ids)
     # The newest declaration per checkpoint: a correlated MAX reads one entry of the
     # (checkpoint_id, declared_at) index per checkpoint, where a GROUP BY would scan them all.
     d, cp = declarations.c, schema.checkpoints.c
-    newest = (select(func.max(d.declared_at)).where(d.checkpoint_id == cp.id, d.declared_at <= now)
-              .scalar_subquery())
+    newest = select(func.max(d.declared_at)).where(d.checkpoint_id == cp.id, d.declared_at <= now).scalar_subquery()
     last_rows = conn.execute(select(cp.id, newest)).all()
     last = {cid: ts for cid, ts in last_rows}
 
@@ -133,35 +158,55 @@ def checkpoint_live_status(conn: Connection, now: dt.datetime, *, silent_after_m
         counts = arrivals.get(row.id, [0] * (SURGE_BASELINE_DAYS + 1))
         reason = attention_reason(counts, contacts.get(row.id, 0))
         state = checkpoint_state(last.get(row.id), now, silent_after_minutes, attention=reason is not None)
-        records.append({
-            **row._asdict(),
-            "last_hour": int(hour_rows["crossings"].sum()),
-            "last_hour_high_risk": int(hour_rows["risk_high"].sum()),
-            "high_risk_arrivals": counts[0],
-            "usual_high_risk": sum(counts[1:]) / SURGE_BASELINE_DAYS,
-            "today_in": today_sum(row.id, "crossings", "in"),
-            "today_out": today_sum(row.id, "crossings", "out"),
-            "today_crossings": today_sum(row.id, "crossings"),
-            "today_high_risk": today_sum(row.id, "risk_high"),
-            "today_electronic": today_sum(row.id, "electronic"),
-            "today_free_wifi": today_sum(row.id, "free_wifi"),
-            "last_declared_at": last.get(row.id),
-            "state": state,
-            "attention": reason if state == STATE_ATTENTION else None,
-        })
-    columns = ["id", "code", "name", "lat", "lon", "last_hour", "last_hour_high_risk", "high_risk_arrivals",
-               "usual_high_risk", "today_in",
-               "today_out", "today_crossings", "today_high_risk", "today_electronic", "today_free_wifi",
-               "last_declared_at", "state", "attention"]
+        records.append(
+            {
+                **row._asdict(),
+                "last_hour": int(hour_rows["crossings"].sum()),
+                "last_hour_high_risk": int(hour_rows["risk_high"].sum()),
+                "high_risk_arrivals": counts[0],
+                "usual_high_risk": sum(counts[1:]) / SURGE_BASELINE_DAYS,
+                "today_in": today_sum(row.id, "crossings", "in"),
+                "today_out": today_sum(row.id, "crossings", "out"),
+                "today_crossings": today_sum(row.id, "crossings"),
+                "today_high_risk": today_sum(row.id, "risk_high"),
+                "today_electronic": today_sum(row.id, "electronic"),
+                "today_free_wifi": today_sum(row.id, "free_wifi"),
+                "last_declared_at": last.get(row.id),
+                "state": state,
+                "attention": reason if state == STATE_ATTENTION else None,
+            }
+        )
+    columns = [
+        "id",
+        "code",
+        "name",
+        "lat",
+        "lon",
+        "last_hour",
+        "last_hour_high_risk",
+        "high_risk_arrivals",
+        "usual_high_risk",
+        "today_in",
+        "today_out",
+        "today_crossings",
+        "today_high_risk",
+        "today_electronic",
+        "today_free_wifi",
+        "last_declared_at",
+        "state",
+        "attention",
+    ]
     return pd.DataFrame(records, columns=columns)
 
 
 def active_hot_zones(conn: Connection, day: dt.date) -> pd.DataFrame:
     """Hot zones in force on local ``day``: province_code, district_name (None = whole province), label."""
     hz = schema.hot_zones.c
-    stmt = (select(hz.province_code, hz.district_name, hz.label)
-            .where(hz.valid_from <= day, or_(hz.valid_to.is_(None), hz.valid_to >= day))
-            .order_by(hz.province_code, hz.district_name))
+    stmt = (
+        select(hz.province_code, hz.district_name, hz.label)
+        .where(hz.valid_from <= day, or_(hz.valid_to.is_(None), hz.valid_to >= day))
+        .order_by(hz.province_code, hz.district_name)
+    )
     return pd.DataFrame(conn.execute(stmt).all(), columns=["province_code", "district_name", "label"])
 
 
@@ -173,28 +218,51 @@ def origins_today(conn: Connection, now: dt.datetime, *, checkpoint_ids: Ids = N
     ("province" when the whole province is a hot zone today, "district" when part of it, else None),
     hot_zone_label. Largest first.
     """
-    counts = window_counts(conn, local_midnight_utc(local_today(now)), now,
-                           measures=("crossings", "risk_high", "origin_in_hotzone"),
-                           by=("origin_province_code",), checkpoint_ids=checkpoint_ids, directions=("in",),
-                           rollup=origin_hourly)
-    counts = counts.rename(columns={"origin_province_code": "province_code", "crossings": "travellers",
-                                    "risk_high": "high_risk", "origin_in_hotzone": "from_hotzone"})
+    counts = window_counts(
+        conn,
+        local_midnight_utc(local_today(now)),
+        now,
+        measures=("crossings", "risk_high", "origin_in_hotzone"),
+        by=("origin_province_code",),
+        checkpoint_ids=checkpoint_ids,
+        directions=("in",),
+        rollup=origin_hourly,
+    )
+    counts = counts.rename(
+        columns={
+            "origin_province_code": "province_code",
+            "crossings": "travellers",
+            "risk_high": "high_risk",
+            "origin_in_hotzone": "from_hotzone",
+        }
+    )
     p = schema.provinces.c
-    provinces = pd.DataFrame(conn.execute(select(p.code, p.name, p.lat, p.lon)).all(),
-                             columns=["province_code", "province", "lat", "lon"])
+    provinces = pd.DataFrame(
+        conn.execute(select(p.code, p.name, p.lat, p.lon)).all(), columns=["province_code", "province", "lat", "lon"]
+    )
     frame = counts.merge(provinces, on="province_code", how="left")
     zones = active_hot_zones(conn, local_today(now))
     scope, labels = {}, {}
     for code, group in zones.groupby("province_code"):
         whole = group["district_name"].isna().any()
         scope[code] = "province" if whole else "district"
-        parts = [label if pd.isna(district) else f"{label}: {district}"
-                 for label, district in zip(group["label"], group["district_name"])]
+        parts = [
+            label if pd.isna(district) else f"{label}: {district}"
+            for label, district in zip(group["label"], group["district_name"])
+        ]
         labels[code] = "; ".join(parts)
     frame["hot_zone"] = frame["province_code"].map(scope)
     frame["hot_zone_label"] = frame["province_code"].map(labels)
     frame = frame[frame["travellers"] > 0]
-    columns = ["province_code", "province", "lat", "lon", "travellers", "high_risk", "from_hotzone", "hot_zone",
-               "hot_zone_label"]
-    return frame.sort_values(["travellers", "province_code"], ascending=[False, True])[columns].reset_index(
-        drop=True)
+    columns = [
+        "province_code",
+        "province",
+        "lat",
+        "lon",
+        "travellers",
+        "high_risk",
+        "from_hotzone",
+        "hot_zone",
+        "hot_zone_label",
+    ]
+    return frame.sort_values(["travellers", "province_code"], ascending=[False, True])[columns].reset_index(drop=True)

@@ -24,8 +24,9 @@ from .reference import checkpoint_table
 OVERVIEW_MEASURES = ("crossings", "risk_high", "electronic", "bluezone_installed")
 
 
-def today_vs_yesterday(conn: Connection, now: dt.datetime, *,
-                       measures: Sequence[str] = OVERVIEW_MEASURES) -> pd.DataFrame:
+def today_vs_yesterday(
+    conn: Connection, now: dt.datetime, *, measures: Sequence[str] = OVERVIEW_MEASURES
+) -> pd.DataFrame:
     """Per checkpoint and direction: counts today up to ``now`` and yesterday up to the same time.
 
     Columns: checkpoint_id, direction, period ("today" | "yesterday"), then one per measure. Every
@@ -38,20 +39,34 @@ def today_vs_yesterday(conn: Connection, now: dt.datetime, *,
         counts = window_counts(conn, lo, hi, measures=measures, by=("checkpoint_id", "direction"))
         frames.append(counts.assign(period=period))
     ids = checkpoint_table(conn)["id"].tolist()
-    grid = pd.MultiIndex.from_product([ids, schema.DIRECTIONS, ["today", "yesterday"]],
-                                      names=["checkpoint_id", "direction", "period"]).to_frame(index=False)
+    grid = pd.MultiIndex.from_product(
+        [ids, schema.DIRECTIONS, ["today", "yesterday"]], names=["checkpoint_id", "direction", "period"]
+    ).to_frame(index=False)
     merged = grid.merge(pd.concat(frames, ignore_index=True), how="left", on=["checkpoint_id", "direction", "period"])
     return merged.fillna({m: 0 for m in measures}).astype({m: "int64" for m in measures})
 
 
-def daily_trend(conn: Connection, last_day: dt.date, *, now: dt.datetime, days: int = 7,
-                measures: Sequence[str] = OVERVIEW_MEASURES,
-                checkpoint_ids: Sequence[int] | None = None) -> pd.DataFrame:
+def daily_trend(
+    conn: Connection,
+    last_day: dt.date,
+    *,
+    now: dt.datetime,
+    days: int = 7,
+    measures: Sequence[str] = OVERVIEW_MEASURES,
+    checkpoint_ids: Sequence[int] | None = None,
+) -> pd.DataFrame:
     """Per local day and checkpoint over the ``days`` days ending on ``last_day``, up to ``now``: the
     measures."""
     by = ("local_day", "checkpoint_id")
-    totals = days_before_now(conn, last_day - dt.timedelta(days=days - 1), last_day, now, measures=measures, by=by,
-                             checkpoint_ids=checkpoint_ids)
+    totals = days_before_now(
+        conn,
+        last_day - dt.timedelta(days=days - 1),
+        last_day,
+        now,
+        measures=measures,
+        by=by,
+        checkpoint_ids=checkpoint_ids,
+    )
     frame = totals_frame(totals, by, measures)
     frame["local_day"] = pd.to_datetime(frame["local_day"]).dt.date
     return frame

@@ -40,8 +40,13 @@ def freshness(conn: Connection, now: dt.datetime) -> pd.DataFrame:
     # One index probe per checkpoint for its newest row up to now (a row stamped ahead of now must
     # not make a checkpoint look alive).
     newest = select(func.max(d.declared_at)).where(d.checkpoint_id == c.id, d.declared_at <= now).scalar_subquery()
-    rows = conn.execute(select(c.id.label("checkpoint_id"), c.code, c.name, newest.label("last_at"))
-                        .where(c.active).order_by(c.id)).mappings().all()
+    rows = (
+        conn.execute(
+            select(c.id.label("checkpoint_id"), c.code, c.name, newest.label("last_at")).where(c.active).order_by(c.id)
+        )
+        .mappings()
+        .all()
+    )
     limit = get_settings().silent_after_minutes
     out = []
     for r in rows:
@@ -74,8 +79,15 @@ def hourly_vs_last_week(conn: Connection, now: dt.datetime, hours: int = 24) -> 
         n = this.get(local_day_hour(start), 0)
         before = last.get(local_day_hour(start - week), 0)
         partial = start == current
-        out.append({"hour_start": start, "crossings": n, "last_week": before, "partial": partial,
-                    "drop": (not partial) and before >= MIN_BASELINE and n < share * before})
+        out.append(
+            {
+                "hour_start": start,
+                "crossings": n,
+                "last_week": before,
+                "partial": partial,
+                "drop": (not partial) and before >= MIN_BASELINE and n < share * before,
+            }
+        )
     return pd.DataFrame(out, columns=["hour_start", "crossings", "last_week", "partial", "drop"])
 
 
@@ -95,8 +107,15 @@ def warnings_by_field(conn: Connection) -> pd.DataFrame:
     """Warnings (invalid optional values, stored empty) per field and code, with one example raw value
     (masked for personal fields)."""
     w = schema.import_warnings.c
-    rows = conn.execute(select(w.field, w.code, func.count().label("rows"), func.max(w.raw_value).label("example"))
-                        .group_by(w.field, w.code).order_by(func.count().desc())).mappings().all()
+    rows = (
+        conn.execute(
+            select(w.field, w.code, func.count().label("rows"), func.max(w.raw_value).label("example"))
+            .group_by(w.field, w.code)
+            .order_by(func.count().desc())
+        )
+        .mappings()
+        .all()
+    )
     out = [{**r, "example": mask(r["example"]) if r["field"] in _PERSONAL_FIELDS else r["example"]} for r in rows]
     return pd.DataFrame(out, columns=["field", "code", "rows", "example"])
 
@@ -105,8 +124,9 @@ def fill_shares(conn: Connection, first_day: dt.date, last_day: dt.date, *, now:
     """Per checkpoint and channel over local days [first_day, last_day] up to ``now``: crossings and,
     for each optional field, the share of declarations with it filled (from ``quality_daily``)."""
     measures = ("crossings", *(f"filled_{f}" for f in OPTIONAL_FIELDS))
-    totals = days_before_now(conn, first_day, last_day, now, measures=measures, by=("checkpoint_id", "channel"),
-                             rollup=quality_daily)
+    totals = days_before_now(
+        conn, first_day, last_day, now, measures=measures, by=("checkpoint_id", "channel"), rollup=quality_daily
+    )
     frame = totals_frame(totals, ("checkpoint_id", "channel"), measures)
     frame = frame.rename(columns={f"filled_{f}": f for f in OPTIONAL_FIELDS})
     for f in OPTIONAL_FIELDS:
@@ -117,11 +137,22 @@ def fill_shares(conn: Connection, first_day: dt.date, last_day: dt.date, *, now:
 
 def report(conn: Connection, now: dt.datetime, days: int = 7) -> dict:
     """The whole report as JSON-ready data (``python -m data_access quality --json``)."""
+
     def records(frame: pd.DataFrame) -> list[dict]:
         out = []
         for row in frame.to_dict("records"):
-            out.append({k: (v.isoformat() if isinstance(v, (dt.datetime, dt.date)) else
-                            None if isinstance(v, float) and v != v else v) for k, v in row.items()})
+            out.append(
+                {
+                    k: (
+                        v.isoformat()
+                        if isinstance(v, (dt.datetime, dt.date))
+                        else None
+                        if isinstance(v, float) and v != v
+                        else v
+                    )
+                    for k, v in row.items()
+                }
+            )
         return out
 
     today = local_today(now)
@@ -134,6 +165,9 @@ def report(conn: Connection, now: dt.datetime, days: int = 7) -> dict:
         "quarantine_reasons": records(quarantine_reasons(conn)),
         "warnings_by_field": records(warnings_by_field(conn)),
         "duplicates": int(conn.execute(select(func.count()).select_from(schema.duplicate_rows)).scalar()),
-        "fill_shares": {"first_day": (today - dt.timedelta(days=days - 1)).isoformat(), "last_day": today.isoformat(),
-                        "rows": records(fill_shares(conn, today - dt.timedelta(days=days - 1), today, now=now))},
+        "fill_shares": {
+            "first_day": (today - dt.timedelta(days=days - 1)).isoformat(),
+            "last_day": today.isoformat(),
+            "rows": records(fill_shares(conn, today - dt.timedelta(days=days - 1), today, now=now)),
+        },
     }

@@ -20,10 +20,14 @@ from ..schema import (
 def checkpoint_table(conn: Connection) -> pd.DataFrame:
     """The checkpoints (reference data): id, code, name, road, links, lat, lon, wifi_opened_on."""
     cp = schema.checkpoints.c
-    stmt = select(cp.id, cp.code, cp.name, cp.road, cp.links, cp.lat, cp.lon, cp.wifi_opened_on).where(
-        cp.active.is_(True)).order_by(cp.id)
-    return pd.DataFrame(conn.execute(stmt).all(), columns=["id", "code", "name", "road", "links", "lat", "lon",
-                                                          "wifi_opened_on"])
+    stmt = (
+        select(cp.id, cp.code, cp.name, cp.road, cp.links, cp.lat, cp.lon, cp.wifi_opened_on)
+        .where(cp.active.is_(True))
+        .order_by(cp.id)
+    )
+    return pd.DataFrame(
+        conn.execute(stmt).all(), columns=["id", "code", "name", "road", "links", "lat", "lon", "wifi_opened_on"]
+    )
 
 
 def first_declaration_day(conn: Connection) -> dt.date | None:

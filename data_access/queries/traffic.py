@@ -27,42 +27,102 @@ from ..timeutil import floor_hour, local_day_hour, local_midnight_utc, local_tod
 from ._core import Dirs, Ids, day_sums, days_before_now, scope_filters, window_counts
 
 
-def crossings_by_hour(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime, checkpoint_ids: Ids = None,
-                      directions: Dirs = None) -> pd.DataFrame:
+def crossings_by_hour(
+    conn: Connection,
+    first_day: dt.date,
+    last_day: dt.date,
+    *,
+    now: dt.datetime,
+    checkpoint_ids: Ids = None,
+    directions: Dirs = None,
+) -> pd.DataFrame:
     """Crossings per local hour and checkpoint: local_day, local_hour, checkpoint_id, crossings."""
-    return day_sums(conn, first_day, last_day, now, measures=("crossings",),
-                     by=("local_day", "local_hour", "checkpoint_id"), checkpoint_ids=checkpoint_ids,
-                     directions=directions)
+    return day_sums(
+        conn,
+        first_day,
+        last_day,
+        now,
+        measures=("crossings",),
+        by=("local_day", "local_hour", "checkpoint_id"),
+        checkpoint_ids=checkpoint_ids,
+        directions=directions,
+    )
 
 
-def crossings_by_day(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime, checkpoint_ids: Ids = None,
-                     directions: Dirs = None) -> pd.DataFrame:
+def crossings_by_day(
+    conn: Connection,
+    first_day: dt.date,
+    last_day: dt.date,
+    *,
+    now: dt.datetime,
+    checkpoint_ids: Ids = None,
+    directions: Dirs = None,
+) -> pd.DataFrame:
     """Crossings per local day, checkpoint and direction: local_day, checkpoint_id, direction, crossings."""
-    return day_sums(conn, first_day, last_day, now, measures=("crossings",),
-                     by=("local_day", "checkpoint_id", "direction"), checkpoint_ids=checkpoint_ids,
-                     directions=directions)
+    return day_sums(
+        conn,
+        first_day,
+        last_day,
+        now,
+        measures=("crossings",),
+        by=("local_day", "checkpoint_id", "direction"),
+        checkpoint_ids=checkpoint_ids,
+        directions=directions,
+    )
 
 
-def crossings_by_vehicle(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime, checkpoint_ids: Ids = None,
-                         directions: Dirs = None) -> pd.DataFrame:
+def crossings_by_vehicle(
+    conn: Connection,
+    first_day: dt.date,
+    last_day: dt.date,
+    *,
+    now: dt.datetime,
+    checkpoint_ids: Ids = None,
+    directions: Dirs = None,
+) -> pd.DataFrame:
     """Crossings per checkpoint and vehicle type: checkpoint_id, vehicle (one of VEHICLES or "unknown"),
     crossings. Every checkpoint with traffic has a row per vehicle type."""
     names = [f"vehicle_{v}" for v in VEHICLES] + ["vehicle_unknown"]
-    wide = day_sums(conn, first_day, last_day, now, measures=names, by=("checkpoint_id",),
-                     checkpoint_ids=checkpoint_ids, directions=directions)
+    wide = day_sums(
+        conn,
+        first_day,
+        last_day,
+        now,
+        measures=names,
+        by=("checkpoint_id",),
+        checkpoint_ids=checkpoint_ids,
+        directions=directions,
+    )
     long = wide.melt(id_vars="checkpoint_id", value_vars=names, var_name="vehicle", value_name="crossings")
     long["vehicle"] = long["vehicle"].str.removeprefix("vehicle_")
     return long.astype({"crossings": "int64"}).sort_values(["checkpoint_id", "vehicle"]).reset_index(drop=True)
 
 
-def people_and_vehicles_by_day(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime,
-                               checkpoint_ids: Ids = None, directions: Dirs = None) -> pd.DataFrame:
+def people_and_vehicles_by_day(
+    conn: Connection,
+    first_day: dt.date,
+    last_day: dt.date,
+    *,
+    now: dt.datetime,
+    checkpoint_ids: Ids = None,
+    directions: Dirs = None,
+) -> pd.DataFrame:
     """Per local day up to ``now``: crossings (people) and vehicles (distinct plates seen that day at
     the selected checkpoints and directions). Columns: local_day, crossings, vehicles."""
     # rows, not a frame: this is the slowest figure, and a pandas frame costs milliseconds
-    people = {key[0]: values[0] for key, values in days_before_now(
-        conn, first_day, last_day, now, measures=("crossings",), by=("local_day",),
-        checkpoint_ids=checkpoint_ids, directions=directions).items()}
+    people = {
+        key[0]: values[0]
+        for key, values in days_before_now(
+            conn,
+            first_day,
+            last_day,
+            now,
+            measures=("crossings",),
+            by=("local_day",),
+            checkpoint_ids=checkpoint_ids,
+            directions=directions,
+        ).items()
+    }
     # Read from the partial index on plated declarations alone (the WHERE repeats its condition),
     # one UNION ALL arm per day: SQLite then counts each day's distinct plates along the index
     # order, a fifth faster than one GROUP BY. The checkpoint is compared as checkpoint_id + 0,
@@ -78,25 +138,46 @@ def people_and_vehicles_by_day(conn: Connection, first_day: dt.date, last_day: d
     # only the index): on a live store there rarely are.
     # The declared_at index answers this at once (an empty range on a live store); asking by local_day
     # would read every plated row of today first.
-    ahead = conn.execute(select(d.id).where(d.declared_at >= now,
-                                            d.declared_at < local_midnight_utc(today + dt.timedelta(days=1)),
-                                            d.plate_hash.is_not(None)).limit(1)).first()
+    ahead = conn.execute(
+        select(d.id)
+        .where(
+            d.declared_at >= now,
+            d.declared_at < local_midnight_utc(today + dt.timedelta(days=1)),
+            d.plate_hash.is_not(None),
+        )
+        .limit(1)
+    ).first()
     all_days = [first_day + dt.timedelta(days=i) for i in range((last_day - first_day).days + 1)]
     vehicles = {}
     for start in range(0, len(all_days), 100):  # SQLite allows 500 arms in one compound SELECT
-        arms = [select(literal(i).label("i"), func.count(distinct(d.plate_hash)))
-                .where(d.local_day == day, *where, *([d.declared_at < now] if ahead and day == today else []))
-                for i, day in enumerate(all_days[start : start + 100], start=start)]
+        arms = [
+            select(literal(i).label("i"), func.count(distinct(d.plate_hash))).where(
+                d.local_day == day, *where, *([d.declared_at < now] if ahead and day == today else [])
+            )
+            for i, day in enumerate(all_days[start : start + 100], start=start)
+        ]
         vehicles.update((all_days[i], n) for i, n in conn.execute(union_all(*arms)).all() if n)
     days = sorted(set(people) | set(vehicles))
-    return pd.DataFrame({"local_day": days, "crossings": [int(people.get(day) or 0) for day in days],
-                         "vehicles": [int(vehicles.get(day) or 0) for day in days]},
-                        columns=["local_day", "crossings", "vehicles"]).astype({"crossings": "int64",
-                                                                                 "vehicles": "int64"})
+    return pd.DataFrame(
+        {
+            "local_day": days,
+            "crossings": [int(people.get(day) or 0) for day in days],
+            "vehicles": [int(vehicles.get(day) or 0) for day in days],
+        },
+        columns=["local_day", "crossings", "vehicles"],
+    ).astype({"crossings": "int64", "vehicles": "int64"})
 
 
-def peak_hours(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: dt.datetime,
-               checkpoint_ids: Ids = None, directions: Dirs = None, limit: int = 10) -> pd.DataFrame:
+def peak_hours(
+    conn: Connection,
+    first_day: dt.date,
+    last_day: dt.date,
+    *,
+    now: dt.datetime,
+    checkpoint_ids: Ids = None,
+    directions: Dirs = None,
+    limit: int = 10,
+) -> pd.DataFrame:
     """The busiest local hours of the range up to ``now``, busiest first: local_day, local_hour,
     crossings, crossings_in, crossings_out."""
     c = crossing_hourly.c
@@ -104,19 +185,35 @@ def peak_hours(conn: Connection, first_day: dt.date, last_day: dt.date, *, now: 
     measures = ("crossings", "crossings_in", "crossings_out")
     now_day, now_hour = local_day_hour(now)
     # Whole hours before the current one, best first; the current hour is counted up to now apart.
-    stmt = (select(c.local_day, c.local_hour, total.label("crossings"),
-                   func.sum(case((c.direction == "in", c.n_crossings), else_=0)).label("crossings_in"),
-                   func.sum(case((c.direction == "out", c.n_crossings), else_=0)).label("crossings_out"))
-            .where(c.local_day.between(first_day, last_day), *scope_filters(crossing_hourly, checkpoint_ids, directions),
-                   or_(c.local_day < now_day, and_(c.local_day == now_day, c.local_hour < now_hour)))
-            .group_by(c.local_day, c.local_hour)
-            .having(total > 0)
-            .order_by(total.desc(), c.local_day, c.local_hour)
-            .limit(limit))
+    stmt = (
+        select(
+            c.local_day,
+            c.local_hour,
+            total.label("crossings"),
+            func.sum(case((c.direction == "in", c.n_crossings), else_=0)).label("crossings_in"),
+            func.sum(case((c.direction == "out", c.n_crossings), else_=0)).label("crossings_out"),
+        )
+        .where(
+            c.local_day.between(first_day, last_day),
+            *scope_filters(crossing_hourly, checkpoint_ids, directions),
+            or_(c.local_day < now_day, and_(c.local_day == now_day, c.local_hour < now_hour)),
+        )
+        .group_by(c.local_day, c.local_hour)
+        .having(total > 0)
+        .order_by(total.desc(), c.local_day, c.local_hour)
+        .limit(limit)
+    )
     hours = [(day, hour, int(n), int(i), int(o)) for day, hour, n, i, o in conn.execute(stmt).all()]
     if first_day <= now_day <= last_day:
-        current = window_counts(conn, floor_hour(now), now, measures=("crossings",), by=("direction",),
-                                checkpoint_ids=checkpoint_ids, directions=directions)
+        current = window_counts(
+            conn,
+            floor_hour(now),
+            now,
+            measures=("crossings",),
+            by=("direction",),
+            checkpoint_ids=checkpoint_ids,
+            directions=directions,
+        )
         ways = dict(zip(current["direction"], current["crossings"]))
         n_in, n_out = int(ways.get("in", 0)), int(ways.get("out", 0))
         if n_in + n_out:

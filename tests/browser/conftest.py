@@ -69,9 +69,7 @@ def chromium_path() -> str:
     path = browser_support.find_chromium()
     if path is None:
         requested = os.environ.get("CHROMIUM_PATH") or browser_support.DEFAULT_CHROMIUM
-        unavailable(
-            f"Debian chromium not installed (apt-get install chromium); looked for {requested}"
-        )
+        unavailable(f"Debian chromium not installed (apt-get install chromium); looked for {requested}")
     return path  # type: ignore[return-value]
 
 
@@ -117,8 +115,10 @@ def app_page(browser: Browser) -> Iterator[Callable[..., Page]]:
 
 
 #: The line a page's guard shows instead of a part that raised (dashboard.ui.page_error), in both languages.
-PAGE_ERROR_LINES = ("Không hiển thị được phần này do một lỗi của hệ thống",
-                    "This part could not be shown because of a system error")
+PAGE_ERROR_LINES = (
+    "Không hiển thị được phần này do một lỗi của hệ thống",
+    "This part could not be shown because of a system error",
+)
 
 
 def assert_no_exception(page: Page) -> None:
@@ -126,13 +126,14 @@ def assert_no_exception(page: Page) -> None:
     failed behind the pages' guard (which shows one line instead of the exception)."""
     texts = exception_texts(page)
     alerts = page.locator('[data-testid="stAlert"]')
-    texts += [text for text in (alerts.nth(i).inner_text() for i in range(alerts.count()))
-              if any(line in text for line in PAGE_ERROR_LINES)]
+    texts += [
+        text
+        for text in (alerts.nth(i).inner_text() for i in range(alerts.count()))
+        if any(line in text for line in PAGE_ERROR_LINES)
+    ]
     if texts:
         listing = "\n---\n".join(texts)
-        raise AssertionError(
-            f"{len(texts)} Streamlit exception(s) on {page.url}:\n{listing}"
-        )
+        raise AssertionError(f"{len(texts)} Streamlit exception(s) on {page.url}:\n{listing}")
 
 
 # --------------------------------------------------------------------------- streamlit
@@ -213,8 +214,7 @@ class StreamlitServer:
             assert self._proc is not None
             if self._proc.poll() is not None:
                 pytest.fail(
-                    f"streamlit exited with code {self._proc.returncode} before becoming "
-                    f"healthy:\n{self.log_tail()}",
+                    f"streamlit exited with code {self._proc.returncode} before becoming healthy:\n{self.log_tail()}",
                     pytrace=False,
                 )
             try:
@@ -225,8 +225,7 @@ class StreamlitServer:
                 pass
             if time.monotonic() > deadline:
                 pytest.fail(
-                    f"streamlit not healthy at {health} after {self.startup_timeout:.0f}s:\n"
-                    f"{self.log_tail()}",
+                    f"streamlit not healthy at {health} after {self.startup_timeout:.0f}s:\n{self.log_tail()}",
                     pytrace=False,
                 )
             time.sleep(0.25)
@@ -283,9 +282,7 @@ def streamlit_server(
     """
     servers: list[StreamlitServer] = []
 
-    def _start(
-        script: str | Path = DEFAULT_APP, env: Mapping[str, str | None] | None = None
-    ) -> StreamlitServer:
+    def _start(script: str | Path = DEFAULT_APP, env: Mapping[str, str | None] | None = None) -> StreamlitServer:
         server = StreamlitServer(script, env, log_dir=tmp_path_factory.mktemp("streamlit"))
         servers.append(server)
         return server.start()

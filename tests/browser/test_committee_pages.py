@@ -24,8 +24,12 @@ from tests.support import declaration
 pytestmark = pytest.mark.browser
 
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-PAGES = {"ban-do": "Bản đồ trực tiếp các chốt kiểm soát", "luu-luong": "Lưu lượng qua chốt",
-         "nguy-co-cao": "Người qua chốt có nguy cơ cao", "ung-dung-cntt": "Ứng dụng CNTT trong khai báo y tế"}
+PAGES = {
+    "ban-do": "Bản đồ trực tiếp các chốt kiểm soát",
+    "luu-luong": "Lưu lượng qua chốt",
+    "nguy-co-cao": "Người qua chốt có nguy cơ cao",
+    "ung-dung-cntt": "Ứng dụng CNTT trong khai báo y tế",
+}
 d = schema.declarations.c
 
 
@@ -47,8 +51,15 @@ def store(sqlite_engine, sqlite_url):
     rows = []
     for i in range(60):
         code = list(ids)[i % 3]
-        rows.append(declaration(ids[code], now - dt.timedelta(seconds=15 + 97 * i), direction="in" if i % 2 else "out",
-                                channel="paper" if i % 4 == 0 else "vhd", origin_province_code="36" if i % 5 else "01"))
+        rows.append(
+            declaration(
+                ids[code],
+                now - dt.timedelta(seconds=15 + 97 * i),
+                direction="in" if i % 2 else "out",
+                channel="paper" if i % 4 == 0 else "vhd",
+                origin_province_code="36" if i % 5 else "01",
+            )
+        )
     _write(sqlite_engine, rows)
     return sqlite_engine, sqlite_url, ids
 
@@ -56,8 +67,9 @@ def store(sqlite_engine, sqlite_url):
 def offline_page(browser, url: str, viewport=(1440, 900)):
     """A page whose every request outside the app is aborted; returns (page, list of blocked URLs)."""
     blocked: list[str] = []
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="vi-VN",
-                                  timezone_id="Asia/Ho_Chi_Minh")
+    context = browser.new_context(
+        viewport={"width": viewport[0], "height": viewport[1]}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
+    )
 
     def guard(route):
         host = urlparse(route.request.url).hostname
@@ -77,8 +89,14 @@ def offline_page(browser, url: str, viewport=(1440, 900)):
 @pytest.fixture
 def server(streamlit_server, store):
     engine, url, ids = store
-    return streamlit_server(env={"DATABASE_URL": url, "DASHBOARD_DATABASE_URL": None,
-                                 "SILENT_AFTER_MINUTES": "1", "DASHBOARD_REFRESH_SECONDS": "2"})
+    return streamlit_server(
+        env={
+            "DATABASE_URL": url,
+            "DASHBOARD_DATABASE_URL": None,
+            "SILENT_AFTER_MINUTES": "1",
+            "DASHBOARD_REFRESH_SECONDS": "2",
+        }
+    )
 
 
 def test_every_committee_page_loads_offline(browser, server):
@@ -153,14 +171,21 @@ def test_a_url_with_filters_opens_the_filtered_view(browser, server, store):
     today = local_today(now_utc())
     first = today - dt.timedelta(days=1)
     with engine.connect() as conn:
-        expected = conn.execute(select(func.count()).select_from(schema.declarations).where(
-            d.declared_at >= local_midnight_utc(first),
-            d.declared_at < local_midnight_utc(today + dt.timedelta(days=1)),
-            d.checkpoint_id == ids["TAN_DE"], d.direction == "in")).scalar()
+        expected = conn.execute(
+            select(func.count())
+            .select_from(schema.declarations)
+            .where(
+                d.declared_at >= local_midnight_utc(first),
+                d.declared_at < local_midnight_utc(today + dt.timedelta(days=1)),
+                d.checkpoint_id == ids["TAN_DE"],
+                d.direction == "in",
+            )
+        ).scalar()
         everything = conn.execute(select(func.count()).select_from(schema.declarations)).scalar()
     assert 0 < expected < everything
-    page, _ = offline_page(browser, f"{server.url}/luu-luong?tu={first.isoformat()}&den={today.isoformat()}"
-                                    f"&chot=TAN_DE&huong=vao")
+    page, _ = offline_page(
+        browser, f"{server.url}/luu-luong?tu={first.isoformat()}&den={today.isoformat()}&chot=TAN_DE&huong=vao"
+    )
     try:
         card = page.locator('[data-testid="stMetric"]', has_text="Tổng lượt qua chốt")
         card.wait_for(timeout=20_000)

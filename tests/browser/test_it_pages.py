@@ -30,15 +30,23 @@ def store(tmp_path):
     with engine.begin() as conn:
         cp = conn.execute(select(schema.checkpoints.c.id).where(schema.checkpoints.c.code == "TAN_DE")).scalar_one()
         now = now_utc().replace(tzinfo=dt.UTC)
-        write_declarations(conn, [declaration(cp, now - dt.timedelta(minutes=5 * i), origin_province_code="24")
-                                  for i in range(6)], HotZoneIndex([]))
+        write_declarations(
+            conn,
+            [declaration(cp, now - dt.timedelta(minutes=5 * i), origin_province_code="24") for i in range(6)],
+            HotZoneIndex([]),
+        )
     yield url, engine
     engine.dispose()
 
 
-@pytest.mark.parametrize("path, title", [("chat-luong-du-lieu", "Chất lượng dữ liệu"),
-                                         ("nhap-du-lieu", "Nhập dữ liệu khai báo"),
-                                         ("vung-dich", "Danh sách vùng dịch")])
+@pytest.mark.parametrize(
+    "path, title",
+    [
+        ("chat-luong-du-lieu", "Chất lượng dữ liệu"),
+        ("nhap-du-lieu", "Nhập dữ liệu khai báo"),
+        ("vung-dich", "Danh sách vùng dịch"),
+    ],
+)
 def test_it_pages_render(streamlit_server, app_page, store, path, title):
     server = streamlit_server(env={"DATABASE_URL": store[0]})
     page = app_page(f"{server.url}/{path}")
@@ -49,11 +57,21 @@ def test_it_pages_render(streamlit_server, app_page, store, path, title):
 def test_upload_imports_a_hostile_file_and_shows_it_as_text(streamlit_server, app_page, store, tmp_path):
     url, engine = store
     path = tmp_path / "hostile.csv"
-    path.write_bytes(csv_bytes([
-        row(declaration_id="ok1", declared_at="20/11/2026 08:00", origin_district="<b>Gò Vấp</b>") + ["x"],
-        row(declaration_id="bad1", origin_province="<script>alert(1)</script>", full_name="Nguyễn Văn An",
-            phone="0912345678") + [""],
-    ], header=[*HEADER_VI, "Ghi chú"]))
+    path.write_bytes(
+        csv_bytes(
+            [
+                row(declaration_id="ok1", declared_at="20/11/2026 08:00", origin_district="<b>Gò Vấp</b>") + ["x"],
+                row(
+                    declaration_id="bad1",
+                    origin_province="<script>alert(1)</script>",
+                    full_name="Nguyễn Văn An",
+                    phone="0912345678",
+                )
+                + [""],
+            ],
+            header=[*HEADER_VI, "Ghi chú"],
+        )
+    )
     # IMPORT_PARALLEL_BYTES=0: even this small file goes through a worker process, as a large upload
     # would, proving that multiprocessing works from inside the Streamlit server.
     server = streamlit_server(env={"DATABASE_URL": url, "IMPORT_PARALLEL_BYTES": "0"})
@@ -71,8 +89,11 @@ def test_upload_imports_a_hostile_file_and_shows_it_as_text(streamlit_server, ap
     with engine.connect() as conn:
         d = schema.declarations.c
         assert conn.execute(select(d.origin_district).where(d.declaration_id == "ok1")).scalar() == "<b>Gò Vấp</b>"
-        b = conn.execute(select(schema.import_batches.c.created_by, schema.import_batches.c.quarantined)
-                         .where(schema.import_batches.c.kind == "import")).one()
+        b = conn.execute(
+            select(schema.import_batches.c.created_by, schema.import_batches.c.quarantined).where(
+                schema.import_batches.c.kind == "import"
+            )
+        ).one()
     assert tuple(b) == ("dashboard", 1)
 
 
@@ -80,8 +101,12 @@ def test_replacing_hot_zones_from_the_page_reclassifies(streamlit_server, app_pa
     url, engine = store
     path = tmp_path / "vung-dich.csv"
     today = dt.date.today()
-    path.write_bytes(csv_bytes([["Bắc Giang", "", "Chỉ thị 16", (today - dt.timedelta(days=3)).strftime("%d/%m/%Y"),
-                                 ""]], header=["Tỉnh", "Huyện", "Nhãn", "Từ ngày", "Đến ngày"]))
+    path.write_bytes(
+        csv_bytes(
+            [["Bắc Giang", "", "Chỉ thị 16", (today - dt.timedelta(days=3)).strftime("%d/%m/%Y"), ""]],
+            header=["Tỉnh", "Huyện", "Nhãn", "Từ ngày", "Đến ngày"],
+        )
+    )
     server = streamlit_server(env={"DATABASE_URL": url})
     page = app_page(f"{server.url}/vung-dich")
     page.get_by_text("Thay danh sách bằng tệp CSV/XLSX").click()
@@ -112,5 +137,7 @@ def test_an_upload_over_the_limit_is_refused_in_vietnamese(streamlit_server, app
     page.get_by_role("button", name="Nhập tệp").click()
     page.get_by_text("Hãy chọn một tệp trước.").wait_for(timeout=15_000)  # nothing reached the server
     with engine.connect() as conn:
-        assert conn.execute(select(schema.import_batches.c.id).where(schema.import_batches.c.kind == "import")
-                            ).first() is None
+        assert (
+            conn.execute(select(schema.import_batches.c.id).where(schema.import_batches.c.kind == "import")).first()
+            is None
+        )

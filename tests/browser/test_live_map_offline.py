@@ -35,12 +35,24 @@ def store(sqlite_engine, sqlite_url):
     now = dt.datetime.now(UTC)
     with sqlite_engine.begin() as conn:
         ids = {code: cid for cid, code in conn.execute(select(schema.checkpoints.c.id, schema.checkpoints.c.code))}
-        conn.execute(insert(schema.hot_zones).values(
-            province_code="01", district_name=None, label="Chỉ thị 16",
-            valid_from=local_today(now) - dt.timedelta(days=3), valid_to=None, created_at=now.replace(tzinfo=None)))
-        rows = [declaration(ids[CHECKPOINTS[i % 3]], now - dt.timedelta(seconds=20 + 60 * i),
-                            origin_province_code="01" if i % 4 == 0 else "36")
-                for i in range(30)]
+        conn.execute(
+            insert(schema.hot_zones).values(
+                province_code="01",
+                district_name=None,
+                label="Chỉ thị 16",
+                valid_from=local_today(now) - dt.timedelta(days=3),
+                valid_to=None,
+                created_at=now.replace(tzinfo=None),
+            )
+        )
+        rows = [
+            declaration(
+                ids[CHECKPOINTS[i % 3]],
+                now - dt.timedelta(seconds=20 + 60 * i),
+                origin_province_code="01" if i % 4 == 0 else "36",
+            )
+            for i in range(30)
+        ]
         write_declarations(conn, rows, HotZoneIndex([]))
     return sqlite_url
 
@@ -55,8 +67,9 @@ def _server(streamlit_server, store_url, tile_url: str | None):
 def _offline_map(browser, url: str, viewport: tuple[int, int]):
     """The live map page with every request outside the app aborted: (page, map frame, outside requests)."""
     outside: list[str] = []
-    context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="vi-VN",
-                                  timezone_id="Asia/Ho_Chi_Minh")
+    context = browser.new_context(
+        viewport={"width": viewport[0], "height": viewport[1]}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
+    )
 
     def guard(route):
         if urlparse(route.request.url).hostname in ("127.0.0.1", "localhost"):
@@ -185,8 +198,9 @@ def test_map_and_checkpoint_names_fit_a_phone(browser, streamlit_server, store):
         assert outside and all(urlparse(u).hostname.endswith("tile.openstreetmap.org") for u in outside), outside
         # Nothing wider than the screen: the document, Streamlit's scrolling container, the map.
         scrollers = 'html, body, [data-testid="stMain"], [data-testid="stAppViewContainer"]'
-        widths = page.evaluate("s => [...document.querySelectorAll(s)].map(e => [e.scrollWidth, e.clientWidth])",
-                               scrollers)
+        widths = page.evaluate(
+            "s => [...document.querySelectorAll(s)].map(e => [e.scrollWidth, e.clientWidth])", scrollers
+        )
         assert widths and all(scroll <= max(client, 390) for scroll, client in widths), widths
         iframe = page.locator(MAP_FRAME).bounding_box()
         assert iframe["x"] >= 0 and iframe["x"] + iframe["width"] <= 390
@@ -196,8 +210,11 @@ def test_map_and_checkpoint_names_fit_a_phone(browser, streamlit_server, store):
         for i in range(3):
             box = labels.nth(i).bounding_box()  # page coordinates
             assert box is not None and box["width"] > 40
-            assert iframe["x"] <= box["x"] and box["x"] + box["width"] <= iframe["x"] + iframe["width"], \
-                (labels.nth(i).inner_text(), box, iframe)
+            assert iframe["x"] <= box["x"] and box["x"] + box["width"] <= iframe["x"] + iframe["width"], (
+                labels.nth(i).inner_text(),
+                box,
+                iframe,
+            )
             assert iframe["y"] <= box["y"] and box["y"] + box["height"] <= iframe["y"] + iframe["height"]
         assert set(labels.all_inner_texts()) == {"Cầu Tân Đệ", "Cầu Thái Hà", "Cầu Triều Dương"}
         assert_no_exception(page)

@@ -25,8 +25,16 @@ from tests.browser.conftest import PROJECT_ROOT, exception_texts, open_app, wait
 
 pytestmark = pytest.mark.browser
 
-PAGES = ("tong-quan", "ban-do", "luu-luong", "nguy-co-cao", "ung-dung-cntt", "chat-luong-du-lieu", "nhap-du-lieu",
-         "vung-dich")
+PAGES = (
+    "tong-quan",
+    "ban-do",
+    "luu-luong",
+    "nguy-co-cao",
+    "ung-dung-cntt",
+    "chat-luong-du-lieu",
+    "nhap-du-lieu",
+    "vung-dich",
+)
 SESSIONS = 8
 DURATION_S = float(os.environ.get("MANY_SESSIONS_SECONDS", "180"))
 #: Slower than this to become idle is a failure: on a 2-core machine with 8 sessions a page takes seconds.
@@ -72,9 +80,14 @@ def fed_store(tmp_path):
     simulator.seed(engine, days=3, seed=5, scale=0.05)
     engine.dispose()
     log = open(tmp_path / "feed.log", "wb")  # noqa: SIM115 - closed at teardown
-    feed = subprocess.Popen([sys.executable, "-m", "data_access", "feed", "--rate", "5", "--interval", "1"],
-                            cwd=PROJECT_ROOT, env={**os.environ, "DATABASE_URL": url}, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    feed = subprocess.Popen(
+        [sys.executable, "-m", "data_access", "feed", "--rate", "5", "--interval", "1"],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     yield url
     feed.send_signal(signal.SIGTERM)
     try:
@@ -88,8 +101,9 @@ def fed_store(tmp_path):
 def test_eight_sessions_for_three_minutes(browser, streamlit_server, fed_store):
     # Refreshing every 2 s (not 10) puts more runs side by side, as more people would; the fault
     # handler writes a crash's cause ("Fatal Python error: Segmentation fault") to the server log.
-    server = streamlit_server(env={"DATABASE_URL": fed_store, "DASHBOARD_REFRESH_SECONDS": "2",
-                                   "PYTHONFAULTHANDLER": "1"})
+    server = streamlit_server(
+        env={"DATABASE_URL": fed_store, "DASHBOARD_REFRESH_SECONDS": "2", "PYTHONFAULTHANDLER": "1"}
+    )
     pages = [open_app(browser, f"{server.url}/{PAGES[i % len(PAGES)]}") for i in range(SESSIONS)]
     failures: list[str] = []
     began = time.monotonic()
@@ -97,8 +111,9 @@ def test_eight_sessions_for_three_minutes(browser, streamlit_server, fed_store):
 
     def assert_alive() -> None:
         elapsed = time.monotonic() - began
-        assert server.running, (f"the server died after {elapsed:.0f} s ({rounds} rounds, {visits} visits):\n"
-                                f"{server.log_tail(60)}")
+        assert server.running, (
+            f"the server died after {elapsed:.0f} s ({rounds} rounds, {visits} visits):\n{server.log_tail(60)}"
+        )
         assert healthy(server.url), f"/_stcore/health did not answer after {elapsed:.0f} s"
 
     try:
@@ -117,7 +132,9 @@ def test_eight_sessions_for_three_minutes(browser, streamlit_server, fed_store):
             page.context.close()
     assert_alive()
     signs = [line for line in server.log_text().splitlines() if any(sign in line for sign in CRASH_SIGNS)]
-    assert not failures, (f"{len(failures)} failed page visits of {visits}; {len(signs)} log lines of a misused "
-                          f"engine:\n" + "\n".join(failures[:20]))
+    assert not failures, (
+        f"{len(failures)} failed page visits of {visits}; {len(signs)} log lines of a misused "
+        f"engine:\n" + "\n".join(failures[:20])
+    )
     assert not signs, "the server log shows the engine misused across threads:\n" + "\n".join(signs[:20])
     print(f"{SESSIONS} sessions, {rounds} rounds, {visits} page visits in {time.monotonic() - began:.0f} s")

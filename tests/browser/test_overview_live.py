@@ -47,7 +47,9 @@ def test_overview_updates_in_place_as_declarations_arrive(tmp_path, streamlit_se
                [...document.querySelectorAll('[data-testid="stMetric"]')].some(
                    m => m.innerText.startsWith(label) &&
                         parseInt(m.querySelector('[data-testid="stMetricValue"]').innerText.replace(/\\D/g, '')) === value))""",
-        arg={"Lượt qua chốt": before + 10, "Nguy cơ cao": high_before + 3}, timeout=20_000)
+        arg={"Lượt qua chốt": before + 10, "Nguy cơ cao": high_before + 3},
+        timeout=20_000,
+    )
     assert metric_value(page, "Lượt qua chốt") == before + 10
     assert metric_value(page, "Nguy cơ cao") == high_before + 3
     assert page.evaluate("window.__no_reload_marker") == 42

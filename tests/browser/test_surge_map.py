@@ -31,8 +31,11 @@ def store(sqlite_engine, sqlite_url):
     now = dt.datetime.now(UTC)
     with sqlite_engine.begin() as conn:
         ids = [cid for (cid,) in conn.execute(select(schema.checkpoints.c.id).order_by(schema.checkpoints.c.id))]
-        write_declarations(conn, [declaration(ids[i % 3], now - dt.timedelta(seconds=30 + 50 * i)) for i in range(36)],
-                           HotZoneIndex([]))
+        write_declarations(
+            conn,
+            [declaration(ids[i % 3], now - dt.timedelta(seconds=30 + 50 * i)) for i in range(36)],
+            HotZoneIndex([]),
+        )
     return sqlite_url
 
 
@@ -48,10 +51,25 @@ def test_a_surge_turns_its_checkpoint_red_within_one_refresh(streamlit_server, a
     page = app_page(f"{server.url}/ban-do")
     page.get_by_text("Cầu Tân Đệ").first.wait_for(timeout=20_000)
     assert _panel_state(page, "Cầu Tân Đệ").startswith("Bình thường")
-    feed = subprocess.Popen([sys.executable, "-m", "data_access", "feed", "--surge", "TAN_DE", "--interval", "1",
-                             "--no-backfill", "--rate", "0.5"], cwd=PROJECT_ROOT,
-                            env={**os.environ, "DATABASE_URL": store}, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    feed = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "data_access",
+            "feed",
+            "--surge",
+            "TAN_DE",
+            "--interval",
+            "1",
+            "--no-backfill",
+            "--rate",
+            "0.5",
+        ],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "DATABASE_URL": store},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         started = time.monotonic()
         # the first surge arrivals are written within 1-2 s; the map refreshes every REFRESH_SECONDS

@@ -26,8 +26,16 @@ LINK, IMAGE, BOLD, IMG_TAG = "[a](https://e.x/l)", "![](https://e.x/p.png)", "**
 #: "<img onerror>" spelled with JavaScript escapes: a template literal would turn it into markup.
 JS_ESCAPED = r"\x3cimg src=x onerror=alert(1)\x3e 16\unknown"
 HOSTILE = f"{BOLD} {LINK} {IMAGE} {IMG_TAG} {JS_ESCAPED}"
-PAGES = ["tong-quan", "ban-do", "luu-luong", "nguy-co-cao", "ung-dung-cntt", "chat-luong-du-lieu", "nhap-du-lieu",
-         "vung-dich"]
+PAGES = [
+    "tong-quan",
+    "ban-do",
+    "luu-luong",
+    "nguy-co-cao",
+    "ung-dung-cntt",
+    "chat-luong-du-lieu",
+    "nhap-du-lieu",
+    "vung-dich",
+]
 
 
 @pytest.fixture
@@ -41,12 +49,20 @@ def hostile_store(tmp_path):
         cp = conn.execute(select(c.id).where(c.code == "TAN_DE")).scalar_one()
         conn.execute(update(schema.checkpoints).where(c.id == cp).values(name=f"Cầu Tân Đệ {HOSTILE}"))
         now = now_utc().replace(tzinfo=dt.UTC)
-        write_declarations(conn, [declaration(cp, now - dt.timedelta(minutes=3 * i), origin_province_code="24",
-                                              contact_f0=i % 2 == 0) for i in range(10)], HotZoneIndex([]))
+        write_declarations(
+            conn,
+            [
+                declaration(cp, now - dt.timedelta(minutes=3 * i), origin_province_code="24", contact_f0=i % 2 == 0)
+                for i in range(10)
+            ],
+            HotZoneIndex([]),
+        )
         ref = importer.load_reference(conn)
         for label in (BOLD, LINK, IMAGE, IMG_TAG, JS_ESCAPED):
-            zone = hotzones.validate_zone({"province": "24", "label": label,
-                                           "valid_from": (dt.date.today() - dt.timedelta(days=2)).isoformat()}, ref)
+            zone = hotzones.validate_zone(
+                {"province": "24", "label": label, "valid_from": (dt.date.today() - dt.timedelta(days=2)).isoformat()},
+                ref,
+            )
             hotzones.add_zone(conn, zone, changed_by=f"it {LINK}")
     yield url, engine
     engine.dispose()
@@ -54,10 +70,14 @@ def hostile_store(tmp_path):
 
 def _hostile_upload(tmp_path):
     path = tmp_path / f"{IMAGE}.csv".replace("/", "_")
-    path.write_bytes(csv_bytes([
-        row(declaration_id="ok1", gender=f"{BOLD} {IMAGE}", origin_district=HOSTILE),
-        row(declaration_id="bad1", declared_at=LINK, full_name=IMG_TAG, phone="0912345678"),
-    ]))
+    path.write_bytes(
+        csv_bytes(
+            [
+                row(declaration_id="ok1", gender=f"{BOLD} {IMAGE}", origin_district=HOSTILE),
+                row(declaration_id="bad1", declared_at=LINK, full_name=IMG_TAG, phone="0912345678"),
+            ]
+        )
+    )
     return path
 
 

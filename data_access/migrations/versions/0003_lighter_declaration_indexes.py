@@ -10,6 +10,7 @@ Revision ID: 0003
 Revises: 0002
 Create Date: 2026-11-25
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -24,8 +25,13 @@ _PLATED = sa.text("plate_hash IS NOT NULL")
 def upgrade() -> None:
     op.drop_index("ix_declarations_local_day_checkpoint_id", table_name="declarations")
     op.drop_index("ix_declarations_risk_level_local_day", table_name="declarations")
-    op.create_index("ix_declarations_plates", "declarations", ["local_day", "plate_hash", "checkpoint_id", "direction"],
-                    sqlite_where=_PLATED, postgresql_where=_PLATED)
+    op.create_index(
+        "ix_declarations_plates",
+        "declarations",
+        ["local_day", "plate_hash", "checkpoint_id", "direction"],
+        sqlite_where=_PLATED,
+        postgresql_where=_PLATED,
+    )
     op.drop_index("ix_plate_daily_local_day_plate_hash", table_name="plate_daily")
     op.drop_table("plate_daily")
 
@@ -42,9 +48,11 @@ def downgrade() -> None:
         sa.PrimaryKeyConstraint("local_day", "checkpoint_id", "direction", "plate_hash", name="pk_plate_daily"),
     )
     op.create_index("ix_plate_daily_local_day_plate_hash", "plate_daily", ["local_day", "plate_hash"])
-    op.execute("INSERT INTO plate_daily (local_day, checkpoint_id, direction, plate_hash, n_crossings)"
-               " SELECT local_day, checkpoint_id, direction, plate_hash, count(*) FROM declarations"
-               " WHERE plate_hash IS NOT NULL GROUP BY local_day, checkpoint_id, direction, plate_hash")
+    op.execute(
+        "INSERT INTO plate_daily (local_day, checkpoint_id, direction, plate_hash, n_crossings)"
+        " SELECT local_day, checkpoint_id, direction, plate_hash, count(*) FROM declarations"
+        " WHERE plate_hash IS NOT NULL GROUP BY local_day, checkpoint_id, direction, plate_hash"
+    )
     op.drop_index("ix_declarations_plates", table_name="declarations")
     op.create_index("ix_declarations_risk_level_local_day", "declarations", ["risk_level", "local_day"])
     op.create_index("ix_declarations_local_day_checkpoint_id", "declarations", ["local_day", "checkpoint_id"])

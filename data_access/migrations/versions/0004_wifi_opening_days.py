@@ -8,6 +8,7 @@ Revision ID: 0004
 Revises: 0003
 Create Date: 2026-11-27
 """
+
 import datetime as dt
 
 import sqlalchemy as sa
@@ -25,8 +26,11 @@ CODES = ("TAN_DE", "THAI_HA", "TRIEU_DUONG")
 
 def upgrade() -> None:
     checkpoints = sa.table("checkpoints", sa.column("code", sa.String), sa.column("wifi_opened_on", sa.Date))
-    op.execute(checkpoints.update().where(checkpoints.c.code.in_(CODES), checkpoints.c.wifi_opened_on.is_(None))
-               .values(wifi_opened_on=OPENED_ON))
+    op.execute(
+        checkpoints.update()
+        .where(checkpoints.c.code.in_(CODES), checkpoints.c.wifi_opened_on.is_(None))
+        .values(wifi_opened_on=OPENED_ON)
+    )
 
 
 def downgrade() -> None:
