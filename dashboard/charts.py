@@ -413,7 +413,10 @@ def hourly_chart(frame: pd.DataFrame, lang: str) -> go.Figure:
         fmt.local_time(h.to_pydatetime() if hasattr(h, "to_pydatetime") else h, lang, "HH'h' dd/MM")
         for h in frame["hour_start"]
     ]
-    colors = ["#d62728" if d else ("#9ecae1" if p else "#1f77b4") for d, p in zip(frame["drop"], frame["partial"])]
+    colors = [
+        "#d62728" if drop else ("#9ecae1" if partial else "#1f77b4")
+        for drop, partial in zip(frame["drop"], frame["partial"], strict=True)
+    ]
     fig = go.Figure()
     fig.add_bar(x=hours, y=frame["crossings"], marker_color=colors, name=t("it.q.this_week", lang))
     fig.add_scatter(

@@ -63,7 +63,7 @@ class Filters:
         if self.checkpoint_codes is None:
             return None
         chosen = set(self.checkpoint_codes)
-        return [int(i) for i, code in zip(checkpoints["id"], checkpoints["code"]) if code in chosen]
+        return [int(i) for i, code in zip(checkpoints["id"], checkpoints["code"], strict=False) if code in chosen]
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -183,7 +183,7 @@ def filter_bar(checkpoints: pd.DataFrame, now: dt.datetime, *, dates: bool = Tru
     """
     today = local_today(now)
     codes = list(checkpoints["code"])
-    names = dict(zip(checkpoints["code"], checkpoints["name"]))
+    names = dict(zip(checkpoints["code"], checkpoints["name"], strict=False))
     asked = {k: st.query_params.get(k) for k in FILTER_PARAMS}
     from_url, notes = read_params(asked, codes, today, query(reference.first_declaration_day) if dates else None)
     if not dates:

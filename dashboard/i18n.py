@@ -23,8 +23,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "app.freshness": {"vi": "Cập nhật {time} · {ago}", "en": "Updated {time} · {ago}"},
     "app.page_error": {
-        "vi": "Không hiển thị được phần này do một lỗi của hệ thống. Lỗi đã được ghi lại cho Tổ CNTT; hãy tải lại trang sau ít phút.",
-        "en": "This part could not be shown because of a system error. It has been logged for the IT team; reload the page in a few minutes.",
+        "vi": (
+            "Không hiển thị được phần này do một lỗi của hệ thống. Lỗi đã được ghi lại cho Tổ CNTT; hãy tải lại "
+            "trang sau ít phút."
+        ),
+        "en": (
+            "This part could not be shown because of a system error. It has been logged for the IT team; reload the "
+            "page in a few minutes."
+        ),
     },
     "filter.corrected.dates_invalid": {
         "vi": "Khoảng ngày không hợp lệ, đã hiển thị hôm nay.",
@@ -378,8 +384,13 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "{n} hour(s) far below last week — check the checkpoints' connection.",
     },
     "it.q.hourly_note": {
-        "vi": "Cột đỏ: giờ có số khai báo dưới ngưỡng so với cùng giờ tuần trước (có thể mất kết nối). Cột nhạt: giờ hiện tại, chưa trọn.",
-        "en": "Red bars: hours far below the same hour last week (possible outage). Pale bar: the current, partial hour.",
+        "vi": (
+            "Cột đỏ: giờ có số khai báo dưới ngưỡng so với cùng giờ tuần trước (có thể mất kết nối). Cột nhạt: giờ "
+            "hiện tại, chưa trọn."
+        ),
+        "en": (
+            "Red bars: hours far below the same hour last week (possible outage). Pale bar: the current, partial hour."
+        ),
     },
     "it.q.fill": {
         "vi": "Tỷ lệ điền các trường không bắt buộc (theo chốt và hình thức)",
@@ -393,8 +404,16 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "it.q.no_quarantine": {"vi": "Không có dòng nào bị cách ly.", "en": "No quarantined rows."},
     "it.imp.title": {"vi": "Nhập dữ liệu khai báo", "en": "Import declarations"},
     "it.imp.help": {
-        "vi": "Tệp CSV (UTF-8, UTF-16, Windows-1258; dấu phẩy, chấm phẩy hoặc tab) hoặc XLSX, dòng tiêu đề theo tên trường hoặc nhãn tiếng Việt. Nhập lại cùng một tệp không tạo bản ghi trùng; lần nhập bị gián đoạn sẽ tiếp tục từ chỗ dừng.",
-        "en": "CSV (UTF-8, UTF-16, Windows-1258; comma, semicolon or tab) or XLSX, headers as field names or Vietnamese labels. Importing the same file again adds nothing; an interrupted import resumes where it stopped.",
+        "vi": (
+            "Tệp CSV (UTF-8, UTF-16, Windows-1258; dấu phẩy, chấm phẩy hoặc tab) hoặc XLSX, dòng tiêu đề theo tên "
+            "trường hoặc nhãn tiếng Việt. Nhập lại cùng một tệp không tạo bản ghi trùng; lần nhập bị gián đoạn sẽ "
+            "tiếp tục từ chỗ dừng."
+        ),
+        "en": (
+            "CSV (UTF-8, UTF-16, Windows-1258; comma, semicolon or tab) or XLSX, headers as field names or "
+            "Vietnamese labels. Importing the same file again adds nothing; an interrupted import resumes where it "
+            "stopped."
+        ),
     },
     "it.imp.file": {"vi": "Chọn tệp", "en": "Choose a file"},
     "it.imp.sheet": {"vi": "Trang tính (XLSX, để trống = trang đầu)", "en": "Sheet (XLSX, empty = first)"},
@@ -409,14 +428,26 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "it.imp.done": {"vi": "Đã nhập xong {name}", "en": "{name} imported"},
     "it.imp.unreadable": {"vi": "Không đọc được tệp {name}: {reason}", "en": "Cannot read {name}: {reason}"},
     "it.imp.result": {
-        "vi": "Lô nhập #{batch}: {rows} dòng — nhận {accepted}, trùng {duplicates}, cách ly {quarantined}, cảnh báo {warnings}.",
-        "en": "Batch #{batch}: {rows} rows — accepted {accepted}, duplicates {duplicates}, quarantined {quarantined}, warnings {warnings}.",
+        "vi": (
+            "Lô nhập #{batch}: {rows} dòng — nhận {accepted}, trùng {duplicates}, cách ly {quarantined}, cảnh báo "
+            "{warnings}."
+        ),
+        "en": (
+            "Batch #{batch}: {rows} rows — accepted {accepted}, duplicates {duplicates}, quarantined {quarantined}, "
+            "warnings {warnings}."
+        ),
     },
     "it.imp.batches": {"vi": "Các lần nhập tệp", "en": "File imports"},
     "it.imp.none": {"vi": "Chưa có lần nhập tệp nào.", "en": "No file imported yet."},
     "it.imp.totals": {
-        "vi": "Tổng cộng: {rows_in} dòng — nhận {accepted}, trùng {duplicates}, cách ly {quarantined}, cảnh báo {warnings}",
-        "en": "In total: {rows_in} rows — accepted {accepted}, duplicates {duplicates}, quarantined {quarantined}, warnings {warnings}",
+        "vi": (
+            "Tổng cộng: {rows_in} dòng — nhận {accepted}, trùng {duplicates}, cách ly {quarantined}, cảnh báo "
+            "{warnings}"
+        ),
+        "en": (
+            "In total: {rows_in} rows — accepted {accepted}, duplicates {duplicates}, quarantined {quarantined}, "
+            "warnings {warnings}"
+        ),
     },
     "it.imp.quarantine": {"vi": "Dòng bị cách ly", "en": "Quarantined rows"},
     "it.imp.filter_batch": {"vi": "Lô nhập", "en": "Batch"},
@@ -424,8 +455,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "it.imp.filter_field": {"vi": "Trường lỗi", "en": "Field in error"},
     "it.imp.all_fields": {"vi": "Tất cả", "en": "All"},
     "it.imp.quarantine_note": {
-        "vi": "Chỉ hiện các cột đã nhận diện; thông tin cá nhân được che. Tải về, sửa các trường lỗi rồi nhập lại — các trường bị che và các cột khác cần điền lại từ bản gốc.",
-        "en": "Only recognised columns are shown; personal fields are masked. Download, fix the fields in error and import again — masked fields and other columns must be refilled from the original.",
+        "vi": (
+            "Chỉ hiện các cột đã nhận diện; thông tin cá nhân được che. Tải về, sửa các trường lỗi rồi nhập lại — "
+            "các trường bị che và các cột khác cần điền lại từ bản gốc."
+        ),
+        "en": (
+            "Only recognised columns are shown; personal fields are masked. Download, fix the fields in error and "
+            "import again — masked fields and other columns must be refilled from the original."
+        ),
     },
     "it.imp.quarantine_page": {"vi": "{n} dòng · trang {page}/{pages}", "en": "{n} rows · page {page} of {pages}"},
     "it.imp.page": {"vi": "Trang", "en": "Page"},
@@ -439,22 +476,43 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Columns not recognised, ignored: {columns}",
     },
     "it.imp.ids_derived": {
-        "vi": "Tệp không có cột mã khai báo (Mã khai báo / Mã tờ khai): mã được tạo từ thời gian, chốt, hướng và CCCD, số điện thoại hoặc họ tên.",
-        "en": "The file has no declaration-id column (Mã khai báo / Mã tờ khai): ids were derived from the time, checkpoint, direction and ID number, phone or name.",
+        "vi": (
+            "Tệp không có cột mã khai báo (Mã khai báo / Mã tờ khai): mã được tạo từ thời gian, chốt, hướng và CCCD, "
+            "số điện thoại hoặc họ tên."
+        ),
+        "en": (
+            "The file has no declaration-id column (Mã khai báo / Mã tờ khai): ids were derived from the time, "
+            "checkpoint, direction and ID number, phone or name."
+        ),
     },
     "it.imp.browse": {"vi": "Chọn tệp từ máy", "en": "Browse files"},
     "it.imp.busy": {
-        "vi": "Một lần nhập tệp khác đang chạy trên bảng điều khiển; hãy thử lại khi lần đó xong (xem bảng các lần nhập bên dưới).",
+        "vi": (
+            "Một lần nhập tệp khác đang chạy trên bảng điều khiển; hãy thử lại khi lần đó xong (xem bảng các lần "
+            "nhập bên dưới)."
+        ),
         "en": "Another import is running on the dashboard; try again when it has finished (see the imports below).",
     },
     "it.imp.refused": {
-        "vi": "Tệp bị từ chối: quá {mb} MB, giới hạn tải lên của bảng điều khiển. Hãy chia nhỏ tệp hoặc dùng lệnh python -m data_access import.",
-        "en": "File refused: over {mb} MB, the dashboard's upload limit. Split the file or use the command python -m data_access import.",
+        "vi": (
+            "Tệp bị từ chối: quá {mb} MB, giới hạn tải lên của bảng điều khiển. Hãy chia nhỏ tệp hoặc dùng lệnh "
+            "python -m data_access import."
+        ),
+        "en": (
+            "File refused: over {mb} MB, the dashboard's upload limit. Split the file or use the command python -m "
+            "data_access import."
+        ),
     },
     "it.imp.too_large": {"vi": "Tệp {name} quá lớn: tối đa {mb} MB.", "en": "{name} is too large: at most {mb} MB."},
     "it.imp.failed": {
-        "vi": "Lần nhập tệp {name} bị dừng do lỗi hệ thống; các lô đã ghi được giữ lại, nhập lại cùng tệp sẽ tiếp tục từ chỗ dừng.",
-        "en": "The import of {name} stopped on a system error; the batches written are kept, and importing the same file again resumes where it stopped.",
+        "vi": (
+            "Lần nhập tệp {name} bị dừng do lỗi hệ thống; các lô đã ghi được giữ lại, nhập lại cùng tệp sẽ tiếp tục "
+            "từ chỗ dừng."
+        ),
+        "en": (
+            "The import of {name} stopped on a system error; the batches written are kept, and importing the same "
+            "file again resumes where it stopped."
+        ),
     },
     "it.imp.download_csv": {"vi": "Tải CSV để sửa", "en": "Download CSV to fix"},
     "it.imp.download_xlsx": {"vi": "Tải XLSX để sửa", "en": "Download XLSX to fix"},
@@ -462,8 +520,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "it.imp.no_duplicates": {"vi": "Không có dòng trùng.", "en": "No duplicates."},
     "it.wifi.title": {"vi": "Wi-Fi miễn phí tại chốt", "en": "Free Wi-Fi at the checkpoints"},
     "it.wifi.help": {
-        "vi": "Ngày bắt đầu phát Wi-Fi miễn phí tại mỗi chốt: trang Ứng dụng CNTT tính số người dùng Wi-Fi kể từ ngày này. Để trống nếu chốt không có Wi-Fi miễn phí.",
-        "en": "The day each checkpoint's free Wi-Fi opened: the IT adoption page counts Wi-Fi use from that day. Empty if the checkpoint has no free Wi-Fi.",
+        "vi": (
+            "Ngày bắt đầu phát Wi-Fi miễn phí tại mỗi chốt: trang Ứng dụng CNTT tính số người dùng Wi-Fi kể từ ngày "
+            "này. Để trống nếu chốt không có Wi-Fi miễn phí."
+        ),
+        "en": (
+            "The day each checkpoint's free Wi-Fi opened: the IT adoption page counts Wi-Fi use from that day. Empty "
+            "if the checkpoint has no free Wi-Fi."
+        ),
     },
     "it.wifi.opened": {"vi": "Ngày mở Wi-Fi", "en": "Wi-Fi opened on"},
     "it.wifi.save": {"vi": "Lưu ngày mở Wi-Fi", "en": "Save the opening days"},
@@ -473,8 +537,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "it.hz.title": {"vi": "Danh sách vùng dịch", "en": "Hot zones"},
     "it.hz.help": {
-        "vi": "Mỗi thay đổi được lưu trong một giao dịch: phân loại lại nguy cơ các khai báo liên quan, cập nhật số liệu tổng hợp và ghi lại ai đã thay đổi gì.",
-        "en": "Each change is saved in one transaction: the affected declarations are re-classified, the aggregates updated, and who changed what is recorded.",
+        "vi": (
+            "Mỗi thay đổi được lưu trong một giao dịch: phân loại lại nguy cơ các khai báo liên quan, cập nhật số "
+            "liệu tổng hợp và ghi lại ai đã thay đổi gì."
+        ),
+        "en": (
+            "Each change is saved in one transaction: the affected declarations are re-classified, the aggregates "
+            "updated, and who changed what is recorded."
+        ),
     },
     "it.hz.province": {"vi": "Tỉnh/thành phố", "en": "Province"},
     "it.hz.district": {"vi": "Quận/huyện", "en": "District"},
@@ -494,8 +564,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "it.hz.file": {"vi": "Thay danh sách bằng tệp CSV/XLSX", "en": "Replace the list from a CSV/XLSX file"},
     "it.hz.file_help": {
-        "vi": "Các cột: Tỉnh, Huyện (không bắt buộc), Nhãn, Từ ngày, Đến ngày (không bắt buộc). Tệp là toàn bộ danh sách: vùng không có trong tệp sẽ bị xóa.",
-        "en": "Columns: province, district (optional), label, valid_from, valid_to (optional). The file is the whole list: zones not in it are removed.",
+        "vi": (
+            "Các cột: Tỉnh, Huyện (không bắt buộc), Nhãn, Từ ngày, Đến ngày (không bắt buộc). Tệp là toàn bộ danh "
+            "sách: vùng không có trong tệp sẽ bị xóa."
+        ),
+        "en": (
+            "Columns: province, district (optional), label, valid_from, valid_to (optional). The file is the whole "
+            "list: zones not in it are removed."
+        ),
     },
     "it.hz.replace": {"vi": "Thay danh sách", "en": "Replace the list"},
     "it.hz.changes": {"vi": "Lịch sử thay đổi", "en": "Change log"},

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+
 from data_access.schema import PERSONAL_FIELDS
 from data_access.text import fold, nfc
 from data_access.timeutil import LOCAL_TZ

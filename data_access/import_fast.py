@@ -90,7 +90,7 @@ class ColumnPreparer:
             return columns[indexes[0]]
         out = [_cell(c) for c in columns[indexes[0]]]
         for i in indexes[1:]:
-            out = [a if a is not None else _cell(c) for a, c in zip(out, columns[i])]
+            out = [a if a is not None else _cell(c) for a, c in zip(out, columns[i], strict=False)]
         return out
 
     def _normalise(self, f: Field, raw: Sequence[str | None]) -> list:
@@ -126,7 +126,7 @@ class ColumnPreparer:
         padded = [r if len(r) >= width else r + [""] * (width - len(r)) for r in cells]
         # Cells are NFC-normalised where they are normalised (once per distinct value) rather than
         # column by column here: checking whole columns of Vietnamese text cost a tenth of the worker.
-        columns = list(zip(*padded))[:width] if n else []
+        columns = list(zip(*padded, strict=False))[:width] if n else []
         values: dict[str, list] = {}
         issues: dict[int, list] = {}
         for f in FIELDS:
@@ -174,7 +174,7 @@ class ColumnPreparer:
         cols = dict(values)
         times = list(map(self._times.__getitem__, values["declared_at"]))
         cols["declared_at"], cols["local_day"], cols["local_hour"] = (
-            (list(c) for c in zip(*times)) if n else ([], [], [])
+            (list(c) for c in zip(*times, strict=False)) if n else ([], [], [])
         )
         cols["plate_hash"] = list(map(self._hashes.__getitem__, values["plate"]))
         cols["received_at"] = [received] * n
@@ -186,13 +186,14 @@ class ColumnPreparer:
                     cols["origin_district"],
                     cols["local_day"],
                     cols["contact_f0"],
-                    map(any, zip(*(cols[s] for s in SYMPTOMS))),
+                    map(any, zip(*(cols[s] for s in SYMPTOMS), strict=False)),
                     cols["visited_hotzone"],
+                    strict=False,
                 ),
             )
         )
         cols["origin_in_hotzone"], cols["risk_level"], cols["risk_reason"] = (
-            (list(c) for c in zip(*risks)) if n else ([], [], [])
+            (list(c) for c in zip(*risks, strict=False)) if n else ([], [], [])
         )
         return [cols[c] for c in ROW_COLUMNS]
 

@@ -225,7 +225,7 @@ def _prepared_chunks(
                     warnings[len(good)] = [(w.field, w.code, w.raw) for w in record.warnings]
                 lines.append(line)
                 good.append(tuple(row[c] for c in ROW_COLUMNS))
-        columns = [list(c) for c in zip(*good)] if good else [[] for _ in ROW_COLUMNS]
+        columns = [list(c) for c in zip(*good, strict=False)] if good else [[] for _ in ROW_COLUMNS]
         return chunk(buffer, lines, columns, warnings, quarantined)
 
     def make_columns(buffer: list) -> _Chunk:
@@ -351,7 +351,7 @@ def _chunks_from_workers(args: tuple, workers: int) -> Iterator[_Chunk]:
                     break
                 except queue_module.Empty:
                     if not proc.is_alive() and q.empty():
-                        raise RuntimeError(f"import worker stopped unexpectedly (exit code {proc.exitcode})")
+                        raise RuntimeError(f"import worker stopped unexpectedly (exit code {proc.exitcode})") from None
             if message[0] == "chunk":
                 yield message[1]
                 index += 1

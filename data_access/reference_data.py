@@ -24,7 +24,6 @@ approximate (WGS84, decimal degrees) and only meant for map placement.
 from __future__ import annotations
 
 from datetime import date
-from typing import Dict, List, Tuple
 
 # ---------------------------------------------------------------------------
 # Checkpoints (SPEC §2). Coordinates are approximate (± 2 km).
@@ -36,7 +35,7 @@ from typing import Dict, List, Tuple
 # ---------------------------------------------------------------------------
 WIFI_OPENED_ON_DEFAULT = date(2021, 6, 15)
 
-CHECKPOINTS: List[dict] = [
+CHECKPOINTS: list[dict] = [
     {
         "code": "TAN_DE",
         "name": "Cầu Tân Đệ",
@@ -77,7 +76,7 @@ CHECKPOINTS: List[dict] = [
 PROVINCE_KIND_CITY = "Thành phố"
 PROVINCE_KIND_PROVINCE = "Tỉnh"
 
-PROVINCES: List[Tuple[str, str, str, float, float]] = [
+PROVINCES: list[tuple[str, str, str, float, float]] = [
     # Red River Delta and Northern midlands / mountains
     ("01", "Hà Nội", "Thành phố", 21.03, 105.80),
     ("02", "Hà Giang", "Tỉnh", 22.80, 105.00),
@@ -155,7 +154,7 @@ THAI_BINH_PROVINCE_CODE = "34"
 # Thái Bình's district-level units (GSO codes, SPEC §2).
 # Tuple: (gso_code, name without prefix, kind, lat, lon); rough centroids.
 # ---------------------------------------------------------------------------
-THAI_BINH_DISTRICTS: List[Tuple[str, str, str, float, float]] = [
+THAI_BINH_DISTRICTS: list[tuple[str, str, str, float, float]] = [
     ("336", "Thái Bình", "Thành phố", 20.45, 106.34),
     ("338", "Quỳnh Phụ", "Huyện", 20.65, 106.35),
     ("339", "Hưng Hà", "Huyện", 20.59, 106.22),
@@ -173,7 +172,7 @@ THAI_BINH_DISTRICTS: List[Tuple[str, str, str, float, float]] = [
 # Where a province's capital city shares the province's name it appears here
 # under that name (e.g. "Nam Định" in 36).
 # ---------------------------------------------------------------------------
-PROVINCE_DISTRICTS: Dict[str, List[str]] = {
+PROVINCE_DISTRICTS: dict[str, list[str]] = {
     # Nam Định: 1 city + 9 districts
     "36": [
         "Nam Định",
@@ -327,7 +326,7 @@ PROVINCE_DISTRICTS: Dict[str, List[str]] = {
 # SURNAME_WEIGHTS is parallel to SURNAMES; values approximate the national
 # share of each family name (relative weights, they sum to about 1).
 # ---------------------------------------------------------------------------
-SURNAMES: List[str] = [
+SURNAMES: list[str] = [
     "Nguyễn",
     "Trần",
     "Lê",
@@ -354,7 +353,7 @@ SURNAMES: List[str] = [
     "Huỳnh",
     "Trương",
 ]
-SURNAME_WEIGHTS: List[float] = [
+SURNAME_WEIGHTS: list[float] = [
     0.380,
     0.110,
     0.095,
@@ -382,7 +381,7 @@ SURNAME_WEIGHTS: List[float] = [
     0.005,
 ]
 
-MIDDLE_NAMES_MALE: List[str] = [
+MIDDLE_NAMES_MALE: list[str] = [
     "Văn",
     "Đức",
     "Minh",
@@ -402,7 +401,7 @@ MIDDLE_NAMES_MALE: List[str] = [
     "Tiến",
     "Duy",
 ]
-MIDDLE_NAMES_FEMALE: List[str] = [
+MIDDLE_NAMES_FEMALE: list[str] = [
     "Thị",
     "Ngọc",
     "Thu",
@@ -421,7 +420,7 @@ MIDDLE_NAMES_FEMALE: List[str] = [
     "Lan",
 ]
 
-GIVEN_NAMES_MALE: List[str] = [
+GIVEN_NAMES_MALE: list[str] = [
     "Anh",
     "Bình",
     "Cường",
@@ -457,7 +456,7 @@ GIVEN_NAMES_MALE: List[str] = [
     "Việt",
     "Vinh",
 ]
-GIVEN_NAMES_FEMALE: List[str] = [
+GIVEN_NAMES_FEMALE: list[str] = [
     "Anh",
     "Chi",
     "Dung",
@@ -495,7 +494,7 @@ GIVEN_NAMES_FEMALE: List[str] = [
 # Vietnamese 3-digit mobile prefixes (leading 0 included) after the 2018
 # 11-to-10-digit renumbering. A full number is prefix + 7 digits.
 # ---------------------------------------------------------------------------
-MOBILE_PREFIXES: List[str] = [
+MOBILE_PREFIXES: list[str] = [
     # Viettel
     "086",
     "096",

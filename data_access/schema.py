@@ -24,12 +24,12 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    text,
     UniqueConstraint,
     and_,
     false,
     not_,
     or_,
+    text,
     true,
 )
 

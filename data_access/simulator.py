@@ -212,7 +212,7 @@ class Simulator:
             rows.append(
                 {
                     "declaration_id": self._declaration_id(code, start, i),
-                    "declared_at": (start + dt.timedelta(seconds=float(offsets[i]))).replace(tzinfo=dt.timezone.utc),
+                    "declared_at": (start + dt.timedelta(seconds=float(offsets[i]))).replace(tzinfo=dt.UTC),
                     "checkpoint_id": self.checkpoint_ids[code],
                     "direction": str(directions[i]),
                     "channel": str(channels[i]),

@@ -119,13 +119,13 @@ def stage(kind: str, lines: Sequence[int], columns: Sequence[Sequence], batch_id
     """A chunk's good rows staged for the store of ``kind`` (:func:`store.insert_kind`): ``columns``
     in :data:`store.ROW_COLUMNS` order, one value per line. Runs in the import's worker processes."""
     if kind != "sqlite":
-        return list(zip(lines, *param_columns(kind, columns, batch_id)))
+        return list(zip(lines, *param_columns(kind, columns, batch_id), strict=False))
     params = param_columns(kind, columns, batch_id, booleans=False)
     received = set(params[ROW_COLUMNS.index("received_at")])
     if len(received) > 1:
         raise ValueError("a staged chunk has one received_at")
-    flags = map(_FLAG_BITS.__getitem__, zip(*(params[i] for i in BOOLEAN_POSITIONS)))
-    rows = list(zip(lines, *(params[i] for i in _BOUND_POSITIONS), flags))
+    flags = map(_FLAG_BITS.__getitem__, zip(*(params[i] for i in BOOLEAN_POSITIONS), strict=False))
+    rows = list(zip(lines, *(params[i] for i in _BOUND_POSITIONS), flags, strict=False))
     db = sqlite3.connect(":memory:")
     try:
         db.execute(_SQLITE_STAGE_DDL)

@@ -290,7 +290,7 @@ def row_params(kind: str, rows: Sequence[tuple], batch_id: int | None) -> list[t
     ``kind`` (:func:`insert_kind`): :func:`param_columns`, row by row."""
     if not rows:
         return []
-    return list(zip(*param_columns(kind, list(zip(*rows)), batch_id)))
+    return list(zip(*param_columns(kind, list(zip(*rows, strict=False)), batch_id), strict=False))
 
 
 def param_columns(
@@ -340,7 +340,7 @@ def _insert_sqlalchemy(conn: Connection, params: Sequence[Sequence]) -> tuple[li
     ids, decl_ids = [], []
     for start in range(0, len(params), 2000):
         for pk, decl_id in conn.execute(
-            insert, [dict(zip(INSERT_COLUMN_NAMES, row)) for row in params[start : start + 2000]]
+            insert, [dict(zip(INSERT_COLUMN_NAMES, row, strict=False)) for row in params[start : start + 2000]]
         ):
             ids.append(pk)
             decl_ids.append(decl_id)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from .settings import LOCAL_TZ_NAME
 
 LOCAL_TZ = ZoneInfo(LOCAL_TZ_NAME)
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def now_utc() -> dt.datetime:

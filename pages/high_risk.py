@@ -28,7 +28,7 @@ def body(now: dt.datetime) -> None:
     levels = query(high_risk.risk_levels_by_day, first, last, **where)
     reasons = query(high_risk.high_risk_reasons_by_day, first, last, **where)
     st.caption(tr("page.range", range=common.range_text(first, last, lang())))
-    for column, (label, value, note) in zip(st.columns(5), view.risk_headline(levels, reasons, lang())):
+    for column, (label, value, note) in zip(st.columns(5), view.risk_headline(levels, reasons, lang()), strict=False):
         metric_card(column, label, value, note)
     st.caption(tr("risk.reasons_note"))
 

@@ -120,7 +120,7 @@ st.subheader(tr("it.imp.quarantine"))
 stamp = (int(batches["id"].max()) if not batches.empty else None, tuple(sorted(query(imports.summary).items())))
 reasons, _ = quarantine_overview(stamp, None, None)
 left, middle, right = st.columns([2, 2, 1])
-batch_ids = [None] + [int(b) for b, q in zip(batches.get("id", []), batches.get("quarantined", [])) if q]
+batch_ids = [None] + [int(b) for b, q in zip(batches.get("id", []), batches.get("quarantined", []), strict=False) if q]
 batch = left.selectbox(
     tr("it.imp.filter_batch"), batch_ids, format_func=lambda b: tr("it.imp.all_batches") if b is None else f"#{b}"
 )

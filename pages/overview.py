@@ -22,7 +22,7 @@ def body(now: dt.datetime) -> None:
     checkpoints = query(reference.checkpoint_table)
     counts = query(overview.today_vs_yesterday, now)
     columns = st.columns(6)
-    for column, card in zip(columns, headline(counts, lang())):
+    for column, card in zip(columns, headline(counts, lang()), strict=False):
         metric_card(column, tr(card.label_key), card.value, card.delta, change=True, delta_color=card.delta_color)
     st.caption(tr("overview.deltas_note"))
 

@@ -23,7 +23,7 @@ def body(now: dt.datetime) -> None:
     by_day = query(traffic.crossings_by_day, first, last, **where)
     peaks = query(traffic.peak_hours, first, last, **where)
     st.caption(tr("page.range", range=common.range_text(first, last, lang())))
-    for column, (label, value, note) in zip(st.columns(4), view.traffic_headline(by_day, peaks, lang())):
+    for column, (label, value, note) in zip(st.columns(4), view.traffic_headline(by_day, peaks, lang()), strict=False):
         metric_card(column, label, value, note)
 
     st.subheader(tr("traffic.by_hour"))

@@ -143,7 +143,7 @@ def douglas_peucker(points: list, tolerance_m: float) -> list:
         if best > tolerance_m:
             keep[index] = True
             stack += [(i, index), (index, j)]
-    return [p for p, kept in zip(points, keep) if kept]
+    return [p for p, kept in zip(points, keep, strict=False) if kept]
 
 
 def polygons_of(geometry: dict) -> list:
@@ -155,7 +155,7 @@ def point_in_ring(point, ring) -> bool:
     """Even-odd rule."""
     x, y = point
     inside = False
-    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=False):
         if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
             inside = not inside
     return inside
@@ -305,7 +305,7 @@ def wdbii_segments(path: Path, box) -> dict[int, list[list[tuple[float, float]]]
                 p0, n = first_point[k], points_in_segment[k]
                 xs = lon0 + dx[p0 : p0 + n] * size / 65535.0
                 ys = lat0 + dy[p0 : p0 + n] * size / 65535.0
-                out.setdefault(int(level[k]), []).append(list(zip(xs.tolist(), ys.tolist())))
+                out.setdefault(int(level[k]), []).append(list(zip(xs.tolist(), ys.tolist(), strict=False)))
     return out
 
 

@@ -79,7 +79,7 @@ def test_overview_figures_are_the_store_figures(monkeypatch, demo_url):
         "Khai báo điện tử",
         "Cài Bluezone",
     ]
-    for card, metric in zip(cards, at.metric):
+    for card, metric in zip(cards, at.metric, strict=False):
         assert (metric.value, metric.delta or "") == (card.value, card.delta)
     assert int(shown["Lượt qua chốt"][0].replace(".", "")) > 0
     assert at.title[0].value == "Tổng quan hôm nay"

@@ -7,10 +7,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from dashboard.views import adoption as adoption_view
 from dashboard import formatting as fmt
 from dashboard.filters import Filters, parse_params, read_params, to_params
 from dashboard.maps import clicked_checkpoint, escape, marker_radius
+from dashboard.views import adoption as adoption_view
 from data_access.timeutil import local_midnight_utc
 
 CODES = ["TAN_DE", "THAI_HA", "TRIEU_DUONG"]

@@ -21,7 +21,7 @@ from data_access.store import write_declarations
 from data_access.timeutil import UTC, local_midnight_utc, local_today, now_utc
 from tests.support import declaration
 
-APP = str((__import__("pathlib").Path(__file__).resolve().parents[1] / "dashboard" / "app.py"))
+APP = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 PAGES = {
     "map": "../pages/live_map.py",
     "traffic": "../pages/traffic.py",

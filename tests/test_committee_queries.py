@@ -195,7 +195,7 @@ def test_checkpoint_live_status_reconciles(store):
             assert row.today_free_wifi == count(conn, cid, today, d.used_free_wifi)
             newest = conn.execute(select(func.max(d.declared_at)).where(cid, d.declared_at <= NOW)).scalar()
             assert row.last_declared_at == newest
-        states = dict(zip(status["code"], status["state"]))
+        states = dict(zip(status["code"], status["state"], strict=False))
         # Contact-with-a-case rows exactly one hour ago at TAN_DE and THAI_HA: high risk in the last hour, but
         # no surge and no contact in the last 15 minutes here (the rows one second before now are low risk).
         assert states["TAN_DE"] in (live_map.STATE_NORMAL, live_map.STATE_ATTENTION)
@@ -220,14 +220,14 @@ def test_origins_today_reconciles(store):
                     .group_by(d.origin_province_code)
                 ).all()
             )
-            assert dict(zip(origins["province_code"], origins["travellers"])) == expected
+            assert dict(zip(origins["province_code"], origins["travellers"], strict=False)) == expected
             for row in origins.itertuples():
                 where = [today, d.direction == "in", d.origin_province_code == row.province_code, *scope(chosen, None)]
                 assert row.high_risk == count(conn, *where, d.risk_level == "high")
                 assert row.from_hotzone == count(conn, *where, d.origin_in_hotzone)
             assert list(origins["travellers"]) == sorted(origins["travellers"], reverse=True)
         everyone = live_map.origins_today(conn, NOW)
-        hot = dict(zip(everyone["province_code"], everyone["hot_zone"]))
+        hot = dict(zip(everyone["province_code"], everyone["hot_zone"], strict=False))
         assert {"24", "79", "27", "36"} <= set(hot)
         # Bắc Giang is a hot zone as a whole, HCMC in one district, Bắc Ninh's zone has expired.
         assert hot.get("24") == "province"
@@ -357,7 +357,7 @@ def test_risk_figures_reconcile(store, spec):
                 .group_by(d.origin_province_code)
             ).all()
         )
-        assert dict(zip(origins["province_code"], origins["high_risk"])) == expected
+        assert dict(zip(origins["province_code"], origins["high_risk"], strict=False)) == expected
         for row in origins.itertuples():
             base = [days_window(first, last), d.origin_province_code == row.province_code, *conds]
             assert row.crossings == count(conn, *base)

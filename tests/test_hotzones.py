@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -216,13 +217,16 @@ def test_cli_hotzones_import_and_list(tmp_path, sqlite_url, sqlite_engine):
     path = tmp_path / "vung-dich.csv"
     path.write_bytes(csv_bytes([["Bắc Giang", "", "Chỉ thị 16", "12/11/2026", ""]], header=ZONE_HEADER))
     env = {"DATABASE_URL": sqlite_url, "USER": "lan", "PATH": "/usr/bin:/bin"}
-    run = lambda *a: subprocess.run(
-        [sys.executable, "-m", "data_access", *a],
-        capture_output=True,
-        text=True,  # noqa: E731
-        env=env,
-        cwd=str(__import__("pathlib").Path(__file__).parents[1]),
-    )
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "data_access", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=str(Path(__file__).parents[1]),
+        )
+
     out = run("hotzones", "import", str(path))
     assert out.returncode == 0, out.stderr
     assert "thêm 1" in out.stdout

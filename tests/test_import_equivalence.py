@@ -120,7 +120,10 @@ def corpus(tmp_path: Path) -> list[tuple[str, bytes]]:
     ]
     files.append(("invalid.csv", csv_bytes(invalid)))
     files.append(
-        ("long-cells.csv", csv_bytes([r + [n] for r, n in zip(LONG, LONG_NOTES)], header=HEADER_VI + ["Ghi chú"]))
+        (
+            "long-cells.csv",
+            csv_bytes([r + [n] for r, n in zip(LONG, LONG_NOTES, strict=True)], header=HEADER_VI + ["Ghi chú"]),
+        )
     )
     two_columns = [r[:7] + [r[7], "Tên khác " + str(n)] + r[8:] for n, r in enumerate(BASIC + ODD[:4])]
     files.append(("two-name-columns.csv", csv_bytes(two_columns, header=HEADER_VI[:8] + ["Họ tên"] + HEADER_VI[8:])))

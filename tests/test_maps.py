@@ -43,7 +43,7 @@ def _distance_m(point, geometry) -> float:
 
 
 def _line_distance_m(point, coordinates) -> float:
-    return min(segment_distance_m(point, a, b) for a, b in zip(coordinates, coordinates[1:]))
+    return min(segment_distance_m(point, a, b) for a, b in zip(coordinates, coordinates[1:], strict=False))
 
 
 # --------------------------------------------------------------------------- fixtures

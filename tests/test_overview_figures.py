@@ -21,7 +21,7 @@ from data_access.timeutil import local_today
 from tests.support import declaration
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 # 10:30:17 local on 25/11/2026: a partial hour, so both raw edges and whole rollup hours are used.
 NOW = dt.datetime(2026, 11, 25, 3, 30, 17)
 

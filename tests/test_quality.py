@@ -110,7 +110,10 @@ def test_quarantine_raw_values_are_masked_and_filterable(store):
     assert raw["Họ và tên"] == "Ngu******* An" and raw["Biển số"] == "17*****45"
     assert raw["Hình thức khai báo"] == "fax"  # not personal: shown as it was
     assert list(only_channel["line_number"]) == [2]
-    assert set(zip(reasons["field"], reasons["code"])) == {("channel", "invalid"), ("checkpoint", "invalid")}
+    assert set(zip(reasons["field"], reasons["code"], strict=True)) == {
+        ("channel", "invalid"),
+        ("checkpoint", "invalid"),
+    }
     export = imports_view.quarantine_export(q)
     assert "Lý do cách ly" in export.columns and "0901234567" not in export.to_csv()
 

@@ -16,7 +16,7 @@ from ..i18n import t
 
 def with_names(frame: pd.DataFrame, checkpoints: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with a ``checkpoint`` column (the checkpoint's name) from its checkpoint_id."""
-    names = dict(zip(checkpoints["id"], checkpoints["name"]))
+    names = dict(zip(checkpoints["id"], checkpoints["name"], strict=False))
     return frame.assign(checkpoint=frame["checkpoint_id"].map(names))
 
 

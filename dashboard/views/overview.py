@@ -58,7 +58,7 @@ def checkpoint_summary(counts: pd.DataFrame, checkpoints: pd.DataFrame, lang: st
     today = counts[counts["period"] == "today"]
     yesterday = counts[counts["period"] == "yesterday"]
     rows = []
-    groups = [(name, [cid]) for cid, name in zip(checkpoints["id"], checkpoints["name"])]
+    groups = [(name, [cid]) for cid, name in zip(checkpoints["id"], checkpoints["name"], strict=False)]
     groups.append((t("col.all", lang), list(checkpoints["id"])))
     for name, ids in groups:
         now_rows = today[today["checkpoint_id"].isin(ids)]

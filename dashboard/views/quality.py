@@ -38,7 +38,7 @@ def freshness_table(frame: pd.DataFrame, now: dt.datetime, lang: str) -> pd.Data
 
 def fill_table(frame: pd.DataFrame, checkpoints: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Per checkpoint and channel: crossings and the share of each optional field filled."""
-    names = dict(zip(checkpoints["id"], checkpoints["name"]))
+    names = dict(zip(checkpoints["id"], checkpoints["name"], strict=False))
     rows = []
     for r in frame.to_dict("records"):
         item = {

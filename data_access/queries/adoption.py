@@ -104,7 +104,7 @@ def free_wifi_since_opening(
     for row in rows:
         # Only a checkpoint whose Wi-Fi is open today counted today's rows in the first place.
         if row[1] is not None and pd.Timestamp(row[1]).date() <= today and (row[0],) in ahead:
-            row[2:] = [v - a for v, a in zip(row[2:], ahead[(row[0],)])]
+            row[2:] = [v - a for v, a in zip(row[2:], ahead[(row[0],)], strict=False)]
     frame = pd.DataFrame(rows, columns=["checkpoint_id", "wifi_opened_on", *measures]).astype(
         {m: "int64" for m in measures}
     )

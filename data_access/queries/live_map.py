@@ -248,7 +248,7 @@ def origins_today(conn: Connection, now: dt.datetime, *, checkpoint_ids: Ids = N
         scope[code] = "province" if whole else "district"
         parts = [
             label if pd.isna(district) else f"{label}: {district}"
-            for label, district in zip(group["label"], group["district_name"])
+            for label, district in zip(group["label"], group["district_name"], strict=False)
         ]
         labels[code] = "; ".join(parts)
     frame["hot_zone"] = frame["province_code"].map(scope)

@@ -130,7 +130,9 @@ def fill_shares(conn: Connection, first_day: dt.date, last_day: dt.date, *, now:
     frame = totals_frame(totals, ("checkpoint_id", "channel"), measures)
     frame = frame.rename(columns={f"filled_{f}": f for f in OPTIONAL_FIELDS})
     for f in OPTIONAL_FIELDS:
-        frame[f] = [int(n) / int(total) if total else None for n, total in zip(frame[f], frame["crossings"])]
+        frame[f] = [
+            int(n) / int(total) if total else None for n, total in zip(frame[f], frame["crossings"], strict=True)
+        ]
     frame["crossings"] = frame["crossings"].astype(int)
     return frame
 

@@ -214,7 +214,7 @@ def peak_hours(
             checkpoint_ids=checkpoint_ids,
             directions=directions,
         )
-        ways = dict(zip(current["direction"], current["crossings"]))
+        ways = dict(zip(current["direction"], current["crossings"], strict=False))
         n_in, n_out = int(ways.get("in", 0)), int(ways.get("out", 0))
         if n_in + n_out:
             hours.append((now_day, now_hour, n_in + n_out, n_in, n_out))

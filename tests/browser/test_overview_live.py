@@ -36,7 +36,7 @@ def test_overview_updates_in_place_as_declarations_arrive(tmp_path, streamlit_se
     high_before = metric_value(page, "Nguy cơ cao")
     page.evaluate("window.__no_reload_marker = 42")
 
-    now = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=5)
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5)
     rows = [declaration(1, now) for _ in range(7)] + [declaration(2, now, contact_f0=True) for _ in range(3)]
     with engine.begin() as conn:
         write_declarations(conn, rows, HotZoneIndex(load_hot_zones(conn)))
@@ -46,7 +46,8 @@ def test_overview_updates_in_place_as_declarations_arrive(tmp_path, streamlit_se
         """(expected) => Object.entries(expected).every(([label, value]) =>
                [...document.querySelectorAll('[data-testid="stMetric"]')].some(
                    m => m.innerText.startsWith(label) &&
-                        parseInt(m.querySelector('[data-testid="stMetricValue"]').innerText.replace(/\\D/g, '')) === value))""",
+                        parseInt(m.querySelector('[data-testid="stMetricValue"]')
+                                  .innerText.replace(/\\D/g, '')) === value))""",
         arg={"Lượt qua chốt": before + 10, "Nguy cơ cao": high_before + 3},
         timeout=20_000,
     )
