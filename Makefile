@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test install clean-venv
+.PHONY: run test lint install clean-venv
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -24,6 +24,12 @@ run: $(STAMP)
 ## make test: every test (PostgreSQL and browser tests skip with a reason when unavailable)
 test: $(STAMP)
 	$(PY) -m pytest
+
+## make lint: ruff (lint and format check) and mypy, as CI runs them
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
 
 clean-venv:
 	rm -rf $(VENV)

@@ -24,7 +24,7 @@ PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 st.set_page_config(page_title=tr("app.short_title"), page_icon="🛡️", layout="wide")
 
 with st.sidebar:
-    st.selectbox(tr("app.language"), options=list(LANGUAGES), format_func=LANGUAGES.get, key="lang")
+    st.selectbox(tr("app.language"), options=list(LANGUAGES), format_func=lambda code: LANGUAGES[code], key="lang")
     st.caption(tr("app.owner"))
 
 

@@ -214,16 +214,16 @@ def filter_bar(checkpoints: pd.DataFrame, now: dt.datetime, *, dates: bool = Tru
             format="DD/MM/YYYY",
         )
         # While a range is being picked the widget holds one date: show that day meanwhile.
-        picked = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
-        if picked and picked[0] is not None:
-            first_day, last_day = picked[0], picked[-1] if picked[-1] is not None else picked[0]
+        days = tuple(picked) if isinstance(picked, (tuple, list)) else (picked,)
+        if days and days[0] is not None:
+            first_day, last_day = days[0], days[-1] if days[-1] is not None else days[0]
             if (first_day, last_day) == (today, today):
                 first_day = last_day = None
     chosen = next(slots).multiselect(
         tr("filter.checkpoints"),
         options=codes,
         key=_KEY_CHECKPOINTS,
-        format_func=names.get,
+        format_func=lambda code: str(names.get(code, code)),
         placeholder=tr("filter.all_checkpoints"),
     )
     chosen_codes = tuple(c for c in codes if c in chosen)

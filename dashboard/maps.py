@@ -155,11 +155,11 @@ class HotZoneAreas(MacroElement):
         self.color_js = json.dumps(color)
 
 
-def _local_assets(element: folium.Element) -> None:
+def _local_assets(fmap: folium.Map) -> None:
     # Per instance (not on the class): nothing else in the process is affected. Only Leaflet itself and the
     # base layer's script: circle markers, tooltips and popups need no icon plugin, jQuery or Bootstrap.
-    element.default_js = [("leaflet", f"{LEAFLET_URL}/leaflet.js"), ("geo_base_layer", _versioned("geo/base_layer.js"))]
-    element.default_css = LEAFLET_CSS
+    fmap.default_js = [("leaflet", f"{LEAFLET_URL}/leaflet.js"), ("geo_base_layer", _versioned("geo/base_layer.js"))]
+    fmap.default_css = LEAFLET_CSS
 
 
 def base_map(tile_url: str, tile_attribution: str, lang: str = i18n.DEFAULT_LANGUAGE) -> folium.Map:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import cast
 
 from data_access.schema import PERSONAL_FIELDS
 from data_access.text import fold, nfc
@@ -213,9 +214,10 @@ def _parse_declared_at(value: object) -> datetime:
     if isinstance(value, date):
         return _local_to_utc(datetime.combine(value, time()))
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        if not 1 <= value < 2958466:  # Excel's own range: 1900-01-01 .. 9999-12-31
+        serial = float(value)
+        if not 1 <= serial < 2958466:  # Excel's own range: 1900-01-01 .. 9999-12-31
             raise FieldError("invalid")
-        naive = _EXCEL_EPOCH + timedelta(seconds=round(value * 86400))
+        naive = _EXCEL_EPOCH + timedelta(seconds=round(serial * 86400))
         return _local_to_utc(naive)
     text = _text(value)
     m = _DMY.fullmatch(text)
@@ -658,12 +660,12 @@ def _assemble(
         values[c] is not None for c in ("declared_at", "checkpoint_id", "direction")
     ):
         values["declaration_id"] = derive_declaration_id(
-            values["declared_at"],
-            values["checkpoint_id"],
-            values["direction"],  # type: ignore[arg-type]
-            values["id_number"],
-            values["phone"],
-            values["full_name"],  # type: ignore[arg-type]
+            cast(datetime, values["declared_at"]),
+            cast(int, values["checkpoint_id"]),
+            cast(str, values["direction"]),
+            cast("str | None", values["id_number"]),
+            cast("str | None", values["phone"]),
+            cast("str | None", values["full_name"]),
         )
     return NormalizedRecord(values, errors, warnings)
 

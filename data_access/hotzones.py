@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from typing import cast
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
@@ -99,6 +100,7 @@ def validate_zone(raw: dict, ref: Reference) -> dict:
     if len(label) > LABEL_MAX or (district and len(district) > DISTRICT_MAX):
         raise HotZoneError("Nhãn hoặc tên huyện quá dài")
     valid_from = _parse_date(raw.get("valid_from"), "ngày bắt đầu", required=True)
+    assert valid_from is not None  # required: _parse_date raised otherwise
     valid_to = _parse_date(raw.get("valid_to"), "ngày kết thúc", required=False)
     if valid_to is not None and valid_to < valid_from:
         raise HotZoneError(f"Ngày kết thúc {valid_to:%d/%m/%Y} trước ngày bắt đầu {valid_from:%d/%m/%Y}")
@@ -149,7 +151,8 @@ def reclassify(conn: Connection, changed: Iterable[HotZone]) -> int:
     index = HotZoneIndex(load_hot_zones(conn))
     d = schema.declarations.c
     first = min(z.valid_from for z in changed)
-    last = None if any(z.valid_to is None for z in changed) else max(z.valid_to for z in changed)
+    ends = [z.valid_to for z in changed if z.valid_to is not None]
+    last = None if len(ends) < len(changed) else max(ends)
     cols = [
         d.id,
         d.local_day,
@@ -173,7 +176,7 @@ def reclassify(conn: Connection, changed: Iterable[HotZone]) -> int:
     # Options on the statement, not the connection: they would stick to the caller's connection.
     result = conn.execute(stmt.execution_options(stream_results=True, yield_per=_RECLASSIFY_FETCH))
     for row in result.mappings():
-        new = assess(row, index, row["local_day"])
+        new = assess(cast(Mapping[str, object], row), index, row["local_day"])
         if (new["origin_in_hotzone"], new["risk_level"], new["risk_reason"]) != (
             bool(row["origin_in_hotzone"]),
             row["risk_level"],
@@ -190,7 +193,7 @@ def reclassify(conn: Connection, changed: Iterable[HotZone]) -> int:
             days.add(row["local_day"])
     result.close()
     if updates:
-        stmt = (
+        update_stmt = (
             update(schema.declarations)
             .where(d.id == bindparam("_id"))
             .values(
@@ -198,7 +201,7 @@ def reclassify(conn: Connection, changed: Iterable[HotZone]) -> int:
             )
         )
         for start in range(0, len(updates), 5000):
-            conn.execute(stmt, updates[start : start + 5000])
+            conn.execute(update_stmt, updates[start : start + 5000])
         rollup.rebuild_days(conn, days)
     return len(updates)
 
@@ -231,7 +234,7 @@ def _zone_by_id(conn: Connection, zone_id: int) -> HotZone:
 
 def add_zone(conn: Connection, zone: dict, *, changed_by: str) -> ZoneChange:
     """Add one validated zone (see :func:`validate_zone`), re-classify, record the change."""
-    zone_id = conn.execute(
+    zone_id: int = conn.execute(
         insert(schema.hot_zones)
         .values(**zone, created_by=changed_by, created_at=now_utc())
         .returning(schema.hot_zones.c.id)

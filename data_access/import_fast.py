@@ -102,7 +102,7 @@ class ColumnPreparer:
                 memo.clear()
                 self._failures[f.name].clear()
             return list(map(memo.__getitem__, raw))
-        values = list(raw)
+        values: list[object] = list(raw)
         normalise = self._normaliser(f)
         optional = not f.required
         for i, text in enumerate(raw):

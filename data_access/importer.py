@@ -26,10 +26,11 @@ import datetime as dt
 import hashlib
 import os
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
@@ -46,7 +47,7 @@ from .import_fast import ColumnPreparer
 from .parsing import UnreadableFile, nfc_cells, read_table
 from .risk import HotZoneIndex
 from .settings import get_settings
-from .staging import open_stage, stage, write_staged
+from .staging import Staged, open_stage, stage, write_staged
 from .store import ROW_COLUMNS, insert_kind, load_hot_zones, new_batch, prepare_row
 from .timeutil import UTC, now_utc
 
@@ -153,7 +154,7 @@ class _Chunk:
     last_line: int
     fraction: float
     good: int  #: rows without errors
-    staged: object  #: those rows, staged for the store (:func:`staging.stage`)
+    staged: Staged  #: those rows, staged for the store (:func:`staging.stage`)
     #: source line of a good row with warnings -> (its declaration id, [(field, code, raw value)])
     warnings: dict[int, tuple[str, list[tuple[str, str, str]]]]
     quarantined: list[dict]
@@ -181,9 +182,10 @@ def _prepared_chunks(
     columnar: bool = True,
     target: tuple[str, int | None] = ("sqlalchemy", None),
     encoding: str | None = None,
+    *,
     part: int = 0,
     parts: int = 1,
-) -> Iterator[_Chunk]:
+) -> Generator[_Chunk, None, None]:
     """Read the file and yield its chunks after line ``resumed_from``, normalised and prepared.
 
     A CSV file is normalised column by column (:mod:`data_access.import_fast`) unless ``columnar``
@@ -212,7 +214,10 @@ def _prepared_chunks(
 
     def make_rows(buffer: list) -> _Chunk:
         received = now_utc()
-        lines, good, warnings, quarantined = [], [], {}, []
+        lines: list[int] = []
+        good: list[tuple] = []
+        warnings: dict[int, list[tuple[str, str, str]]] = {}
+        quarantined: list[dict] = []
         for line, raw, cells in buffer:
             record = normalize(raw)
             if record.errors:
@@ -249,6 +254,7 @@ def _prepared_chunks(
             quarantined,
         )
 
+    items: Iterator[Any]
     if columnar:
         preparer = ColumnPreparer(reader.columns, ref, zones, now)
         items, make = reader.iter_cells(nfc=False), make_columns
@@ -261,7 +267,7 @@ def _prepared_chunks(
     buffer: list = []
     while True:
         # rows are taken a slice at a time, without a Python step per row
-        items_read = list(islice(items, size - len(buffer)))
+        items_read: list[Any] = list(islice(items, size - len(buffer)))
         if resumed_from and items_read and items_read[0][0] <= resumed_from:
             buffer += [item for item in items_read if item[0] > resumed_from]  # the rest was committed
         else:
@@ -324,7 +330,7 @@ def _worker(queue, main_pid: int, args: tuple, part: int, parts: int) -> None:
         put(("error", f"{type(exc).__name__}: {exc}"))
 
 
-def _chunks_from_workers(args: tuple, workers: int) -> Iterator[_Chunk]:
+def _chunks_from_workers(args: tuple, workers: int) -> Generator[_Chunk, None, None]:
     """The chunks of :func:`_prepared_chunks`, in file order, prepared by ``workers`` processes."""
     import multiprocessing
     import queue as queue_module
@@ -334,7 +340,8 @@ def _chunks_from_workers(args: tuple, workers: int) -> Iterator[_Chunk]:
     # dashboard), where a fork could copy a lock another thread holds.
     import threading
 
-    ctx = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
+    # (typed Any: the stubs' BaseContext does not declare the Process and Queue every context has)
+    ctx: Any = multiprocessing.get_context("fork" if threading.active_count() == 1 else "forkserver")
     queues = [ctx.Queue(maxsize=2) for _ in range(workers)]
     procs = [
         ctx.Process(target=_worker, args=(q, os.getpid(), args, k, workers), daemon=True) for k, q in enumerate(queues)

@@ -35,7 +35,7 @@ import zipfile
 from collections.abc import Callable, Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import IO, BinaryIO
+from typing import IO, BinaryIO, cast
 
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.reader.strings import read_string_table
@@ -331,7 +331,7 @@ class _LineGuard(io.BufferedIOBase):
         return self._checked(self._raw.read1(size) if hasattr(self._raw, "read1") else self._raw.read(size))
 
     def read(self, size: int | None = -1) -> bytes:
-        return self._checked(self._raw.read(size))
+        return self._checked(self._raw.read(-1 if size is None else size))
 
     def close(self) -> None:
         super().close()
@@ -447,7 +447,7 @@ class _XlsxPart:
         whole = size is None or size < 0
         while not self._eof and (whole or self._pos == len(self._out)):
             self._fill()
-        end = len(self._out) if whole else self._pos + size
+        end = len(self._out) if size is None or size < 0 else self._pos + size
         data = self._out[self._pos : end]
         self._pos += len(data)
         return data
@@ -663,10 +663,12 @@ class TableReader:
         # no per-row test of "is the width known" or "is there a limit": most of a file's rows pass here
         width, keep = self._width or sys.maxsize, RAW_KEEP_CHARS
         number = 0
-        with io.TextIOWrapper(_LineGuard(binary), encoding=self.encoding, errors="replace", newline="") as text:
-            text._CHUNK_SIZE = _TEXT_READ  # fewer, larger reads through the guard (CPython's attribute)
+        guard = cast(IO[bytes], _LineGuard(binary))
+        with io.TextIOWrapper(guard, encoding=self.encoding, errors="replace", newline="") as text:
+            # fewer, larger reads through the guard (an attribute of CPython's TextIOWrapper, not in the stubs)
+            text._CHUNK_SIZE = _TEXT_READ  # type: ignore[attr-defined]
             try:
-                records = enumerate(csv.reader(text, delimiter=self.delimiter), start=1)
+                records = enumerate(csv.reader(text, delimiter=self.delimiter or ","), start=1)
                 for number, cells in islice(records, after, until):
                     if len(cells) > width:
                         del cells[width:]
@@ -675,7 +677,7 @@ class TableReader:
                         continue
                     if len(joined) > keep and max(map(len, cells)) > keep:
                         cells = [_cut(c) if len(c) > keep else c for c in cells]
-                    yield number, (nfc_cells(cells) if nfc else cells)
+                    yield number, cast(list[object], nfc_cells(cells) if nfc else cells)
                 if until is not None:
                     self._more = next(records, None) is not None
             except csv.Error as exc:
@@ -751,7 +753,7 @@ class TableReader:
             if mapping.get(i) is None:
                 self.unrecognised_headers.append(text)
             else:
-                name = mapping[i]
+                name = cast(str, mapping[i])
                 self._columns[i] = name
                 self.mapped_fields.setdefault(name, text)
 

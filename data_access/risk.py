@@ -78,7 +78,9 @@ def classify(
 
 def assess(row: Mapping[str, object], zones: HotZoneIndex, local_day: dt.date) -> dict[str, object]:
     """The stored risk columns (origin_in_hotzone, risk_level, risk_reason) of a declaration row."""
-    in_zone = zones.match(str(row["origin_province_code"]), row.get("origin_district"), local_day) is not None
+    district = row.get("origin_district")
+    zone = zones.match(str(row["origin_province_code"]), None if district is None else str(district), local_day)
+    in_zone = zone is not None
     level, reason = classify(
         contact_f0=bool(row.get("contact_f0")),
         any_symptom=any(bool(row.get(s)) for s in SYMPTOMS),

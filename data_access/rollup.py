@@ -52,7 +52,7 @@ def _read_from(source: Table, stmt):
             return source.c[element.name]
         return None
 
-    return visitors.replacement_traverse(stmt, {}, replace)
+    return visitors.replacement_traverse(stmt, {}, replace)  # type: ignore[call-overload]  # stubs miss Select
 
 
 ROLLUPS: tuple[Rollup, ...] = (

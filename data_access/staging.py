@@ -32,6 +32,7 @@ from .store import (
     INSERT_COLUMN_NAMES,
     ROW_COLUMNS,
     Memo,
+    driver_connection,
     insert_kind,
     param_columns,
     pg_insert_staged,
@@ -115,7 +116,12 @@ class StagedWrite:
     duplicates: list[tuple[int, str]]
 
 
-def stage(kind: str, lines: Sequence[int], columns: Sequence[Sequence], batch_id: int) -> object:
+#: A chunk's good rows staged for the store (:func:`stage`): on SQLite, the serialised image of an
+#: in-memory database; elsewhere, (line, *row) tuples.
+Staged = bytes | list[tuple]
+
+
+def stage(kind: str, lines: Sequence[int], columns: Sequence[Sequence], batch_id: int | None) -> Staged:
     """A chunk's good rows staged for the store of ``kind`` (:func:`store.insert_kind`): ``columns``
     in :data:`store.ROW_COLUMNS` order, one value per line. Runs in the import's worker processes."""
     if kind != "sqlite":
@@ -149,7 +155,7 @@ def open_stage(conn: Connection) -> Iterator[None]:
     if insert_kind(conn) != "sqlite":
         yield
         return
-    dbapi = conn.connection.driver_connection
+    dbapi = driver_connection(conn)
     if conn.in_transaction() or dbapi.in_transaction:
         raise RuntimeError("open_stage needs a connection outside any transaction")
     cache_size = dbapi.execute("PRAGMA cache_size").fetchone()[0]
@@ -166,14 +172,14 @@ def open_stage(conn: Connection) -> Iterator[None]:
         dbapi.execute(f"DETACH DATABASE {STAGE_SCHEMA}")
 
 
-def write_staged(conn: Connection, staged: object, count: int, batch_id: int) -> StagedWrite:
+def write_staged(conn: Connection, staged: Staged, count: int, batch_id: int) -> StagedWrite:
     """Insert a staged chunk of ``count`` rows (:func:`stage`) and add it to the rollups, in the
     caller's transaction. Rows whose declaration id is stored already, or came on an earlier line,
     are not inserted: they are the duplicates returned."""
     if not count:
         return StagedWrite(0, [])
     kind = insert_kind(conn)
-    if kind == "sqlite":
+    if isinstance(staged, bytes):
         return _write_sqlite(conn, staged, count, batch_id)
     if kind == "psycopg":
         return _write_pg(conn, staged, count, batch_id)
@@ -184,7 +190,7 @@ def write_staged(conn: Connection, staged: object, count: int, batch_id: int) ->
 
 
 def _write_sqlite(conn: Connection, image: bytes, count: int, batch_id: int) -> StagedWrite:
-    dbapi = conn.connection.driver_connection
+    dbapi = driver_connection(conn)
     dbapi.deserialize(image, name=STAGE_SCHEMA)
     cursor = dbapi.cursor()
     try:
@@ -202,7 +208,7 @@ def _write_sqlite(conn: Connection, image: bytes, count: int, batch_id: int) -> 
 
 
 def _write_pg(conn: Connection, rows: Sequence[tuple], count: int, batch_id: int) -> StagedWrite:
-    cursor = conn.connection.driver_connection.cursor()
+    cursor = driver_connection(conn).cursor()
     try:
         written = pg_insert_staged(cursor, rows)
         if len(written) == count:

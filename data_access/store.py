@@ -116,7 +116,9 @@ def head_revision() -> str:
     """The newest schema revision this code knows."""
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(_alembic_config("sqlite://")).get_current_head()
+    head = ScriptDirectory.from_config(_alembic_config("sqlite://")).get_current_head()
+    assert head is not None, "the migrations have a head revision"
+    return head
 
 
 def check_store(engine: Engine, url: str | None = None) -> None:
@@ -169,7 +171,7 @@ def seed_reference_data(conn: Connection) -> None:
 
     Existing rows are left alone: the IT team may have corrected coordinates or names.
     """
-    existing = set(conn.execute(select(schema.provinces.c.code)).scalars())
+    existing: set[str] = set(conn.execute(select(schema.provinces.c.code)).scalars())
     rows = [
         dict(code=c, name=n, kind=k, lat=la, lon=lo)
         for c, n, k, la, lo in reference_data.PROVINCES
@@ -201,6 +203,14 @@ def set_wifi_opened_on(conn: Connection, checkpoint_id: int, day: dt.date | None
     if day is not None and not WIFI_EARLIEST <= day <= today:
         raise ValueError(f"wifi_opened_on {day} outside {WIFI_EARLIEST}..{today}")
     conn.execute(update(schema.checkpoints).where(schema.checkpoints.c.id == checkpoint_id).values(wifi_opened_on=day))
+
+
+def driver_connection(conn: Connection) -> Any:
+    """The database driver's own connection under ``conn`` (sqlite3 or psycopg), for the writes that
+    go past SQLAlchemy for speed."""
+    driver = conn.connection.driver_connection
+    assert driver is not None, "an open connection has a driver connection"
+    return driver
 
 
 def load_hot_zones(conn: Connection) -> list[HotZone]:
@@ -239,13 +249,15 @@ class Written:
 def prepare_row(values: dict, zones: HotZoneIndex, received_at: dt.datetime) -> dict:
     """A full declarations row from normalised values: local day/hour, risk, plate hash."""
     row = {c.name: values.get(c.name) for c in schema.declarations.c if c.name != "id"}
-    row["declared_at"] = to_store(values["declared_at"])
-    row["local_day"], row["local_hour"] = local_day_hour(row["declared_at"])
+    declared_at = to_store(values["declared_at"])
+    row["declared_at"] = declared_at
+    local_day, row["local_hour"] = local_day_hour(declared_at)
+    row["local_day"] = local_day
     for flag in schema.SYMPTOMS + schema.FLAGS:
         row[flag] = bool(values.get(flag))
     row["plate_hash"] = plate_hash(row.get("plate"))
     row["received_at"] = received_at
-    row.update(assess(row, zones, row["local_day"]))
+    row.update(assess(row, zones, local_day))
     return row
 
 
@@ -285,7 +297,7 @@ def insert_kind(conn: Connection) -> str:
     return "sqlalchemy"
 
 
-def row_params(kind: str, rows: Sequence[tuple], batch_id: int | None) -> list[tuple]:
+def row_params(kind: str, rows: Sequence[Sequence], batch_id: int | None) -> list[tuple]:
     """Rows in :data:`ROW_COLUMNS` order as the parameters of the insert of :func:`write_rows` for
     ``kind`` (:func:`insert_kind`): :func:`param_columns`, row by row."""
     if not rows:
@@ -337,11 +349,13 @@ def _insert_sqlalchemy(conn: Connection, params: Sequence[Sequence]) -> tuple[li
         .on_conflict_do_nothing(index_elements=["declaration_id"])
         .returning(table.c.id, table.c.declaration_id)
     )
-    ids, decl_ids = [], []
+    ids: list[int] = []
+    decl_ids: list[str] = []
     for start in range(0, len(params), 2000):
-        for pk, decl_id in conn.execute(
+        inserted: Iterable[Any] = conn.execute(
             insert, [dict(zip(INSERT_COLUMN_NAMES, row, strict=False)) for row in params[start : start + 2000]]
-        ):
+        )
+        for pk, decl_id in inserted:
             ids.append(pk)
             decl_ids.append(decl_id)
     return ids, decl_ids
@@ -354,7 +368,7 @@ _SQLITE_INSERT = (
 )
 
 
-def _sqlite_temporal() -> list[tuple[int, object]]:
+def _sqlite_temporal() -> list[tuple[int, Callable[[Any], Any]]]:
     """(position, SQLAlchemy bind processor) of the date and time columns: the DBAPI insert stores
     them as the same text SQLAlchemy's SQLite types write, so both paths store identical values."""
     from sqlalchemy.dialects import sqlite
@@ -364,15 +378,18 @@ def _sqlite_temporal() -> list[tuple[int, object]]:
     for i, name in enumerate(ROW_COLUMNS):
         type_ = schema.declarations.c[name].type
         if isinstance(type_, (sqltypes.Date, sqltypes.DateTime)):
-            process = type_.dialect_impl(dialect).bind_processor(dialect)
+            bound = type_.dialect_impl(dialect).bind_processor(dialect)
+            assert bound is not None, "SQLite's date and time types convert their values"
+            process: Callable[[Any], Any] = bound
             # datetime.isoformat writes the same text five times faster (an import converts every
             # distinct time): used only if it agrees with SQLAlchemy's processor on the samples.
-            fast, samples = (
-                (_iso_datetime, _DATETIME_SAMPLES)
-                if isinstance(type_, sqltypes.DateTime)
-                else (_iso_date, _DATE_SAMPLES)
-            )
-            if all(fast(v) == process(v) for v in samples):
+            fast: Callable[[Any], Any]
+            samples: tuple
+            if isinstance(type_, sqltypes.DateTime):
+                fast, samples = _iso_datetime, _DATETIME_SAMPLES
+            else:
+                fast, samples = _iso_date, _DATE_SAMPLES
+            if _agrees(fast, process, samples):
                 process = fast
             out.append((i, process))
     return out
@@ -385,6 +402,10 @@ _DATETIME_SAMPLES = (
     None,
 )
 _DATE_SAMPLES = (dt.date(2021, 6, 1), dt.date(999, 1, 2), None)
+
+
+def _agrees(fast: Callable[[Any], Any], process: Callable[[Any], Any], samples: tuple) -> bool:
+    return all(fast(v) == process(v) for v in samples)
 
 
 def _iso_datetime(value: dt.datetime | None) -> str | None:
@@ -420,7 +441,7 @@ _AS_INT = {False: 0, True: 1, None: None}
 def _insert_sqlite(conn: Connection, params: Sequence[Sequence]) -> tuple[list[int], list[str]]:
     """The insert of :func:`write_rows` on SQLite: one DBAPI executemany without RETURNING (which
     sqlite3's executemany cannot do), then the new rows read back (:func:`sqlite_new_rows`)."""
-    dbapi = conn.connection.driver_connection
+    dbapi = driver_connection(conn)
     before = dbapi.total_changes
     cursor = dbapi.cursor()
     try:
@@ -477,7 +498,7 @@ def _insert_pg_copy(conn: Connection, params: Sequence[Sequence]) -> tuple[list[
     """The insert of :func:`write_rows` on PostgreSQL/psycopg (:func:`pg_insert_staged`).
     Per-row statements, even pipelined, cost several times more: psycopg's work for each statement
     and the server's for each execution."""
-    cursor = conn.connection.driver_connection.cursor()
+    cursor = driver_connection(conn).cursor()
     try:
         written = pg_insert_staged(cursor, ((line, *row) for line, row in enumerate(params)))
     finally:

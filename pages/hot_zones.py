@@ -72,7 +72,10 @@ edited = st.data_editor(
     column_config={
         "id": None,  # kept to tell an edited row from a new one, not shown
         "province_code": st.column_config.SelectboxColumn(
-            tr("it.hz.province"), options=list(provinces), format_func=lambda c: provinces.get(c, c), required=True
+            tr("it.hz.province"),
+            options=list(provinces),
+            format_func=lambda c: provinces.get(str(c), str(c)),
+            required=True,
         ),
         "district_name": st.column_config.TextColumn(tr("it.hz.district"), help=tr("it.hz.district_help")),
         "label": st.column_config.TextColumn(tr("it.hz.label"), required=True, max_chars=hotzones.LABEL_MAX),
@@ -115,6 +118,7 @@ with st.expander(tr("it.hz.file"), icon=":material/upload_file:"):
     if st.button(tr("it.hz.replace"), disabled=file is None):
 
         def replace(conn, ref):
+            assert file is not None  # the button is disabled without a file
             try:
                 new, problems = hotzones.read_zone_file(file.getvalue(), ref)
             except importer.UnreadableFile as exc:

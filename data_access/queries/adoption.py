@@ -4,6 +4,8 @@ channel mix. Day ranges are inclusive local days, counted up to the page run's `
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
@@ -96,7 +98,8 @@ def free_wifi_since_opening(
         .group_by(cp.id, cp.wifi_opened_on)
         .order_by(cp.id)
     )
-    rows = [[cid, opened, *(int(v) for v in values)] for cid, opened, *values in conn.execute(stmt).all()]
+    found: Sequence[Any] = conn.execute(stmt).all()
+    rows = [[cid, opened, *(int(v) for v in values)] for cid, opened, *values in found]
     # The rollup also holds rows stamped after now (see days_before_now): take them away again.
     ahead = stamped_after(
         conn, now, today, measures=measures, by=("checkpoint_id",), checkpoint_ids=checkpoint_ids, directions=directions

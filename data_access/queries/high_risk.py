@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
@@ -114,7 +115,7 @@ def high_risk_origins(
     )
     # Names are joined after grouping: at most 63 provinces, where joining first touched every row.
     p = schema.provinces.c
-    names = dict(conn.execute(select(p.code, p.name)).all())
+    names: dict[str, str] = dict(conn.execute(select(p.code, p.name)).tuples().all())
     rows = sorted(
         ((code, names.get(code, code), *values) for (code,), values in totals.items() if values[0] > 0),
         key=lambda r: (-r[2], r[0]),
@@ -166,7 +167,8 @@ def high_risk_surge(conn: Connection, now: dt.datetime, *, checkpoint_ids: Ids =
         )
         .group_by(c.local_day)
     )
-    counts = {pd.Timestamp(day).date(): int(n) for day, n in conn.execute(stmt).all()}
+    whole: Sequence[Any] = conn.execute(stmt).all()
+    counts = {pd.Timestamp(day).date(): int(n) for day, n in whole}
     # ... the current, partial hour of each day from the declarations: eight short ranges of the
     # declared_at index, one UNION ALL arm each. (An OR of the ranges, or a WHERE on risk_level, makes the
     # planners scan a whole index instead: 35 ms and more on a million rows, against well under 1 ms.)
@@ -180,7 +182,8 @@ def high_risk_surge(conn: Connection, now: dt.datetime, *, checkpoint_ids: Ids =
         )
         for i, day in enumerate(days)
     ]
-    for back, n in conn.execute(union_all(*arms)).all():
+    partial: Sequence[Any] = conn.execute(union_all(*arms)).all()
+    for back, n in partial:
         if n:
             counts[days[back]] = counts.get(days[back], 0) + int(n)
     today_n = counts.get(today, 0)

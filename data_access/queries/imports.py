@@ -3,6 +3,9 @@ recognised fields, personal ones masked) and the duplicates."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, cast
+
 import pandas as pd
 from sqlalchemy import (
     Connection,
@@ -98,9 +101,11 @@ def quarantine_count(conn: Connection, *, batch_id: int | None = None, field: st
     if field is None:
         stmt = select(func.count()).select_from(schema.quarantined_rows)
         return int(conn.execute(stmt if batch_id is None else stmt.where(q.batch_id == batch_id)).scalar() or 0)
-    stmt = select(q.reasons).where(q.batch_id == batch_id) if batch_id is not None else select(q.reasons)
+    reasons_stmt = select(q.reasons) if batch_id is None else select(q.reasons).where(q.batch_id == batch_id)
     return sum(
-        1 for (reasons,) in conn.execute(stmt.execution_options(yield_per=5000)) if _has_reason_on(reasons, field)
+        1
+        for (reasons,) in cast(Iterable[Any], conn.execute(reasons_stmt.execution_options(yield_per=5000)))
+        if _has_reason_on(reasons, field)
     )
 
 

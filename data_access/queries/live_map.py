@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
@@ -72,7 +73,8 @@ def _high_risk_arrivals_last_hour(conn: Connection, now: dt.datetime, checkpoint
         for back in range(SURGE_BASELINE_DAYS + 1)
     ]
     out: dict[int, list[int]] = {}
-    for back, cid, n in conn.execute(union_all(*arms)).all():
+    found: Sequence[Any] = conn.execute(union_all(*arms)).all()
+    for back, cid, n in found:
         out.setdefault(cid, [0] * (SURGE_BASELINE_DAYS + 1))[back] = int(n)
     return out
 
@@ -91,7 +93,8 @@ def _recent_contacts(conn: Connection, now: dt.datetime, checkpoint_ids: Ids) ->
         )
         .group_by(d.checkpoint_id)
     )
-    return {cid: int(n) for cid, n in conn.execute(stmt).all()}
+    found: Sequence[Any] = conn.execute(stmt).all()
+    return {cid: int(n) for cid, n in found}
 
 
 def attention_reason(arrivals: Sequence[int], contacts: int) -> str | None:
@@ -143,8 +146,8 @@ def checkpoint_live_status(
     # (checkpoint_id, declared_at) index per checkpoint, where a GROUP BY would scan them all.
     d, cp = declarations.c, schema.checkpoints.c
     newest = select(func.max(d.declared_at)).where(d.checkpoint_id == cp.id, d.declared_at <= now).scalar_subquery()
-    last_rows = conn.execute(select(cp.id, newest)).all()
-    last = {cid: ts for cid, ts in last_rows}
+    last_rows: Sequence[Any] = conn.execute(select(cp.id, newest)).all()
+    last: dict[int, dt.datetime | None] = {cid: ts for cid, ts in last_rows}
 
     def today_sum(cid: int, measure: str, direction: str | None = None) -> int:
         rows = today[today["checkpoint_id"] == cid]

@@ -5,6 +5,8 @@ quarantine reasons, the share of optional fields filled; and :func:`report`, the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
@@ -94,7 +96,7 @@ def hourly_vs_last_week(conn: Connection, now: dt.datetime, hours: int = 24) -> 
 def quarantine_reasons(conn: Connection) -> pd.DataFrame:
     """How many quarantined rows have a reason on each required field, by code (missing/invalid/future)."""
     counts: dict[tuple[str, str], int] = {}
-    result = conn.execute(select(schema.quarantined_rows.c.reasons).execution_options(yield_per=5000))
+    result: Iterable[Any] = conn.execute(select(schema.quarantined_rows.c.reasons).execution_options(yield_per=5000))
     for (reasons,) in result:
         for reason in reasons or []:
             key = (reason.get("field", "?"), reason.get("code", "?"))
@@ -166,7 +168,7 @@ def report(conn: Connection, now: dt.datetime, days: int = 7) -> dict:
         "imports": records(batches(conn, limit=20)),
         "quarantine_reasons": records(quarantine_reasons(conn)),
         "warnings_by_field": records(warnings_by_field(conn)),
-        "duplicates": int(conn.execute(select(func.count()).select_from(schema.duplicate_rows)).scalar()),
+        "duplicates": int(conn.execute(select(func.count()).select_from(schema.duplicate_rows)).scalar() or 0),
         "fill_shares": {
             "first_day": (today - dt.timedelta(days=days - 1)).isoformat(),
             "last_day": today.isoformat(),

@@ -4,6 +4,8 @@ peak hours. Day ranges are inclusive local days, counted up to the page run's ``
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
@@ -148,7 +150,7 @@ def people_and_vehicles_by_day(
         .limit(1)
     ).first()
     all_days = [first_day + dt.timedelta(days=i) for i in range((last_day - first_day).days + 1)]
-    vehicles = {}
+    vehicles: dict[dt.date, int] = {}
     for start in range(0, len(all_days), 100):  # SQLite allows 500 arms in one compound SELECT
         arms = [
             select(literal(i).label("i"), func.count(distinct(d.plate_hash))).where(
@@ -203,7 +205,8 @@ def peak_hours(
         .order_by(total.desc(), c.local_day, c.local_hour)
         .limit(limit)
     )
-    hours = [(day, hour, int(n), int(i), int(o)) for day, hour, n, i, o in conn.execute(stmt).all()]
+    found: Sequence[Any] = conn.execute(stmt).all()
+    hours = [(day, hour, int(n), int(i), int(o)) for day, hour, n, i, o in found]
     if first_day <= now_day <= last_day:
         current = window_counts(
             conn,
