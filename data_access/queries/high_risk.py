@@ -115,7 +115,7 @@ def high_risk_origins(
     )
     # Names are joined after grouping: at most 63 provinces, where joining first touched every row.
     p = schema.provinces.c
-    names: dict[str, str] = dict(conn.execute(select(p.code, p.name)).tuples().all())
+    names: dict[str, str] = dict(conn.execute(select(p.code, p.name)).all())
     rows = sorted(
         ((code, names.get(code, code), *values) for (code,), values in totals.items() if values[0] > 0),
         key=lambda r: (-r[2], r[0]),
