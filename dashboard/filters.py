@@ -185,7 +185,8 @@ def filter_bar(checkpoints: pd.DataFrame, now: dt.datetime, *, dates: bool = Tru
     codes = list(checkpoints["code"])
     names = dict(zip(checkpoints["code"], checkpoints["name"], strict=False))
     asked = {k: st.query_params.get(k) for k in FILTER_PARAMS}
-    from_url, notes = read_params(asked, codes, today, query(reference.first_declaration_day) if dates else None)
+    asks_dates = dates and bool(asked[PARAM_FROM] or asked[PARAM_TO])
+    from_url, notes = read_params(asked, codes, today, query(reference.first_declaration_day) if asks_dates else None)
     if not dates:
         from_url = Filters(checkpoint_codes=from_url.checkpoint_codes, direction=from_url.direction)
         notes = [n for n in notes if not n.startswith("dates_")]

@@ -65,14 +65,20 @@ def save_upload(data: bytes | memoryview, suffix: str = "") -> Path:
     return Path(name)
 
 
-def _follow_to_end(child: subprocess.Popen, path: Path | None, lock: int) -> None:
-    assert child.stdout is not None
-    for _ in child.stdout:
-        pass
+def _end(child: subprocess.Popen, path: Path | None, lock: int) -> None:
+    """Wait for the import process, then free the lock and remove the spooled file (also when the
+    child died before it could: killed, out of memory)."""
     child.wait()
     _release_lock(lock)
     if path is not None:
         path.unlink(missing_ok=True)
+
+
+def _follow_to_end(child: subprocess.Popen, path: Path | None, lock: int) -> None:
+    assert child.stdout is not None
+    for _ in child.stdout:
+        pass
+    _end(child, path, lock)
 
 
 def _from_dict(cls, data: dict):
@@ -150,10 +156,7 @@ def run_import_process(
                 target=_follow_to_end, args=(child, path if remove_file else None, lock), daemon=True
             ).start()
             raise
-        child.wait()
-        _release_lock(lock)
-        if remove_file:
-            path.unlink(missing_ok=True)  # also when the child died before it could (killed, out of memory)
+        _end(child, path if remove_file else None, lock)
         errors_file.seek(0)
         errors = errors_file.read()
     if unreadable is not None:

@@ -29,13 +29,19 @@ upload_limit_mb = int(st.get_option("server.maxUploadSize"))
 explain_refused_uploads(tr("it.imp.refused", mb=upload_limit_mb), tr("it.imp.browse"))
 
 
+# The quarantine's reasons and counts read every quarantined row's reasons (seconds on a large
+# quarantine): cached, and shared by every session since they hold counts only, no row. ``stamp`` (the
+# newest batch and the totals) changes with every import, and with it the cache key.
+@st.cache_data(ttl=300, show_spinner=False, max_entries=8)
+def quarantine_reasons(stamp: tuple):
+    """Quarantine reasons by field and problem, as of ``stamp``."""
+    return query(quality.quarantine_reasons)
+
+
 @st.cache_data(ttl=300, show_spinner=False, max_entries=64)
-def quarantine_overview(stamp: tuple, batch_id: int | None, field: str | None) -> tuple:
-    """The quarantine's reasons and how many rows the filters keep: counts only, no row, so shared by
-    every session. ``stamp`` (the newest batch and the totals) changes with every import, and with it
-    the cache key: reading every quarantined row's reasons again on each visit cost seconds on a large
-    quarantine."""
-    return query(quality.quarantine_reasons), query(imports.quarantine_count, batch_id=batch_id, field=field)
+def quarantine_count(stamp: tuple, batch_id: int | None, field: str | None) -> int:
+    """How many quarantined rows the filters keep, as of ``stamp``."""
+    return query(imports.quarantine_count, batch_id=batch_id, field=field)
 
 
 def n(value: int) -> str:
@@ -108,17 +114,17 @@ elif submitted:
 # --- imports -------------------------------------------------------------------------------------
 st.subheader(tr("it.imp.batches"))
 batches = query(imports.batches, 100)
+total = query(imports.summary)
 if batches.empty:
     st.info(tr("it.imp.none"))
 else:
-    total = query(imports.summary)
     st.caption(tr("it.imp.totals", **{k: n(v) for k, v in total.items()}))
     st.dataframe(view.imports_table(batches, lang()), hide_index=True, width="stretch")
 
 # --- quarantine: a page at a time, so that a large quarantine never floods the browser -------------
 st.subheader(tr("it.imp.quarantine"))
-stamp = (int(batches["id"].max()) if not batches.empty else None, tuple(sorted(query(imports.summary).items())))
-reasons, _ = quarantine_overview(stamp, None, None)
+stamp = (int(batches["id"].max()) if not batches.empty else None, tuple(sorted(total.items())))
+reasons = quarantine_reasons(stamp)
 left, middle, right = st.columns([2, 2, 1])
 batch_ids = [None] + [int(b) for b, q in zip(batches.get("id", []), batches.get("quarantined", []), strict=False) if q]
 batch = left.selectbox(
@@ -130,7 +136,7 @@ field = middle.selectbox(
     fields,
     format_func=lambda f: tr("it.imp.all_fields") if f is None else common.field_label(f, lang()),
 )
-count = quarantine_overview(stamp, batch, field)[1]
+count = quarantine_count(stamp, batch, field)
 pages = max(1, math.ceil(count / QUARANTINE_PAGE_ROWS))
 page = int(right.number_input(tr("it.imp.page"), min_value=1, max_value=pages, value=1, step=1))
 if count == 0:

@@ -98,16 +98,10 @@ def window_counts(
     first_whole = floor_hour(start) if start == floor_hour(start) else floor_hour(start) + dt.timedelta(hours=1)
     last_whole = floor_hour(end)
     if first_whole < last_whole:
-        c = rollup.c
-        _add(
-            totals,
-            conn.execute(
-                select(*(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in measures))
-                .where(hour_range(first_whole, last_whole, rollup), *scope_filters(rollup, checkpoint_ids, directions))
-                .group_by(*(c[k] for k in by))
-            ),
-            len(by),
+        rows = _rollup_stmt(
+            hour_range(first_whole, last_whole, rollup), measures, by, checkpoint_ids, directions, rollup
         )
+        _add(totals, conn.execute(rows), len(by))
         raw_ranges = [(start, first_whole), (last_whole, end)]
     else:
         raw_ranges = [(start, end)]
@@ -126,6 +120,23 @@ def _add(totals: Totals, rows, width: int) -> None:
             totals[key] = acc = [0] * len(values)
         for i, v in enumerate(values):
             acc[i] += int(v or 0)
+
+
+def _rollup_stmt(
+    condition,
+    measures: Sequence[str],
+    by: Sequence[str],
+    checkpoint_ids: Sequence[int] | None,
+    directions: Sequence[str] | None,
+    rollup: Table,
+):
+    """The rollup's ``measures`` summed over its rows that meet ``condition``, grouped ``by``."""
+    c = rollup.c
+    return (
+        select(*(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in measures))
+        .where(condition, *scope_filters(rollup, checkpoint_ids, directions))
+        .group_by(*(c[k] for k in by))
+    )
 
 
 def _raw_stmt(
@@ -199,17 +210,9 @@ def days_before_now(
     # Rows are counted too (every rollup has "crossings"): a group is dropped when no row of it is left.
     counted = list(measures) if "crossings" in measures else [*measures, "crossings"]
     rows_at = counted.index("crossings")
-    c = rollup.c
     totals: Totals = {}
-    _add(
-        totals,
-        conn.execute(
-            select(*(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in counted))
-            .where(c.local_day.between(first_day, last_day), *scope_filters(rollup, checkpoint_ids, directions))
-            .group_by(*(c[k] for k in by))
-        ),
-        len(by),
-    )
+    days = rollup.c.local_day.between(first_day, last_day)
+    _add(totals, conn.execute(_rollup_stmt(days, counted, by, checkpoint_ids, directions, rollup)), len(by))
     for key, values in stamped_after(
         conn,
         now,
