@@ -2,9 +2,7 @@
 looks) imported into a fresh store; prints rows/s and peak RSS.
 
     .venv/bin/python bench/bench_import.py --rows 1000000 [--store sqlite:////tmp/bench-import.db]
-        [--csv /tmp/bench-1m.csv] [--keep-csv] [--row-path]
-
-``--row-path`` measures the row-by-row normalisation (``IMPORT_COLUMNAR=0``) instead of the column-wise one.
+        [--csv /tmp/bench-1m.csv] [--keep-csv]
 
 The CSV is generated once from the simulator (kept with --keep-csv / reused if it exists). The
 import runs in a child process so that its peak RSS (``resource.getrusage(RUSAGE_CHILDREN)``) is
@@ -27,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from data_access import reference_data as ref  # noqa: E402
+from data_access.store import reference_data as ref  # noqa: E402
 from data_access.timeutil import LOCAL_TZ  # noqa: E402
 
 HEADER = [
@@ -157,7 +155,7 @@ def _descendants_peak_kb(root: int, peaks: dict[int, int], cpu: dict[int, float]
 def child(store: str, csv_path: str) -> None:
     """Run in the child: init the store, import, print the result as JSON."""
     os.environ["DATABASE_URL"] = store
-    from data_access.importer import import_file
+    from data_access.importing.pipeline import import_file
     from data_access.store import create_store_engine, init_store
 
     engine = create_store_engine(store)
@@ -196,7 +194,6 @@ def main() -> int:
     parser.add_argument("--store", default="sqlite:////tmp/bench-import.db")
     parser.add_argument("--csv", default=None)
     parser.add_argument("--keep-csv", action="store_true")
-    parser.add_argument("--row-path", action="store_true", help="normalise row by row (IMPORT_COLUMNAR=0)")
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -214,13 +211,11 @@ def main() -> int:
         db = Path(args.store.removeprefix("sqlite:///"))
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
-    env = {**os.environ, **({"IMPORT_COLUMNAR": "0"} if args.row_path else {})}
     out = subprocess.run(
         [sys.executable, __file__, "--child", args.store, str(csv_path)],
         capture_output=True,
         text=True,
         check=True,
-        env=env,
     )
     result = json.loads(out.stdout.strip().splitlines()[-1])
     rate = result["rows_in"] / result["seconds"]

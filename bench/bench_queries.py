@@ -24,9 +24,9 @@ from sqlalchemy import Connection, func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from data_access import schema, simulator  # noqa: E402
+from data_access import simulator  # noqa: E402
 from data_access.queries import adoption, high_risk, live_map, overview, reference, traffic  # noqa: E402
-from data_access.store import create_store_engine, init_store  # noqa: E402
+from data_access.store import create_store_engine, init_store, schema  # noqa: E402
 from data_access.timeutil import local_today, now_utc  # noqa: E402
 
 Figure = Callable[[Connection, dt.datetime], object]

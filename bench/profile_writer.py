@@ -1,6 +1,6 @@
 """Where the import's writer spends its time, per row, without the worker: the chunks of the first
 N rows of a CSV are prepared and staged once (cached in a pickle), then written into a fresh store,
-timing the staged write (insert and rollups, :func:`data_access.staging.write_staged`) and the commit
+timing the staged write (insert and rollups, :func:`data_access.store.staging.write_staged`) and the commit
 separately.
 
     .venv/bin/python bench/profile_writer.py --csv /tmp/bench-import-1m.csv --rows 300000
@@ -27,7 +27,7 @@ def prepared(csv_path: str, rows: int, kind: str) -> list:
     cache = Path(f"/tmp/profile-writer-staged-{Path(csv_path).stem}-{rows}-{kind}.pickle")
     if cache.exists():
         return pickle.loads(cache.read_bytes())
-    from data_access.importer import _prepared_chunks, load_reference
+    from data_access.importing.pipeline import _prepared_chunks, load_reference
     from data_access.risk import HotZoneIndex
     from data_access.store import create_store_engine, init_store, load_hot_zones
 
@@ -57,8 +57,8 @@ def main() -> int:
     from sqlalchemy import text
 
     from data_access import store
-    from data_access.staging import open_stage, write_staged
     from data_access.store import create_store_engine, init_store, new_batch
+    from data_access.store.staging import open_stage, write_staged
 
     if args.store.startswith("sqlite:///"):
         db = Path(args.store.removeprefix("sqlite:///"))

@@ -134,7 +134,7 @@ def _import(args: argparse.Namespace) -> int:
 def _import_file(args: argparse.Namespace, path: Path) -> int:
     import json
 
-    from .importer import UnreadableFile, import_file
+    from .importing.pipeline import UnreadableFile, import_file
 
     name = args.file_name or path.name
     events = args.events
@@ -195,7 +195,7 @@ def _import_file(args: argparse.Namespace, path: Path) -> int:
 @command("hotzones")
 def _hotzones(args: argparse.Namespace) -> int:
     from . import hotzones
-    from .importer import UnreadableFile, load_reference
+    from .importing.pipeline import UnreadableFile, load_reference
     from .queries import hot_zones
 
     engine = store_engine()
@@ -273,6 +273,15 @@ def _quality(args: argparse.Namespace) -> int:
     return 0
 
 
+@command("report")
+def _report(args: argparse.Namespace) -> int:
+    # The briefing package reads the store through the query functions; it checks the date and the
+    # formats before it opens the store (store_engine: a missing store is the usual one-line error).
+    from briefing import report_command
+
+    return report_command(args.date, args.out, args.format)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every command."""
     parser = argparse.ArgumentParser(
@@ -301,7 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--sheet", default=None, help="tên trang tính XLSX (mặc định: trang đầu)")
     p.add_argument("--json", action="store_true", help="in kết quả thành một đối tượng JSON")
-    # For the dashboard's upload page (data_access.import_job), not for people: progress and result as
+    # For the dashboard's upload page (data_access.importing.job), not for people: progress and result as
     # JSON lines, the name the file had when uploaded, who uploaded it, and the spooled copy removed.
     p.add_argument("--events", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--file-name", default=None, help=argparse.SUPPRESS)
@@ -314,6 +323,10 @@ def build_parser() -> argparse.ArgumentParser:
     hz.add_parser("import", help="thay danh sách vùng dịch bằng tệp CSV/XLSX").add_argument("file")
     p = sub.add_parser("quality", help="báo cáo chất lượng dữ liệu")
     p.add_argument("--json", action="store_true")
+    p = sub.add_parser("report", help="báo cáo một ngày cho lãnh đạo Sở (PowerPoint, Excel, Word)")
+    p.add_argument("--date", default=None, help="ngày YYYY-MM-DD (mặc định: hôm qua)")
+    p.add_argument("--out", required=True, help="thư mục ghi tệp")
+    p.add_argument("--format", default=None, help="các định dạng, ví dụ pptx,xlsx,docx (mặc định: cả ba)")
     return parser
 
 

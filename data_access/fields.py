@@ -1,5 +1,6 @@
 """Declaration fields (SPEC §3): one pure normaliser per field kind, the field registry and
-:func:`normalize_record`, which turns one raw row into the stored column values."""
+:func:`normalize_field`, one cell's stored value or error code. The import applies it column-wise
+(:mod:`data_access.importing.normalise`)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import cast
 
-from data_access.schema import PERSONAL_FIELDS
+from data_access.domain import PERSONAL_FIELDS
 from data_access.text import fold, nfc
 from data_access.timeutil import LOCAL_TZ
 
@@ -38,7 +38,7 @@ PLATE_TEXT_MAX = 30
 #: every other field: codes and their aliases, yes/no, numbers, dates (the longest ISO form is 32)
 CODE_TEXT_MAX = 50
 #: A raw value kept for people to read (quarantined rows, warnings): at most this many characters,
-#: then "…". Files are cut to it as they are read (:mod:`data_access.parsing`).
+#: then "…". Files are cut to it as they are read (:mod:`data_access.importing.reader`).
 RAW_KEEP_CHARS = 200
 
 
@@ -602,85 +602,8 @@ REQUIRED_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
 PII_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.pii)
 
 
-@dataclass(frozen=True)
-class Issue:
-    """A field that could not be normalised: its name, the error code and the raw value as text."""
-
-    field: str
-    code: str
-    raw: str
-
-
-@dataclass
-class NormalizedRecord:
-    """Stored column values of one row, plus errors (row is quarantined) and warnings."""
-
-    values: dict[str, object]
-    errors: list[Issue]
-    warnings: list[Issue]
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-def _raw_text(value: object) -> str:
-    """A raw value as kept with an issue: text, at most RAW_KEEP_CHARS characters and "…"."""
-    if _is_blank(value):
-        return ""
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    return clip(str(value))
-
-
-def normalize_record(raw: Mapping[str, object], ref: Reference, now: datetime) -> NormalizedRecord:
-    """Normalise one row keyed by field name into the values of :data:`OUTPUT_COLUMNS`.
-
-    A required field missing or invalid is an error; an optional one that is invalid is a
-    warning and stored as None (booleans: False). Without a usable declaration_id one is derived,
-    which needs declared_at, checkpoint and direction (else it stays None, the row has errors).
-    """
-    return _assemble(raw, lambda f, value: normalize_field(f, value, ref, now))
-
-
-def _assemble(
-    raw: Mapping[str, object], outcome: Callable[[Field, object], tuple[object, str | None]]
-) -> NormalizedRecord:
-    """A record from each field's ``outcome(field, raw value)`` (stored value, error code or None)."""
-    values: dict[str, object] = {}
-    errors: list[Issue] = []
-    warnings: list[Issue] = []
-    for f in FIELDS:
-        value = raw.get(f.name)
-        result, code = outcome(f, value)
-        values[f.column] = result
-        if code is not None and (f.required or code != "missing"):
-            (errors if f.required else warnings).append(Issue(f.name, code, _raw_text(value)))
-    if values["declaration_id"] is None and all(
-        values[c] is not None for c in ("declared_at", "checkpoint_id", "direction")
-    ):
-        values["declaration_id"] = derive_declaration_id(
-            cast(datetime, values["declared_at"]),
-            cast(int, values["checkpoint_id"]),
-            cast(str, values["direction"]),
-            cast("str | None", values["id_number"]),
-            cast("str | None", values["phone"]),
-            cast("str | None", values["full_name"]),
-        )
-    return NormalizedRecord(values, errors, warnings)
-
-
-#: Fields whose normalised value depends only on the raw cell, and whose raw values repeat a lot
-#: within a file (codes, names of places, yes/no flags): their results are memoised per file.
-_MEMO_FIELDS = frozenset(
-    f.name
-    for f in FIELDS
-    if f.name not in ("declaration_id", "declared_at", "id_number", "phone", "full_name", "plate")
-)
-
-
 def normalize_field(f: Field, value: object, ref: Reference, now: datetime) -> tuple[object, str | None]:
-    """One field's stored value and error code (None if it is valid), as :func:`normalize_record`
+    """One field's stored value and error code (None if it is valid), as the import
     stores it: a field that fails is None (a flag: False). Text longer than the field's
     ``max_length`` (surrounding blanks aside) is "too_long", whatever else it is."""
     if value.__class__ is str and len(value) > f.max_length and len(value.strip()) > f.max_length:
@@ -689,36 +612,3 @@ def normalize_field(f: Field, value: object, ref: Reference, now: datetime) -> t
         return f.normalise(value, ref, now), None
     except FieldError as exc:
         return (False if f.name in FLAG_NAMES else None), exc.code
-
-
-class RecordNormalizer:
-    """:func:`normalize_record` for many rows of one file, with the same results, faster.
-
-    The normalisers of low-cardinality fields (checkpoint, direction, channel, provinces, flags…)
-    are pure functions of the cell, so their outcome (value or error code) is remembered per raw
-    value; that saves most of the per-row cost on real exports. The memo of a field is dropped
-    when it grows past ``memo_limit`` entries, which keeps memory bounded on odd files.
-    """
-
-    def __init__(self, ref: Reference, now: datetime, memo_limit: int = 50_000) -> None:
-        self.ref, self.now, self.memo_limit = ref, now, memo_limit
-        self._memo: dict[str, dict] = {name: {} for name in _MEMO_FIELDS}
-
-    def _apply(self, f: Field, value: object) -> tuple[object, str | None]:
-        return normalize_field(f, value, self.ref, self.now)
-
-    def _outcome(self, f: Field, value: object) -> tuple[object, str | None]:
-        cache = self._memo.get(f.name)
-        if cache is None:
-            return self._apply(f, value)
-        # The type is part of the key: True == 1 == 1.0 for a dict, not for the normalisers.
-        key = (type(value), value)
-        hit = cache.get(key)
-        if hit is None:
-            if len(cache) >= self.memo_limit:
-                cache.clear()
-            hit = cache[key] = self._apply(f, value)
-        return hit
-
-    def __call__(self, raw: Mapping[str, object]) -> NormalizedRecord:
-        return _assemble(raw, self._outcome)

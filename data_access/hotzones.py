@@ -21,11 +21,11 @@ from typing import cast
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from . import rollup, schema
+from .domain import SYMPTOMS
 from .fields import FieldError, Reference, clip, normalize_origin_province
-from .parsing import HeaderSpec, UnreadableFile, read_table
+from .importing.reader import HeaderSpec, UnreadableFile, read_table
 from .risk import HotZone, HotZoneIndex, assess
-from .store import load_hot_zones
+from .store import load_hot_zones, rollup, schema
 from .text import fold, nfc
 from .timeutil import now_utc
 
@@ -160,7 +160,7 @@ def reclassify(conn: Connection, changed: Iterable[HotZone]) -> int:
         d.origin_district,
         d.contact_f0,
         d.visited_hotzone,
-        *(d[s] for s in schema.SYMPTOMS),
+        *(d[s] for s in SYMPTOMS),
         d.origin_in_hotzone,
         d.risk_level,
         d.risk_reason,

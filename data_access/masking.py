@@ -20,7 +20,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from .fields import PII_FIELDS, clip
-from .parsing import field_for_header
+from .importing.reader import field_for_header
 
 #: First non-blank characters that make a spreadsheet read a cell as a formula.
 FORMULA_PREFIXES = ("=", "+", "-", "@")

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .schema import SYMPTOMS
+from .domain import SYMPTOMS
 from .text import fold
 
 HIGH, MEDIUM, LOW = "high", "medium", "low"

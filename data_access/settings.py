@@ -38,9 +38,6 @@ class Settings(BaseSettings):
     import_parallel_bytes: int = Field(
         default=8_000_000, ge=0, description="files larger than this are imported with import_workers"
     )
-    import_columnar: bool = Field(
-        default=True, description="normalise CSV imports column-wise (same result as row by row, faster)"
-    )
     quality_drop_share: float = Field(
         default=0.2, ge=0, le=1, description="an hour below this share of the same hour last week is flagged"
     )

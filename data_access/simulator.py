@@ -20,10 +20,9 @@ import numpy as np
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import OperationalError
 
-from . import reference_data as ref
-from . import schema
 from .risk import HotZoneIndex
-from .store import load_hot_zones, new_batch, write_declarations
+from .store import load_hot_zones, new_batch, schema, write_declarations
+from .store import reference_data as ref
 from .timeutil import floor_hour, local_midnight_utc, local_today, now_utc, to_local
 
 #: Length of the adoption campaign the shares ramp over (days before now).

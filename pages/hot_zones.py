@@ -12,7 +12,7 @@ from dashboard import state
 from dashboard.state import lang, query, tr
 from dashboard.ui import explain_refused_uploads
 from dashboard.views import hot_zones as view
-from data_access import hotzones, importer
+from data_access import hotzones, importing
 from data_access.queries import hot_zones, reference
 from data_access.timeutil import local_today
 
@@ -21,7 +21,7 @@ def _apply(action) -> None:
     """Run one change in a writer transaction and show what it did."""
     try:
         with state.writer_engine().begin() as conn:
-            ref = importer.load_reference(conn)
+            ref = importing.load_reference(conn)
             change = action(conn, ref)
     except hotzones.HotZoneError as exc:
         st.session_state["hz_message"] = ("error", str(exc))
@@ -121,7 +121,7 @@ with st.expander(tr("it.hz.file"), icon=":material/upload_file:"):
             assert file is not None  # the button is disabled without a file
             try:
                 new, problems = hotzones.read_zone_file(file.getvalue(), ref)
-            except importer.UnreadableFile as exc:
+            except importing.UnreadableFile as exc:
                 raise hotzones.HotZoneError(str(exc)) from exc
             if problems:
                 raise hotzones.HotZoneError("; ".join(problems[:5]))

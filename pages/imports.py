@@ -15,7 +15,8 @@ from dashboard.state import lang, query, tr
 from dashboard.ui import explain_refused_uploads, log, table_or_note
 from dashboard.views import common
 from dashboard.views import imports as view
-from data_access import import_job, importer, masking
+from data_access import importing, masking
+from data_access.importing import job
 from data_access.queries import imports, quality
 
 #: Quarantined rows per page of the table, and at most in one download (newest first).
@@ -57,21 +58,21 @@ def run_upload(uploaded, sheet: str) -> None:
         return
     bar = st.progress(0.0, text=tr("it.imp.reading", name=name))
 
-    def progress(p: importer.ImportProgress) -> None:
+    def progress(p: importing.ImportProgress) -> None:
         bar.progress(min(max(p.fraction, 0.0), 1.0), text=tr("it.imp.progress", rows=n(p.rows_in), name=name))
 
-    path = import_job.save_upload(uploaded.getbuffer())
+    path = job.save_upload(uploaded.getbuffer())
     try:
-        result = import_job.run_import_process(
+        result = job.run_import_process(
             path, uploaded.name, sheet=sheet.strip() or None, created_by=state.UI_USER, progress=progress
         )
-    except importer.UnreadableFile as exc:
+    except importing.UnreadableFile as exc:
         bar.empty()
         st.error(tr("it.imp.unreadable", name=name, reason=fmt.escape_markdown(str(exc))))
-    except import_job.ImportBusy:
+    except job.ImportBusy:
         bar.empty()
         st.warning(tr("it.imp.busy"))
-    except import_job.ImportFailed:
+    except job.ImportFailed:
         bar.empty()
         log.exception("import of an uploaded file failed")
         st.error(tr("it.imp.failed", name=name))

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from data_access.store import create_store_engine, init_store
+from tests.committee_store import store  # noqa: F401 - the committee pages' store, for their query tests
 from tests.support import unavailable
 
 TEST_POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "")

@@ -10,7 +10,7 @@ from collections import Counter
 import openpyxl
 from sqlalchemy import Connection, func, select, true
 
-from data_access import rollup, schema
+from data_access.store import rollup, schema
 
 HEADER_VI = [
     "Mã khai báo",

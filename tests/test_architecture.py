@@ -1,6 +1,7 @@
 """The layers hold, checked on the source: the store's package never imports streamlit, the dashboard and
-the pages never run SQL themselves (they ask ``data_access`` for DataFrames), and no module reaches into
-another module's private names."""
+the pages never run SQL themselves (they ask ``data_access`` for DataFrames), no module reaches into
+another module's private names, and an imported row goes one way: read → normalise → the store's public
+functions, the store knowing nothing of the import."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("data_access", "dashboard", "pages")
+PACKAGES = ("data_access", "dashboard", "pages", "briefing")
 #: What running SQL takes: the statement builders and the raw-text escape hatch.
 SQL_NAMES = {"select", "insert", "update", "delete", "text", "func", "union_all", "and_", "or_"}
 
@@ -47,7 +48,7 @@ def test_pages_and_dashboard_run_no_sql(path):
 
 
 def _resolve(module: str, path: Path) -> str:
-    """An import's absolute module name (``..schema`` from ``data_access/queries/x.py`` → data_access.schema)."""
+    """An import's absolute module name (``..schema`` from ``data_access/queries/x.py`` → data_access.store.schema)."""
     if not module.startswith("."):
         return module
     level = len(module) - len(module.lstrip("."))
@@ -84,3 +85,46 @@ def test_no_module_imports_another_modules_private_name(path):
             and not node.attr.startswith("__")
         ):
             raise AssertionError(f"{path.name} uses {bound[node.value.id]}.{node.attr}")
+
+
+#: The store's modules others may import by name: the table definitions and the reference rows.
+STORE_MODULES_OPEN = {"data_access.store.schema", "data_access.store.reference_data"}
+
+
+def _imported_modules(path: Path) -> list[tuple[str, list[str]]]:
+    return [(_resolve(m, path), names) for m, names in _imports(ast.parse(path.read_text(encoding="utf-8")))]
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in _sources(*PACKAGES) if "store" not in p.relative_to(ROOT).parts[:2]], ids=_module_name
+)
+def test_outside_the_store_only_its_public_names_are_used(path):
+    for module, names in _imported_modules(path):
+        if module.startswith("data_access.store."):
+            assert module in STORE_MODULES_OPEN, f"{path.name} imports {module}: use data_access.store's own names"
+        if module == "data_access.store":
+            import data_access.store as store
+
+            assert not set(names) - set(store.__all__), f"{path.name} imports {set(names) - set(store.__all__)}"
+
+
+@pytest.mark.parametrize("path", _sources("data_access/store"), ids=_module_name)
+def test_the_store_knows_nothing_of_the_import_or_the_pages(path):
+    for module, _ in _imported_modules(path):
+        assert not module.startswith(("data_access.importing", "data_access.queries", "dashboard", "pages")), (
+            f"{path.name} imports {module}"
+        )
+
+
+@pytest.mark.parametrize("path", _sources("data_access/importing"), ids=_module_name)
+def test_the_import_reads_then_normalises_then_writes(path):
+    """The reader knows no normaliser and no store; the normaliser no pipeline; nothing imports back."""
+    stage = {"reader": 0, "normalise": 1, "pipeline": 2, "job": 3, "__init__": 4}[path.stem]
+    for module, _ in _imported_modules(path):
+        if module.startswith("data_access.importing."):
+            later = module.split(".")[2]
+            assert {"reader": 0, "normalise": 1, "pipeline": 2, "job": 3}[later] < stage, (
+                f"{path.name} imports {module}"
+            )
+        if stage == 0:
+            assert not module.startswith("data_access.store"), f"the reader imports {module}"

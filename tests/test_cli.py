@@ -9,8 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from data_access import schema
-from data_access.store import create_store_engine
+from data_access.store import create_store_engine, schema
 
 ROOT = Path(__file__).resolve().parent.parent
 

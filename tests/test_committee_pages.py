@@ -14,10 +14,9 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import formatting as fmt
 from dashboard.i18n import t
-from data_access import schema
 from data_access.risk import HotZoneIndex
 from data_access.settings import get_settings
-from data_access.store import write_declarations
+from data_access.store import schema, write_declarations
 from data_access.timeutil import UTC, local_midnight_utc, local_today, now_utc
 from tests.support import declaration
 

@@ -32,10 +32,10 @@ from data_access.fields import (
     normalize_origin_province,
     normalize_phone,
     normalize_plate,
-    normalize_record,
     normalize_text,
     normalize_vehicle,
 )
+from data_access.importing.normalise import normalize_record
 from data_access.text import fold, nfc
 
 NOW = datetime(2021, 6, 12, 3, 0, tzinfo=UTC)

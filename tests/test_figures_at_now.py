@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, update
 
-from data_access import schema
 from data_access.queries import (
     adoption,
     high_risk,
@@ -21,7 +20,7 @@ from data_access.queries import (
     traffic,
 )
 from data_access.risk import HotZoneIndex
-from data_access.store import write_declarations
+from data_access.store import schema, write_declarations
 from data_access.timeutil import LOCAL_TZ, local_today, to_store
 from tests.support import declaration
 

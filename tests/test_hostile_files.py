@@ -27,11 +27,13 @@ import pytest
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
-from data_access import hotzones, masking, parsing, schema
+from data_access import hotzones, masking
 from data_access.fields import FIELDS, RAW_KEEP_CHARS
-from data_access.importer import import_file, load_reference
-from data_access.parsing import UnreadableFile, field_for_header, read_table
+from data_access.importing import reader as parsing
+from data_access.importing.pipeline import import_file, load_reference
+from data_access.importing.reader import UnreadableFile, field_for_header, read_table
 from data_access.queries import imports
+from data_access.store import schema
 from tests.import_support import (
     HEADER_VI,
     check_import,
@@ -40,7 +42,7 @@ from tests.import_support import (
     row,
     xlsx_bytes,
 )
-from tests.test_import import NOW, run_import
+from tests.test_import_pipeline import NOW, run_import
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from data_access import hotzones, schema
-from data_access.importer import load_reference
+from data_access import hotzones
+from data_access.importing.pipeline import load_reference
 from data_access.queries import hot_zones
 from data_access.risk import HotZoneIndex
-from data_access.store import load_hot_zones, write_declarations
+from data_access.store import load_hot_zones, schema, write_declarations
 from data_access.timeutil import LOCAL_TZ
 from tests.import_support import csv_bytes, rollups_reconcile, xlsx_bytes
 from tests.support import declaration

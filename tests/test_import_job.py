@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from data_access import import_job, schema
-from data_access.importer import ImportProgress, UnreadableFile
+from data_access.importing import job as import_job
+from data_access.importing.pipeline import ImportProgress, UnreadableFile
 from data_access.settings import get_settings
-from data_access.store import create_store_engine, init_store
+from data_access.store import create_store_engine, init_store, schema
 from tests.import_support import csv_bytes, row
 
 
@@ -107,7 +107,7 @@ def test_one_import_at_a_time_from_the_dashboard(store):
 
 
 def test_the_spooled_file_is_removed_when_the_import_process_dies(store, monkeypatch):
-    from data_access.importer import KILL_HOOK_ENV
+    from data_access.importing.pipeline import KILL_HOOK_ENV
 
     monkeypatch.setenv(KILL_HOOK_ENV, "1")  # the child kills itself after its first batch
     path = import_job.save_upload(csv_bytes([row(declaration_id=f"k{i}") for i in range(3)]))

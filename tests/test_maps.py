@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from dashboard import maps
-from data_access.reference_data import CHECKPOINTS, PROVINCES, THAI_BINH_DISTRICTS
+from data_access.store.reference_data import CHECKPOINTS, PROVINCES, THAI_BINH_DISTRICTS
 
 NEIGHBOURS = {"36": "Nam Định", "35": "Hà Nam", "33": "Hưng Yên", "30": "Hải Dương", "31": "Hải Phòng"}
 RIVERS = {"Sông Hồng", "Sông Luộc", "Sông Trà Lý"}

@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 
+from data_access.domain import SYMPTOMS
 from data_access.risk import HIGH, LOW, MEDIUM, HotZone, HotZoneIndex, assess, classify
-from data_access.schema import SYMPTOMS
 
 JUNE_10 = dt.date(2021, 6, 10)
 

@@ -11,8 +11,15 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError
 
-from data_access import reference_data, schema
-from data_access.store import StoreError, check_store, create_store_engine, head_revision, init_store
+from data_access.store import (
+    StoreError,
+    check_store,
+    create_store_engine,
+    head_revision,
+    init_store,
+    reference_data,
+    schema,
+)
 
 
 def _counts(conn) -> dict[str, int]:
@@ -53,7 +60,7 @@ def test_migrations_match_the_model(engine):
 def test_downgrade_to_base_and_upgrade_again(engine):
     from alembic import command
 
-    from data_access.store import _alembic_config
+    from data_access.store.engine import _alembic_config
 
     with engine.begin() as conn:
         cfg = _alembic_config(str(engine.url))
@@ -118,7 +125,7 @@ def test_init_upgrades_a_store_of_the_first_revision(engine):
     """A store left at revision 0001 (with data) is brought to head by ``init``, data kept."""
     from alembic import command
 
-    from data_access.store import _alembic_config
+    from data_access.store.engine import _alembic_config
 
     with engine.begin() as conn:
         cfg = _alembic_config(str(engine.url))
@@ -157,7 +164,7 @@ def test_a_store_made_before_wifi_days_were_reference_data_gets_them_once(engine
     already at head is left as it is."""
     from alembic import command
 
-    from data_access.store import _alembic_config
+    from data_access.store.engine import _alembic_config
 
     cp = schema.checkpoints.c
     with engine.begin() as conn:

@@ -8,8 +8,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from data_access import schema, simulator
-from data_access.store import create_store_engine, init_store
+from data_access import simulator
+from data_access.domain import SYMPTOMS
+from data_access.store import create_store_engine, init_store, schema
 from data_access.timeutil import to_local
 
 NOW = dt.datetime(2026, 11, 25, 10, 0, 0)  # 17:00 local
@@ -84,7 +85,7 @@ def test_bluezone_between_30_and_45_percent(history):
 def test_contact_hotzone_travel_and_symptoms_are_rare(history):
     assert 0 < float(history["contact_f0"].mean()) == pytest.approx(simulator.P_CONTACT_F0, abs=0.0005)
     assert float(history["visited_hotzone"].mean()) == pytest.approx(0.01, abs=0.004)
-    any_symptom = history[list(schema.SYMPTOMS)].any(axis=1).mean()
+    any_symptom = history[list(SYMPTOMS)].any(axis=1).mean()
     assert 0.002 < any_symptom < 0.02
 
 

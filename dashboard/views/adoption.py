@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from data_access.schema import CHANNELS
+from data_access.domain import CHANNELS
 
 from .. import formatting as fmt
 from ..i18n import t

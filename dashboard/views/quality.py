@@ -7,7 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
-from data_access.schema import OPTIONAL_FIELDS
+from data_access.domain import OPTIONAL_FIELDS
 
 from .. import formatting as fmt
 from ..i18n import t

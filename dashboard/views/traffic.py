@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from data_access.schema import VEHICLES
+from data_access.domain import VEHICLES
 
 from .. import formatting as fmt
 from ..i18n import t

@@ -23,7 +23,7 @@ from sqlalchemy import (
     select,
 )
 
-from ..schema import (
+from ..store.schema import (
     MEASURES,
     ORIGIN_MEASURES,
     QUALITY_MEASURES,

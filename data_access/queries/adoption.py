@@ -15,8 +15,8 @@ from sqlalchemy import (
     select,
 )
 
-from .. import schema
-from ..schema import (
+from ..store import schema
+from ..store.schema import (
     CHANNELS,
     crossing_hourly,
 )

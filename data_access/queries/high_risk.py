@@ -19,8 +19,8 @@ from sqlalchemy import (
     union_all,
 )
 
-from .. import schema
-from ..schema import (
+from ..store import schema
+from ..store.schema import (
     crossing_hourly,
     declarations,
     origin_hourly,

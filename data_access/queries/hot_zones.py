@@ -9,7 +9,7 @@ from sqlalchemy import (
     select,
 )
 
-from .. import schema
+from ..store import schema
 
 
 def list_zones(conn: Connection, on: dt.date | None = None) -> list[dict]:

@@ -13,8 +13,8 @@ from sqlalchemy import (
     select,
 )
 
-from .. import schema
 from ..masking import quarantine_view
+from ..store import schema
 
 
 def batches(conn: Connection, limit: int = 50) -> pd.DataFrame:

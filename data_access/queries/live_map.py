@@ -17,8 +17,8 @@ from sqlalchemy import (
     union_all,
 )
 
-from .. import schema
-from ..schema import (
+from ..store import schema
+from ..store.schema import (
     declarations,
     origin_hourly,
 )

@@ -12,8 +12,8 @@ from sqlalchemy import (
     select,
 )
 
-from .. import schema
-from ..schema import (
+from ..domain import DIRECTIONS
+from ..store.schema import (
     declarations,
 )
 from ..timeutil import local_midnight_utc, local_today
@@ -40,7 +40,7 @@ def today_vs_yesterday(
         frames.append(counts.assign(period=period))
     ids = checkpoint_table(conn)["id"].tolist()
     grid = pd.MultiIndex.from_product(
-        [ids, schema.DIRECTIONS, ["today", "yesterday"]], names=["checkpoint_id", "direction", "period"]
+        [ids, DIRECTIONS, ["today", "yesterday"]], names=["checkpoint_id", "direction", "period"]
     ).to_frame(index=False)
     merged = grid.merge(pd.concat(frames, ignore_index=True), how="left", on=["checkpoint_id", "direction", "period"])
     return merged.fillna({m: 0 for m in measures}).astype({m: "int64" for m in measures})

@@ -15,14 +15,15 @@ from sqlalchemy import (
     select,
 )
 
-from .. import schema
+from ..domain import PERSONAL_FIELDS
 from ..masking import mask
-from ..schema import (
+from ..settings import get_settings
+from ..store import schema
+from ..store.schema import (
     OPTIONAL_FIELDS,
     declarations,
     quality_daily,
 )
-from ..settings import get_settings
 from ..timeutil import floor_hour, local_day_hour, local_today
 from ._core import days_before_now, totals_frame, window_counts
 from .imports import batches, summary
@@ -32,7 +33,7 @@ from .live_map import STATE_SILENT, checkpoint_state
 MIN_BASELINE = 5
 
 
-_PERSONAL_FIELDS = set(schema.PERSONAL_FIELDS)
+_PERSONAL_FIELDS = set(PERSONAL_FIELDS)
 
 
 def freshness(conn: Connection, now: dt.datetime) -> pd.DataFrame:

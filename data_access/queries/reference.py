@@ -11,8 +11,8 @@ from sqlalchemy import (
     select,
 )
 
-from .. import schema
-from ..schema import (
+from ..store import schema
+from ..store.schema import (
     crossing_hourly,
 )
 

@@ -20,7 +20,7 @@ from sqlalchemy import (
     union_all,
 )
 
-from ..schema import (
+from ..store.schema import (
     VEHICLES,
     crossing_hourly,
     declarations,

@@ -14,9 +14,8 @@ from urllib.parse import urlparse
 import pytest
 from sqlalchemy import func, select
 
-from data_access import schema
 from data_access.risk import HotZoneIndex
-from data_access.store import write_declarations
+from data_access.store import schema, write_declarations
 from data_access.timeutil import UTC, local_midnight_utc, local_today, now_utc
 from tests.browser.conftest import assert_no_exception, wait_for_app
 from tests.support import declaration

@@ -9,10 +9,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from data_access import schema
 from data_access.queries import hot_zones
 from data_access.risk import HotZoneIndex
-from data_access.store import create_store_engine, init_store, write_declarations
+from data_access.store import create_store_engine, init_store, schema, write_declarations
 from data_access.timeutil import now_utc
 from tests.browser.conftest import assert_no_exception, wait_for_app
 from tests.import_support import HEADER_VI, csv_bytes, row

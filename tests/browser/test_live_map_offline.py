@@ -14,9 +14,8 @@ from urllib.parse import urlparse
 import pytest
 from sqlalchemy import insert, select
 
-from data_access import schema
 from data_access.risk import HotZoneIndex
-from data_access.store import write_declarations
+from data_access.store import schema, write_declarations
 from data_access.timeutil import UTC, local_today
 from tests.browser.conftest import assert_no_exception, wait_for_app
 from tests.support import declaration

@@ -13,9 +13,8 @@ import time
 import pytest
 from sqlalchemy import select
 
-from data_access import schema
 from data_access.risk import HotZoneIndex
-from data_access.store import write_declarations
+from data_access.store import schema, write_declarations
 from data_access.timeutil import UTC
 from tests.browser.conftest import PROJECT_ROOT, assert_no_exception, wait_for_app
 from tests.support import declaration

@@ -12,9 +12,9 @@ import openpyxl
 import pytest
 from sqlalchemy import select, update
 
-from data_access import hotzones, importer, schema
+from data_access import hotzones, importing
 from data_access.risk import HotZoneIndex
-from data_access.store import create_store_engine, init_store, write_declarations
+from data_access.store import create_store_engine, init_store, schema, write_declarations
 from data_access.timeutil import now_utc
 from tests.browser.conftest import assert_no_exception, wait_for_app
 from tests.import_support import csv_bytes, row
@@ -57,7 +57,7 @@ def hostile_store(tmp_path):
             ],
             HotZoneIndex([]),
         )
-        ref = importer.load_reference(conn)
+        ref = importing.load_reference(conn)
         for label in (BOLD, LINK, IMAGE, IMG_TAG, JS_ESCAPED):
             zone = hotzones.validate_zone(
                 {"province": "24", "label": label, "valid_from": (dt.date.today() - dt.timedelta(days=2)).isoformat()},

@@ -19,7 +19,7 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-#: The stand-in day of data_access.reference_data.WIFI_OPENED_ON_DEFAULT, as of this revision.
+#: The stand-in day of data_access.store.reference_data.WIFI_OPENED_ON_DEFAULT, as of this revision.
 OPENED_ON = dt.date(2021, 6, 15)
 CODES = ("TAN_DE", "THAI_HA", "TRIEU_DUONG")
 

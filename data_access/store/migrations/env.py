@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from data_access.schema import metadata
+from data_access.store.schema import metadata
 
 config = context.config
 

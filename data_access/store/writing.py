@@ -1,234 +1,28 @@
-"""Opening the store, checking it, creating it, and writing declarations.
+"""Writing declarations: one path for the live feed and the import.
 
-One code path for SQLite (the embedded default) and PostgreSQL (production).
+A declaration row is a tuple in :data:`ROW_COLUMNS` order (:func:`prepare_row` makes it from normalised
+values; the import makes the same rows column-wise). :func:`write_rows` inserts rows and adds them to
+the rollups in the caller's transaction; the import's chunks take the staged path of
+:mod:`data_access.store.staging`, which ends in the same insert.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, select, text, update
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlalchemy.pool import QueuePool
+from sqlalchemy import Connection
 from sqlalchemy.sql import sqltypes
 
-from . import reference_data, rollup, schema
-from .risk import HotZone, HotZoneIndex, assess
-from .timeutil import local_day_hour, now_utc, to_store
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SQLITE_BUSY_TIMEOUT_MS = 10_000
-
-
-class StoreError(Exception):
-    """The store cannot be used; ``kind`` says why and ``target`` names it (password masked)."""
-
-    def __init__(self, kind: str, target: str, detail: str = ""):
-        super().__init__(f"{kind}: {target} {detail}".strip())
-        self.kind = kind  # missing | unreachable | not_a_store | not_initialised | outdated
-        self.target = target
-        self.detail = detail
-
-
-def display_url(url: str) -> str:
-    """The store URL as it may be shown to a person: password masked."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - an unparsable URL is shown as typed, it holds no parsed password
-        return url
-
-
-def _sqlite_path(url: str) -> str | None:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return None
-    return parsed.database or ":memory:"
-
-
-def create_store_engine(url: str, *, read_only: bool = False) -> Engine:
-    """An engine on the store. ``read_only`` is how the dashboard connects (SPEC §6).
-
-    SQLite: WAL, a busy timeout, foreign keys on; read-only opens the file with ``mode=ro``.
-    PostgreSQL: read-only sessions are set READ ONLY (use a SELECT-only role in production too).
-    """
-    path = _sqlite_path(url)
-    if path is not None:
-        if read_only:
-            if path != ":memory:" and not Path(path).exists():
-                raise StoreError("missing", display_url(url), "file does not exist")
-            uri = f"file:{Path(path).resolve()}?mode=ro"
-            # A "sqlite://" URL with a creator looks like :memory: to SQLAlchemy, which then picks
-            # SingletonThreadPool: one connection per thread, at most five kept, and the sixth thread
-            # closes a connection another thread is still using (Streamlit runs every session in a
-            # thread of its own: "Cannot operate on a closed database", then a segmentation fault).
-            # On a file each checkout may open its own connection, so QueuePool, which lends a
-            # connection to one thread at a time; that is what makes check_same_thread=False safe.
-            # 8 kept open, up to 24 more at busy moments (many sessions refreshing at once; a read
-            # connection on a file is cheap); beyond that a thread waits for one to come back.
-            engine = create_engine(
-                "sqlite://",
-                creator=lambda: sqlite3.connect(
-                    uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, check_same_thread=False
-                ),
-                poolclass=QueuePool,
-                pool_size=8,
-                max_overflow=24,
-            )
-        else:
-            if path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-
-        @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):
-            cur = dbapi_conn.cursor()
-            if not read_only:
-                cur.execute("PRAGMA journal_mode=WAL")
-                cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
-
-        return engine
-
-    engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
-    if read_only:
-
-        @event.listens_for(engine, "connect")
-        def _pg_read_only(dbapi_conn, _record):
-            with dbapi_conn.cursor() as cur:
-                cur.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-            dbapi_conn.commit()
-
-    return engine
-
-
-@lru_cache(maxsize=1)
-def head_revision() -> str:
-    """The newest schema revision this code knows."""
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(_alembic_config("sqlite://")).get_current_head()
-    assert head is not None, "the migrations have a head revision"
-    return head
-
-
-def check_store(engine: Engine, url: str | None = None) -> None:
-    """Raise :class:`StoreError` unless the store answers and has the current schema.
-
-    ``url`` names the store in messages (the engine of a read-only SQLite file does not know it).
-    """
-    target = display_url(url or engine.url.render_as_string(hide_password=False))
-    try:
-        with engine.connect() as conn:
-            tables = set(inspect(conn).get_table_names())
-            if "alembic_version" not in tables:
-                raise StoreError("not_initialised", target)
-            version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except StoreError:
-        raise
-    except DBAPIError as exc:
-        message = str(exc.orig) if exc.orig is not None else str(exc)
-        kind = "not_a_store" if "not a database" in message or "malformed" in message else "unreachable"
-        raise StoreError(kind, target, message.splitlines()[0] if message else "") from exc
-    except SQLAlchemyError as exc:
-        raise StoreError("unreachable", target, str(exc).splitlines()[0]) from exc
-    head = head_revision()
-    if version != head:
-        raise StoreError("outdated", target, f"schema {version}, code expects {head}")
-
-
-def _alembic_config(url: str):
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    return cfg
-
-
-def init_store(engine: Engine) -> None:
-    """Create or upgrade the schema and seed the reference data; a no-op on a current store."""
-    from alembic import command
-
-    with engine.begin() as conn:
-        cfg = _alembic_config(str(engine.url))
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
-        seed_reference_data(conn)
-
-
-def seed_reference_data(conn: Connection) -> None:
-    """Insert the reference rows (checkpoints, provinces, districts) that are missing.
-
-    Existing rows are left alone: the IT team may have corrected coordinates or names.
-    """
-    existing: set[str] = set(conn.execute(select(schema.provinces.c.code)).scalars())
-    rows = [
-        dict(code=c, name=n, kind=k, lat=la, lon=lo)
-        for c, n, k, la, lo in reference_data.PROVINCES
-        if c not in existing
-    ]
-    if rows:
-        conn.execute(schema.provinces.insert(), rows)
-    existing = set(conn.execute(select(schema.districts.c.code)).scalars())
-    rows = [
-        dict(code=c, province_code=reference_data.THAI_BINH_PROVINCE_CODE, name=n, kind=k, lat=la, lon=lo)
-        for c, n, k, la, lo in reference_data.THAI_BINH_DISTRICTS
-        if c not in existing
-    ]
-    if rows:
-        conn.execute(schema.districts.insert(), rows)
-    existing = set(conn.execute(select(schema.checkpoints.c.code)).scalars())
-    rows = [dict(cp) for cp in reference_data.CHECKPOINTS if cp["code"] not in existing]
-    if rows:
-        conn.execute(schema.checkpoints.insert(), rows)
-
-
-#: The earliest day a checkpoint's free Wi-Fi can have opened: the checkpoints date from June 2021.
-WIFI_EARLIEST = dt.date(2021, 6, 1)
-
-
-def set_wifi_opened_on(conn: Connection, checkpoint_id: int, day: dt.date | None, today: dt.date) -> None:
-    """Record when a checkpoint's free Wi-Fi opened (None: it has none). Raises ValueError for a day
-    before June 2021 or after ``today``."""
-    if day is not None and not WIFI_EARLIEST <= day <= today:
-        raise ValueError(f"wifi_opened_on {day} outside {WIFI_EARLIEST}..{today}")
-    conn.execute(update(schema.checkpoints).where(schema.checkpoints.c.id == checkpoint_id).values(wifi_opened_on=day))
-
-
-def driver_connection(conn: Connection) -> Any:
-    """The database driver's own connection under ``conn`` (sqlite3 or psycopg), for the writes that
-    go past SQLAlchemy for speed."""
-    driver = conn.connection.driver_connection
-    assert driver is not None, "an open connection has a driver connection"
-    return driver
-
-
-def load_hot_zones(conn: Connection) -> list[HotZone]:
-    """Every hot zone in the store."""
-    hz = schema.hot_zones.c
-    return [
-        HotZone(
-            id=r.id,
-            province_code=r.province_code,
-            district_name=r.district_name,
-            label=r.label,
-            valid_from=r.valid_from,
-            valid_to=r.valid_to,
-        )
-        for r in conn.execute(
-            select(hz.id, hz.province_code, hz.district_name, hz.label, hz.valid_from, hz.valid_to).order_by(hz.id)
-        )
-    ]
+from ..domain import FLAGS, SYMPTOMS
+from ..memo import Memo
+from ..risk import HotZoneIndex, assess
+from ..timeutil import local_day_hour, now_utc, to_store
+from . import rollup, schema
+from .engine import driver_connection
 
 
 def plate_hash(plate: str | None) -> str | None:
@@ -246,19 +40,20 @@ class Written:
     declaration_ids: list[str]
 
 
-def prepare_row(values: dict, zones: HotZoneIndex, received_at: dt.datetime) -> dict:
-    """A full declarations row from normalised values: local day/hour, risk, plate hash."""
+def prepare_row(values: dict, zones: HotZoneIndex, received_at: dt.datetime) -> tuple:
+    """A declaration row as the store takes it (:data:`ROW_COLUMNS` order) from normalised values:
+    local day and hour, risk, plate hash added."""
     row = {c.name: values.get(c.name) for c in schema.declarations.c if c.name != "id"}
     declared_at = to_store(values["declared_at"])
     row["declared_at"] = declared_at
     local_day, row["local_hour"] = local_day_hour(declared_at)
     row["local_day"] = local_day
-    for flag in schema.SYMPTOMS + schema.FLAGS:
+    for flag in SYMPTOMS + FLAGS:
         row[flag] = bool(values.get(flag))
     row["plate_hash"] = plate_hash(row.get("plate"))
     row["received_at"] = received_at
     row.update(assess(row, zones, local_day))
-    return row
+    return tuple(row[c] for c in ROW_COLUMNS)
 
 
 def write_declarations(
@@ -272,13 +67,7 @@ def write_declarations(
     if not rows:
         return Written([], [])
     received_at = now_utc()
-    return write_prepared(conn, [prepare_row(v, zones, received_at) for v in rows], batch_id=batch_id)
-
-
-def write_prepared(conn: Connection, prepared: Sequence[dict], *, batch_id: int | None = None) -> Written:
-    """:func:`write_declarations` for rows already made by :func:`prepare_row` (the import
-    prepares rows in worker processes and only writes them here)."""
-    return write_rows(conn, [tuple(row[c] for c in ROW_COLUMNS) for row in prepared], batch_id=batch_id)
+    return write_rows(conn, [prepare_row(v, zones, received_at) for v in rows], batch_id=batch_id)
 
 
 #: The columns of a prepared declaration row as :func:`write_rows` takes it (all but id and batch_id;
@@ -324,7 +113,7 @@ def param_columns(
 
 
 def write_rows(conn: Connection, rows: Sequence[Sequence], *, batch_id: int | None = None) -> Written:
-    """:func:`write_prepared` for rows as tuples in :data:`ROW_COLUMNS` order.
+    """Store declaration rows (:func:`prepare_row`) and add them to the rollups, in the caller's transaction.
 
     SQLite and PostgreSQL/psycopg are written through the DBAPI connection of ``conn`` (same
     transaction): SQLAlchemy building the parameters of every row cost more than the database's own
@@ -362,7 +151,7 @@ def _insert_sqlalchemy(conn: Connection, params: Sequence[Sequence]) -> tuple[li
 
 
 # Not INSERT OR IGNORE: that would also skip rows breaking NOT NULL or a foreign key, silently.
-_SQLITE_INSERT = (
+_SQLITE_INSERT_ROWS = (
     f"INSERT INTO declarations ({_INSERT_COLUMNS}) VALUES ({', '.join(['?'] * (len(ROW_COLUMNS) + 1))})"
     " ON CONFLICT (declaration_id) DO NOTHING"
 )
@@ -419,19 +208,6 @@ def _iso_date(value: dt.date | None) -> str | None:
 _SQLITE_TEMPORAL = _sqlite_temporal()
 
 
-class Memo(dict):
-    """A dict that computes a missing value with ``compute(key)`` and keeps it: looked up through
-    ``memo[key]`` or ``map(memo.__getitem__, keys)``, a hit costs no Python-level call."""
-
-    def __init__(self, compute: Callable[[Any], Any]) -> None:
-        super().__init__()
-        self.compute = compute
-
-    def __missing__(self, key: Any) -> Any:
-        value = self[key] = self.compute(key)
-        return value
-
-
 BOOLEAN_POSITIONS = tuple(
     i for i, name in enumerate(ROW_COLUMNS) if isinstance(schema.declarations.c[name].type, sqltypes.Boolean)
 )
@@ -445,7 +221,7 @@ def _insert_sqlite(conn: Connection, params: Sequence[Sequence]) -> tuple[list[i
     before = dbapi.total_changes
     cursor = dbapi.cursor()
     try:
-        cursor.executemany(_SQLITE_INSERT, params)
+        cursor.executemany(_SQLITE_INSERT_ROWS, params)
         written = sqlite_new_rows(cursor, dbapi.total_changes - before)
     finally:
         cursor.close()

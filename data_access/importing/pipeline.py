@@ -1,9 +1,9 @@
 """Importing a declaration file (SPEC §3): the one code path of ``python -m data_access import`` and the
 IT team's upload page.
 
-The file is streamed (:func:`data_access.parsing.read_table`) and written in batches of rows, one
+The file is streamed (:func:`data_access.importing.reader.read_table`) and written in batches of rows, one
 transaction each: the batch's declarations with their risk, staged by the reading side and added
-to the rollups (:mod:`data_access.staging`), its quarantined rows, warnings and duplicates, and the
+to the rollups (:mod:`data_access.store.staging`), its quarantined rows, warnings and duplicates, and the
 import batch record's counts and ``last_line``.
 So an import that stops anywhere (killed, disk full, store gone) leaves the store exactly as after its
 last committed batch, and the record says where that was. Running the same file again (same
@@ -15,9 +15,8 @@ quarantined, in every committed state.
 
 Large files are read and normalised by worker processes (``import_workers``) while this process
 writes; the chunks arrive in file order through bounded queues, so memory stays flat whatever the
-file's size, and the result is the same as the inline path that small files (and tests) take. CSV
-files are normalised column-wise (:mod:`data_access.import_fast`, setting ``import_columnar``), with
-exactly the result of the row-by-row path that XLSX files take (tests/test_import_equivalence.py).
+file's size, and the result is the same as the inline path that small files (and tests) take. Every
+chunk is normalised column-wise (:mod:`data_access.importing.normalise`), CSV and XLSX alike.
 """
 
 from __future__ import annotations
@@ -34,22 +33,29 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from . import schema
-from .fields import (
+from ..fields import (
     CheckpointRef,
     DistrictRef,
     ProvinceRef,
-    RecordNormalizer,
     Reference,
     clip,
 )
-from .import_fast import ColumnPreparer
-from .parsing import UnreadableFile, nfc_cells, read_table
-from .risk import HotZoneIndex
-from .settings import get_settings
-from .staging import Staged, open_stage, stage, write_staged
-from .store import ROW_COLUMNS, insert_kind, load_hot_zones, new_batch, prepare_row
-from .timeutil import UTC, now_utc
+from ..risk import HotZoneIndex
+from ..settings import get_settings
+from ..store import (
+    ROW_COLUMNS,
+    Staged,
+    insert_kind,
+    load_hot_zones,
+    new_batch,
+    open_stage,
+    schema,
+    stage,
+    write_staged,
+)
+from ..timeutil import UTC, now_utc
+from .normalise import ColumnPreparer
+from .reader import UnreadableFile, nfc_cells, read_table
 
 __all__ = ["ImportProgress", "ImportResult", "UnreadableFile", "file_checksum", "import_file", "load_reference"]
 
@@ -179,7 +185,6 @@ def _prepared_chunks(
     now: dt.datetime,
     resumed_from: int,
     batch_rows: int,
-    columnar: bool = True,
     target: tuple[str, int | None] = ("sqlalchemy", None),
     encoding: str | None = None,
     *,
@@ -188,15 +193,13 @@ def _prepared_chunks(
 ) -> Generator[_Chunk, None, None]:
     """Read the file and yield its chunks after line ``resumed_from``, normalised and prepared.
 
-    A CSV file is normalised column by column (:mod:`data_access.import_fast`) unless ``columnar``
-    is false; XLSX files (typed cells) row by row (:class:`RecordNormalizer`); both give the same
-    chunks. The good rows are staged for ``target`` (:func:`store.insert_kind`, batch id) here
-    (:func:`staging.stage`), so that the writer only loads them. ``encoding`` is the CSV file's, if
+    Each chunk is normalised column by column (:mod:`data_access.importing.normalise`). Its good rows
+    are staged for ``target`` (:func:`store.insert_kind`, batch id) here (:func:`store.stage`), so
+    that the writer only loads them. ``encoding`` is the CSV file's, if
     known. With ``parts`` > 1, only chunks number ``part``, ``part + parts``… are prepared (the
     others are read and skipped): several processes can share the work of one file, each reading it.
     """
     reader = read_table(source, file_name, sheet, encoding)
-    columnar = columnar and reader.format == "csv"
     kind, batch_id = target
 
     def chunk(buffer: list, lines: list[int], columns: list, warnings: dict, quarantined: list) -> _Chunk:
@@ -211,27 +214,6 @@ def _prepared_chunks(
             {lines[i]: (decl_ids[i], found) for i, found in warnings.items()},
             quarantined,
         )
-
-    def make_rows(buffer: list) -> _Chunk:
-        received = now_utc()
-        lines: list[int] = []
-        good: list[tuple] = []
-        warnings: dict[int, list[tuple[str, str, str]]] = {}
-        quarantined: list[dict] = []
-        for line, raw, cells in buffer:
-            record = normalize(raw)
-            if record.errors:
-                quarantined.append(
-                    _quarantine(reader, line, cells, [(e.field, e.code, e.raw) for e in record.errors], received)
-                )
-            else:
-                row = prepare_row(record.values, zones, received)
-                if record.warnings:
-                    warnings[len(good)] = [(w.field, w.code, w.raw) for w in record.warnings]
-                lines.append(line)
-                good.append(tuple(row[c] for c in ROW_COLUMNS))
-        columns = [list(c) for c in zip(*good, strict=False)] if good else [[] for _ in ROW_COLUMNS]
-        return chunk(buffer, lines, columns, warnings, quarantined)
 
     def make_columns(buffer: list) -> _Chunk:
         received = now_utc()
@@ -254,13 +236,8 @@ def _prepared_chunks(
             quarantined,
         )
 
-    items: Iterator[Any]
-    if columnar:
-        preparer = ColumnPreparer(reader.columns, ref, zones, now)
-        items, make = reader.iter_cells(nfc=False), make_columns
-    else:
-        normalize = RecordNormalizer(ref, now)
-        items, make = reader.iter_records(), make_rows
+    preparer = ColumnPreparer(reader.columns, ref, zones, now, typed=reader.format != "csv")
+    items: Iterator[Any] = reader.iter_cells(nfc=False)
     # With large batches the first chunk is a tenth of the others, so that the writer starts sooner.
     size = batch_rows // 10 if batch_rows >= _SMALL_FIRST_CHUNK_FROM else batch_rows
     index = 0
@@ -277,7 +254,7 @@ def _prepared_chunks(
         if not buffer:
             return
         if index % parts == part:
-            yield make(buffer)
+            yield make_columns(buffer)
         buffer = []
         index += 1
         size = batch_rows
@@ -470,7 +447,6 @@ def import_file(
     batch_rows: int | None = None,
     workers: int | None = None,
     now: dt.datetime | None = None,
-    columnar: bool | None = None,
 ) -> ImportResult:
     """Import a declaration file (a path, or the bytes of an upload) into the store.
 
@@ -481,8 +457,6 @@ def import_file(
     there (what was committed stays, and a later run resumes). ``workers`` processes read and
     normalise while this one writes (default: ``import_workers`` for files of more than
     ``import_parallel_bytes``, else none). ``now`` (aware) is the reference for "in the future".
-    ``columnar`` (default: setting ``import_columnar``) normalises CSV files column-wise, which gives
-    the same result as the row-by-row path several times faster.
     """
     if file_name is None:
         file_name = Path(os.fsdecode(source)).name if not isinstance(source, bytes) else "upload"
@@ -499,10 +473,9 @@ def import_file(
     batch_id, counts = _open_batch(engine, file_name, checksum, created_by)
     resumed_from = counts.last_line
     kill_after = int(os.environ.get(KILL_HOOK_ENV) or 0)
-    columnar = settings.import_columnar if columnar is None else columnar
     with engine.connect() as conn:
         target = (insert_kind(conn), batch_id)
-        args = (source, file_name, sheet, ref, zones, now, resumed_from, batch_rows, columnar, target, reader.encoding)
+        args = (source, file_name, sheet, ref, zones, now, resumed_from, batch_rows, target, reader.encoding)
         chunks = _chunks_from_workers(args, workers) if workers > 0 else _prepared_chunks(*args)
         committed = 0
         try:

@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import select, text
 
-from data_access import rollup, schema, simulator
+from data_access import simulator
 from data_access.queries import overview
 from data_access.risk import HotZoneIndex
-from data_access.store import load_hot_zones, write_declarations
+from data_access.store import load_hot_zones, rollup, schema, write_declarations
 from data_access.timeutil import local_today
 from tests.support import declaration
 

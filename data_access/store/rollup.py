@@ -17,9 +17,9 @@ from sqlalchemy import Column, ColumnElement, Connection, Table, and_, delete, f
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql import visitors
 
+from ..timeutil import local_midnight_utc
 from . import schema
 from .schema import declarations
-from .timeutil import local_midnight_utc
 
 
 @dataclass(frozen=True)

@@ -32,10 +32,10 @@ import re
 import sys
 import unicodedata
 import zipfile
-from collections.abc import Callable, Generator, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import IO, BinaryIO, cast
+from typing import IO, Any, BinaryIO, cast
 
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.reader.strings import read_string_table
@@ -43,8 +43,8 @@ from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import SHARED_STRINGS
 
-from data_access.fields import FIELDS, RAW_KEEP_CHARS, REQUIRED_FIELDS, clip
-from data_access.text import fold
+from ..fields import FIELDS, RAW_KEEP_CHARS, REQUIRED_FIELDS, clip
+from ..text import fold
 
 HEADER_SCAN_ROWS = 30
 MIN_HEADER_MATCHES = 3
@@ -215,10 +215,10 @@ def _cell(value: object) -> object:
     return value
 
 
-def nfc_cells(cells: list[str]) -> list[str]:
-    """A CSV row's cells NFC-normalised (csv gives str cells only; ASCII ones, most of a file, need
-    no normalisation)."""
-    return [c if c.isascii() else unicodedata.normalize("NFC", c) for c in cells]
+def nfc_cells(cells: Sequence[Any]) -> list[Any]:
+    """A row's text cells NFC-normalised (ASCII ones, most of a file, need no normalisation; typed XLSX
+    cells stay as they are)."""
+    return [c if c.__class__ is not str or c.isascii() else unicodedata.normalize("NFC", c) for c in cells]
 
 
 def _blank(cell: object) -> bool:
@@ -785,7 +785,7 @@ class TableReader:
         as many cells as the header has columns, long text cut (see the module's docstring).
 
         With ``nfc=False`` the text cells of a CSV are not NFC-normalised: the column-wise import
-        (:mod:`data_access.import_fast`) normalises a whole column at once, and only when needed.
+        (:mod:`data_access.importing.normalise`) normalises a whole column at once, and only when needed.
         """
         self._fraction = 0.0
         yield from self._rows(nfc, after=self.header_row_index + 1)

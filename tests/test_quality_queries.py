@@ -16,11 +16,11 @@ from sqlalchemy import select
 
 from dashboard.views import hot_zones as hot_zones_view
 from dashboard.views import imports as imports_view
-from data_access import masking, schema
-from data_access.importer import import_file
+from data_access import masking
+from data_access.importing.pipeline import import_file
 from data_access.queries import imports, quality
 from data_access.risk import HotZoneIndex
-from data_access.store import write_declarations
+from data_access.store import schema, write_declarations
 from tests.import_support import csv_bytes, row
 from tests.support import declaration
 

@@ -21,9 +21,11 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from data_access import masking, schema
-from data_access.importer import KILL_HOOK_ENV, UnreadableFile, import_file
+from data_access import masking
+from data_access.domain import FLAGS, SYMPTOMS
+from data_access.importing.pipeline import KILL_HOOK_ENV, UnreadableFile, import_file
 from data_access.queries import imports, quality
+from data_access.store import schema
 from tests.import_support import (
     HEADER_VI,
     TITLE_ROWS,
@@ -217,7 +219,7 @@ def test_every_alias_of_section_3(sqlite_engine):
             assert {k: got[k] for k in expected} == expected, decl_id
         for n, (form, value) in enumerate(flag_forms):
             got = stored(conn, f"f{n}")
-            assert all(got[f] is value for f in schema.SYMPTOMS + schema.FLAGS), form
+            assert all(got[f] is value for f in SYMPTOMS + FLAGS), form
             assert got["risk_level"] == ("high" if value else "low")
 
 

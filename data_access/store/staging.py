@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from sqlalchemy import Column, Connection, Integer, MetaData, Table
 
 from . import rollup, schema
-from .store import (
+from .engine import driver_connection
+from .writing import (
     BOOLEAN_POSITIONS,
     INSERT_COLUMN_NAMES,
     ROW_COLUMNS,
     Memo,
-    driver_connection,
     insert_kind,
     param_columns,
     pg_insert_staged,

@@ -21,8 +21,8 @@ from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 
-from .importer import ImportProgress, ImportResult, UnreadableFile
-from .settings import PROJECT_ROOT
+from ..settings import PROJECT_ROOT
+from .pipeline import ImportProgress, ImportResult, UnreadableFile
 
 #: How much lower the import's CPU priority is than the dashboard's (nice increment, 0..19).
 IMPORT_NICENESS = 10

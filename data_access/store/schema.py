@@ -33,6 +33,15 @@ from sqlalchemy import (
     true,
 )
 
+from ..domain import (
+    CHANNELS,
+    FLAGS,
+    OPTIONAL_FIELDS,
+    RISK_LEVELS,
+    SYMPTOMS,
+    VEHICLES,
+)
+
 metadata = MetaData(
     naming_convention={
         "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -42,27 +51,6 @@ metadata = MetaData(
         "ck": "ck_%(table_name)s_%(constraint_name)s",
     }
 )
-
-CHANNELS = ("paper", "vhd", "bluezone", "ncovi", "other")
-VEHICLES = ("car", "motorbike", "truck", "bus", "bicycle", "pedestrian", "other")
-DIRECTIONS = ("in", "out")
-RISK_LEVELS = ("high", "medium", "low")
-SYMPTOMS = ("fever", "cough", "breathing_difficulty", "sore_throat", "loss_of_taste_smell")
-FLAGS = ("contact_f0", "visited_hotzone", "bluezone_installed", "used_free_wifi")
-#: Optional declaration fields whose fill rate the data-quality page reports.
-OPTIONAL_FIELDS = (
-    "vehicle",
-    "plate",
-    "full_name",
-    "id_number",
-    "phone",
-    "birth_year",
-    "gender",
-    "origin_district",
-    "destination_district_code",
-)
-#: Personal fields (SPEC §6): never in an aggregate, masked for the IT team.
-PERSONAL_FIELDS = ("full_name", "id_number", "phone", "plate")
 
 checkpoints = Table(
     "checkpoints",

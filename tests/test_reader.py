@@ -10,8 +10,9 @@ from datetime import UTC, datetime
 import openpyxl
 import pytest
 
-from data_access.fields import Reference, normalize_record
-from data_access.parsing import UnreadableFile, read_table
+from data_access.fields import Reference
+from data_access.importing.normalise import normalize_record
+from data_access.importing.reader import UnreadableFile, read_table
 from tests.test_fields import make_reference
 
 NOW = datetime(2021, 6, 12, 3, 0, tzinfo=UTC)
