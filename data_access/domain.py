@@ -23,3 +23,7 @@ OPTIONAL_FIELDS = (
 )
 #: Personal fields (SPEC §6): never in an aggregate, masked for the IT team.
 PERSONAL_FIELDS = ("full_name", "id_number", "phone", "plate")
+#: Who signs in and what they see (SPEC §6).
+ROLES = ("leadership", "health", "it", "admin", "wallscreen")
+#: A high-risk traveller's follow-up by the health officers (SPEC §6), in SPEC order; none yet = not_contacted.
+FOLLOW_UP_STATUSES = ("not_contacted", "contacted", "home_isolation", "facility_isolation", "tested", "closed")

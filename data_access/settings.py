@@ -41,6 +41,23 @@ class Settings(BaseSettings):
     quality_drop_share: float = Field(
         default=0.2, ge=0, le=1, description="an hour below this share of the same hour last week is flagged"
     )
+    session_hours: float = Field(
+        default=8, gt=0, description="a sign-in session ends this long after it started (not the wall screen's)"
+    )
+    session_idle_minutes: float = Field(
+        default=30,
+        gt=0,
+        description="a sign-in session ends after this long without a page run (not the wall screen's)",
+    )
+    lockout_failures: int = Field(
+        default=5, gt=0, description="failed sign-ins of one name within lockout_minutes that lock it"
+    )
+    lockout_minutes: float = Field(
+        default=15, gt=0, description="the window the failures are counted in, and how long the name stays locked"
+    )
+    personal_data_days: int = Field(
+        default=30, gt=0, description="names, ID numbers, phones and plates of declarations older than this are erased"
+    )
 
     @property
     def store_url(self) -> str:

@@ -127,8 +127,16 @@ def _day_runs(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
     return runs
 
 
-def rebuild_days(conn: Connection, days: Iterable[dt.date]) -> None:
-    """Recompute every rollup for these local days from the declarations.
+#: The rollups whose measures read a declaration's risk (risk_level, risk_reason, origin_in_hotzone):
+#: the ones a re-classification changes. quality_daily counts filled fields, which a re-classification
+#: never changes and the personal-data purge empties on purpose (data_access.purge): rebuilding it
+#: would lose the purged days' fill counts.
+RECLASSIFIED_ROLLUPS: tuple[Rollup, ...] = ROLLUPS[:2]
+
+
+def rebuild_days(conn: Connection, days: Iterable[dt.date], rollups: Sequence[Rollup] = RECLASSIFIED_ROLLUPS) -> None:
+    """Recompute ``rollups`` (by default those a re-classification changes) for these local days
+    from the declarations.
 
     The rows of a run of local days are read as one range of the declared_at index (a local day is
     a fixed 24-hour span of UTC), so no index on local_day is needed.
@@ -138,14 +146,15 @@ def rebuild_days(conn: Connection, days: Iterable[dt.date]) -> None:
         in_days = and_(
             d.declared_at >= local_midnight_utc(first), d.declared_at < local_midnight_utc(last + dt.timedelta(days=1))
         )
-        for rollup in ROLLUPS:
+        for rollup in rollups:
             conn.execute(delete(rollup.table).where(rollup.table.c.local_day.between(first, last)))
             query = rollup.select_from_declarations(in_days)
             conn.execute(rollup.table.insert().from_select([c.name for c in query.selected_columns], query))
 
 
 def rebuild_all(conn: Connection) -> None:
-    """Recompute every rollup from scratch (repair tool; the writers keep them current)."""
+    """Recompute every rollup from scratch (repair tool; the writers keep them current). The fill
+    counts of personal fields on days already purged come out as zero: their values are gone."""
     for rollup in ROLLUPS:
         conn.execute(delete(rollup.table))
         query = rollup.select_from_declarations(true())

@@ -12,6 +12,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     Date,
     DateTime,
@@ -36,8 +37,10 @@ from sqlalchemy import (
 from ..domain import (
     CHANNELS,
     FLAGS,
+    FOLLOW_UP_STATUSES,
     OPTIONAL_FIELDS,
     RISK_LEVELS,
+    ROLES,
     SYMPTOMS,
     VEHICLES,
 )
@@ -177,6 +180,14 @@ declarations = Table(
         sqlite_where=text("plate_hash IS NOT NULL"),
         postgresql_where=text("plate_hash IS NOT NULL"),
     ),
+    # The health officers' follow-up list: high-risk declarations newest first (a few per cent of the rows,
+    # so cheap for the import). Queries must say risk_level = 'high' as a literal for SQLite to use it.
+    Index(
+        "ix_declarations_high_risk",
+        "declared_at",
+        sqlite_where=text("risk_level = 'high'"),
+        postgresql_where=text("risk_level = 'high'"),
+    ),
 )
 
 quarantined_rows = Table(
@@ -215,16 +226,67 @@ duplicate_rows = Table(
     UniqueConstraint("batch_id", "line_number"),
 )
 
+# Who may sign in to the dashboard (SPEC §6). Passwords only as argon2id hashes.
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("username", String(50), nullable=False, unique=True, comment="lower case, [a-z0-9._-], 3-50"),
+    Column("display_name", String(200)),
+    Column("role", String(20), nullable=False),
+    Column("password_hash", String(200), nullable=False, comment="argon2id (argon2-cffi)"),
+    Column("enabled", Boolean, nullable=False, server_default=true()),
+    Column("created_at", DateTime, nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("changed_at", DateTime),
+    Column("changed_by", String(100)),
+    CheckConstraint("role IN ({})".format(", ".join(f"'{r}'" for r in ROLES)), name="role"),
+)
+
+sign_in_sessions = Table(
+    "sign_in_sessions",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("token_hash", String(64), nullable=False, unique=True, comment="sha256 hex of the cookie's token"),
+    Column("username", String(50), nullable=False),
+    Column("started_at", DateTime, nullable=False),
+    Column("last_seen_at", DateTime, nullable=False),
+    Column("ended_at", DateTime, comment="null while the session is open"),
+    # Ending a person's open sessions when the account is disabled or its password reset.
+    Index(None, "username", "ended_at"),
+)
+
+# Append-only for the application: triggers (migration 0005) refuse UPDATE and DELETE on both backends,
+# and on PostgreSQL the writers' role is granted INSERT and SELECT only (README).
 audit_log = Table(
     "audit_log",
     metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-    Column("at", DateTime, nullable=False),
-    Column("who", String(100), nullable=False),
-    Column("role", String(20)),
+    Column("at", DateTime, nullable=False, comment="UTC"),
+    Column("username", String(100), comment="who; for a failed sign-in the name typed"),
     Column("action", String(40), nullable=False),
-    Column("what", String(200), nullable=False),
-    Column("rows", Integer, nullable=False, server_default="0"),
+    Column("page", String(100)),
+    Column("details", JSON),
+    Column("rows", Integer, comment="how many rows were viewed or exported, when that applies"),
+    Index(None, "at"),
+    Index(None, "username", "at"),
+    Index(None, "action", "at"),
+)
+
+# Every change is a row: the history is all rows of a declaration, its current status the latest.
+follow_ups = Table(
+    "follow_ups",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column(
+        "declaration_id", BigInteger().with_variant(Integer, "sqlite"), ForeignKey("declarations.id"), nullable=False
+    ),
+    Column("status", String(20), nullable=False),
+    Column("note", String(500)),
+    Column("changed_by", String(100), nullable=False),
+    Column("changed_at", DateTime, nullable=False, comment="UTC"),
+    CheckConstraint("status IN ({})".format(", ".join(f"'{s}'" for s in FOLLOW_UP_STATUSES)), name="status"),
+    Index(None, "declaration_id", "changed_at"),
 )
 
 # --- Aggregates -------------------------------------------------------------------------------
