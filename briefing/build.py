@@ -54,9 +54,9 @@ def parse_formats(text: str | Sequence[str] | None) -> tuple[str, ...]:
     names = [p.strip().lower().lstrip(".") for p in parts if p.strip()]
     unknown = [n for n in names if n not in BUILDERS]
     if unknown or not names:
-        raise BriefingError(
-            f"định dạng không hỗ trợ: {', '.join(unknown) or '(trống)'} (chọn trong {', '.join(FORMATS)})"
-        )
+        if unknown:
+            raise BriefingError("report.bad_format", formats=unknown, choices=list(FORMATS))
+        raise BriefingError("report.no_format", choices=list(FORMATS))
     return tuple(dict.fromkeys(names))
 
 
@@ -72,9 +72,9 @@ def parse_day(text: str | None, now: dt.datetime | None = None) -> dt.date:
             raise ValueError(value)
         day = dt.date.fromisoformat(value)
     except ValueError:
-        raise BriefingError(f"ngày không hợp lệ: {value!r} (dạng YYYY-MM-DD, ví dụ {today:%Y-%m-%d})") from None
+        raise BriefingError("report.bad_date", value=value, example=today.isoformat()) from None
     if day > today:
-        raise BriefingError(f"ngày {day:%d/%m/%Y} chưa tới (hôm nay là {today:%d/%m/%Y})")
+        raise BriefingError("report.future_date", day=day, today=today)
     return day
 
 
@@ -132,28 +132,30 @@ def report_command(
     """``python -m data_access report --date D --out DIR [--format pptx,xlsx,docx]``.
 
     ``date_text`` None = yesterday (local). Prints the written paths and returns 0; a bad or future
-    date, an unknown format, an unusable folder or template: one Vietnamese line on stderr and 2.
+    date, an unknown format, an unusable folder or template: one Vietnamese line on stderr
+    (``Lỗi [code]: …``, :func:`data_access.cli.error_line`) and 2.
     ``engine`` is the store to read (default: the command line's store engine, checked); problems of
     the store itself are raised for the command line to report.
     """
+    from data_access.cli import error_line, store_engine
+
     now = now or now_utc()
     try:
         day = parse_day(date_text, now)
         chosen = parse_formats(formats)
         out_dir = Path(out)
         if out_dir.exists() and not out_dir.is_dir():
-            raise BriefingError(f"{out} không phải thư mục")
+            raise BriefingError("report.not_a_folder", folder=out)
         if engine is None:
-            from data_access.cli import store_engine
-
             engine = store_engine()
         fig = gather(engine, day, now)
         paths = write_files(fig, out_dir, chosen)
     except BriefingError as exc:
-        print(f"Lỗi: {exc}", file=sys.stderr)
+        print(error_line(exc), file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"Lỗi: không ghi được vào thư mục {out}: {exc.strerror or exc}", file=sys.stderr)
+        problem = BriefingError("report.cannot_write", folder=out, detail=str(exc.strerror or exc))
+        print(error_line(problem), file=sys.stderr)
         return 2
     for path in paths:
         print(path)

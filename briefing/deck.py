@@ -67,7 +67,7 @@ class _Deck:
             try:
                 self.prs = Presentation(str(template))
             except Exception as exc:  # noqa: BLE001 - any unreadable file is the same problem for the user
-                raise BriefingError(f"không đọc được mẫu PowerPoint {template}: {exc}") from exc
+                raise BriefingError("report.bad_template", template=str(template), detail=str(exc)) from exc
             _drop_slides(self.prs)
         else:
             self.prs = Presentation()

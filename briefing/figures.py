@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import Connection, Engine
 
+from data_access.errors import CodedError
 from data_access.queries import adoption, high_risk, imports, live_map, overview, quality, reference, traffic
 from data_access.settings import get_settings
 from data_access.timeutil import floor_hour, local_midnight_utc, local_today, now_utc, to_local
@@ -32,9 +33,9 @@ TREND_DAYS = 7
 ORIGIN_LIMIT = 63
 
 
-class BriefingError(Exception):
-    """A briefing that cannot be made as asked (a day in the future, an unreadable template…), with a
-    message in Vietnamese for one line of output."""
+class BriefingError(CodedError):
+    """A briefing that cannot be made as asked (a day in the future, an unreadable template…): a code
+    (``report.…``) and its parameters, worded by the catalogue (``error.report.…``) in one line."""
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ def gather(engine_or_conn: Engine | Connection, day: dt.date, now: dt.datetime |
     """
     made_at = now or now_utc()
     if day > local_today(made_at):
-        raise BriefingError(f"ngày {day:%d/%m/%Y} chưa tới (hôm nay là {local_today(made_at):%d/%m/%Y})")
+        raise BriefingError("report.future_date", day=day, today=local_today(made_at))
     if isinstance(engine_or_conn, Connection):
         return _gather(engine_or_conn, day, made_at)
     with engine_or_conn.connect() as conn:

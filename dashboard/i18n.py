@@ -2,9 +2,20 @@
 
 Keys are grouped by page; ``t(key, lang, **values)`` formats one. Texts in Vietnamese use full
 diacritics. Add a key here, never a literal string in a page.
+
+The errors of ``data_access`` and ``briefing`` carry a code and parameters (:mod:`data_access.errors`);
+their words are here too, under ``"error." + code``, and :func:`error_text` formats them. The command
+line takes its Vietnamese words from here as well (:func:`data_access.cli.error_line`): this module
+imports nothing of streamlit, and nothing heavier than the dashboard's number and date formats.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from data_access.errors import CodedError
 
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 DEFAULT_LANGUAGE = "vi"
@@ -486,13 +497,6 @@ CATALOGUE: dict[str, dict[str, str]] = {
         ),
     },
     "it.imp.browse": {"vi": "Chọn tệp từ máy", "en": "Browse files"},
-    "it.imp.busy": {
-        "vi": (
-            "Một lần nhập tệp khác đang chạy trên bảng điều khiển; hãy thử lại khi lần đó xong (xem bảng các lần "
-            "nhập bên dưới)."
-        ),
-        "en": "Another import is running on the dashboard; try again when it has finished (see the imports below).",
-    },
     "it.imp.refused": {
         "vi": (
             "Tệp bị từ chối: quá {mb} MB, giới hạn tải lên của bảng điều khiển. Hãy chia nhỏ tệp hoặc dùng lệnh "
@@ -589,6 +593,165 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "it.hz.action.update": {"vi": "Sửa", "en": "Changed"},
     "it.hz.action.delete": {"vi": "Xóa", "en": "Deleted"},
     "it.hz.action.replace": {"vi": "Thay bằng tệp", "en": "Replaced from file"},
+    # --- errors: "error." + the code a data_access or briefing error carries (data_access.errors) -----
+    # Worded by error_text(); the command line prints the Vietnamese text ("Lỗi [code]: …").
+    "error.in_file": {"vi": "không đọc được tệp {file}: {problem}", "en": "cannot read {file}: {problem}"},
+    "error.at_line": {"vi": "dòng {line}: {problem}", "en": "line {line}: {problem}"},
+    "error.field.province": {"vi": "Tỉnh", "en": "province"},
+    "error.field.valid_from": {"vi": "ngày bắt đầu", "en": "start date"},
+    "error.field.valid_to": {"vi": "ngày kết thúc", "en": "end date"},
+    # --- errors: reading a file ---
+    "error.file.empty": {"vi": "Tệp rỗng", "en": "The file is empty"},
+    "error.file.missing": {"vi": "Tệp không tồn tại", "en": "The file does not exist"},
+    "error.file.unknown": {"vi": "Không đọc được tệp", "en": "The file cannot be read"},
+    "error.file.not_table": {
+        "vi": "Không đọc được tệp: không phải CSV hoặc XLSX",
+        "en": "Cannot read the file: it is neither CSV nor XLSX",
+    },
+    "error.file.xlsx_broken": {
+        "vi": "Không đọc được tệp XLSX: tệp hỏng hoặc không đầy đủ",
+        "en": "Cannot read the XLSX file: it is broken or incomplete",
+    },
+    "error.file.no_sheet": {
+        "vi": "Không đọc được tệp XLSX: tệp không có trang tính nào",
+        "en": "Cannot read the XLSX file: it has no worksheet",
+    },
+    "error.file.sheet_missing": {
+        "vi": "Không có trang tính “{sheet}” trong tệp (các trang: {sheets})",
+        "en": "The file has no sheet “{sheet}” (its sheets: {sheets})",
+    },
+    "error.file.no_header": {
+        "vi": "Không tìm thấy dòng tiêu đề (cần ít nhất các cột: {columns})",
+        "en": "No header row found (at least these columns are needed: {columns})",
+    },
+    "error.file.too_many_columns": {
+        "vi": "Dòng tiêu đề có {columns} cột, quá giới hạn {limit} cột",
+        "en": "The header row has {columns} columns, over the limit of {limit}",
+    },
+    "error.file.xlsx_part_too_big": {
+        "vi": "Không đọc được tệp XLSX: phần “{part}” quá lớn khi giải nén ({size} MB, tối đa {limit} MB)",
+        "en": "Cannot read the XLSX file: part “{part}” is too large uncompressed ({size} MB, at most {limit} MB)",
+    },
+    "error.file.xlsx_bomb": {
+        "vi": (
+            "Không đọc được tệp XLSX: phần “{part}” nén bất thường ({ratio}:1, tối đa {limit}:1), có thể là tệp độc hại"
+        ),
+        "en": (
+            "Cannot read the XLSX file: part “{part}” is abnormally compressed ({ratio}:1, at most {limit}:1); it "
+            "may be a malicious file"
+        ),
+    },
+    "error.file.xlsx_cell_too_long": {
+        "vi": "Không đọc được tệp XLSX: có ô dài hơn {limit} ký tự (giới hạn của Excel) trong phần “{part}”",
+        "en": "Cannot read the XLSX file: a cell in part “{part}” is longer than {limit} characters (Excel's limit)",
+    },
+    "error.file.xlsx_doctype": {
+        "vi": "Không đọc được tệp XLSX: phần “{part}” có khai báo DOCTYPE, Excel không bao giờ ghi như vậy",
+        "en": "Cannot read the XLSX file: part “{part}” has a DOCTYPE declaration, which Excel never writes",
+    },
+    "error.file.xlsx_stretch": {
+        "vi": "Không đọc được tệp XLSX: trang tính có một dòng (hoặc khối dữ liệu) dài bất thường, hơn {limit} MB",
+        "en": "Cannot read the XLSX file: the sheet has an abnormally long row (or block of data), over {limit} MB",
+    },
+    "error.file.csv_cell_too_long": {
+        "vi": "Không đọc được tệp CSV: dòng {line} có ô dài hơn {limit} ký tự",
+        "en": "Cannot read the CSV file: line {line} has a cell longer than {limit} characters",
+    },
+    "error.file.csv_line_too_long": {
+        "vi": "Không đọc được tệp CSV: dòng {line} dài hơn {limit} MB",
+        "en": "Cannot read the CSV file: line {line} is longer than {limit} MB",
+    },
+    "error.file.csv_broken": {
+        "vi": "Không đọc được tệp CSV ở dòng {line}",
+        "en": "Cannot read the CSV file at line {line}",
+    },
+    # --- errors: the hot-zone list ---
+    "error.hot_zone.no_header": {
+        "vi": "Không tìm thấy dòng tiêu đề (cần các cột: Tỉnh, Nhãn, Từ ngày)",
+        "en": "No header row found (columns needed: Tỉnh, Nhãn, Từ ngày — or province, label, valid_from)",
+    },
+    "error.hot_zone.too_many_rows": {
+        "vi": "Tệp vùng dịch có hơn {limit} dòng: không phải danh sách vùng dịch",
+        "en": "The hot-zone file has more than {limit} lines: it is not a hot-zone list",
+    },
+    "error.hot_zone.missing_field": {"vi": "Thiếu {field}", "en": "Missing {field}"},
+    "error.hot_zone.invalid_value": {"vi": "{field} không hợp lệ: “{value}”", "en": "Invalid {field}: “{value}”"},
+    "error.hot_zone.missing_label": {
+        "vi": "Thiếu nhãn (ví dụ: Chỉ thị 16)",
+        "en": "Missing label (for example: Chỉ thị 16)",
+    },
+    "error.hot_zone.label_too_long": {
+        "vi": "Nhãn hoặc tên huyện quá dài",
+        "en": "Label or district name too long (at most {limit} characters)",
+    },
+    "error.hot_zone.ends_before_start": {
+        "vi": "Ngày kết thúc {valid_to} trước ngày bắt đầu {valid_from}",
+        "en": "End date {valid_to} is before start date {valid_from}",
+    },
+    "error.hot_zone.unknown": {"vi": "Không có vùng dịch số {zone_id}", "en": "There is no hot zone number {zone_id}"},
+    # --- errors: the dashboard's import process ---
+    "error.import.busy": {
+        "vi": (
+            "Một lần nhập tệp khác đang chạy trên bảng điều khiển; hãy thử lại khi lần đó xong (xem bảng các lần "
+            "nhập bên dưới)."
+        ),
+        "en": "Another import is running on the dashboard; try again when it has finished (see the imports below).",
+    },
+    "error.import.failed": {
+        "vi": "Quá trình nhập tệp dừng với mã {returncode}",
+        "en": "The import process ended with code {returncode}",
+    },
+    # --- errors: the store (the command line; the dashboard's store page says it with store.*) ---
+    "error.store.missing": {
+        "vi": "kho dữ liệu không tồn tại (chạy: python -m data_access init): {target}",
+        "en": "The data store does not exist (run: python -m data_access init): {target}",
+    },
+    "error.store.unreachable": {
+        "vi": "không kết nối được kho dữ liệu: {target}",
+        "en": "Cannot connect to the data store: {target}",
+    },
+    "error.store.not_a_store": {
+        "vi": "tệp/cơ sở dữ liệu này không phải kho khai báo: {target}",
+        "en": "This file or database is not a declaration store: {target}",
+    },
+    "error.store.not_initialised": {
+        "vi": "kho dữ liệu chưa được khởi tạo (chạy: python -m data_access init): {target}",
+        "en": "The data store has not been initialised (run: python -m data_access init): {target}",
+    },
+    "error.store.outdated": {
+        "vi": "lược đồ kho dữ liệu cũ (chạy: python -m data_access init): {target}",
+        "en": "The data store's schema is out of date (run: python -m data_access init): {target}",
+    },
+    # --- errors: the command line and the day's briefing ---
+    "error.cli.unknown_checkpoint": {
+        "vi": "không có chốt mã {checkpoint}",
+        "en": "There is no checkpoint with the code {checkpoint}",
+    },
+    "error.report.bad_format": {
+        "vi": "định dạng không hỗ trợ: {formats} (chọn trong {choices})",
+        "en": "Unsupported format: {formats} (choose from {choices})",
+    },
+    "error.report.no_format": {
+        "vi": "định dạng không hỗ trợ: (trống) (chọn trong {choices})",
+        "en": "No format given (choose from {choices})",
+    },
+    "error.report.bad_date": {
+        "vi": "ngày không hợp lệ: '{value}' (dạng YYYY-MM-DD, ví dụ {example})",
+        "en": "Invalid date: '{value}' (as YYYY-MM-DD, for example {example})",
+    },
+    "error.report.future_date": {
+        "vi": "ngày {day} chưa tới (hôm nay là {today})",
+        "en": "{day} has not come yet (today is {today})",
+    },
+    "error.report.not_a_folder": {"vi": "{folder} không phải thư mục", "en": "{folder} is not a folder"},
+    "error.report.cannot_write": {
+        "vi": "không ghi được vào thư mục {folder}: {detail}",
+        "en": "Cannot write to the folder {folder}: {detail}",
+    },
+    "error.report.bad_template": {
+        "vi": "không đọc được mẫu PowerPoint {template}: {detail}",
+        "en": "Cannot read the PowerPoint template {template}: {detail}",
+    },
 }
 
 
@@ -597,3 +760,60 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: object) -> str:
     entry = CATALOGUE[key]
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
     return text.format(**values) if values else text
+
+
+class _Missing(dict):
+    """Format values where a name the text uses but the error lacks shows as itself ("{name}")."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _error_param(name: str, value: object, lang: str) -> str:
+    """One parameter of an error as its text shows it in ``lang``: numbers and dates in the language's
+    style (1.234 / 1,234; dd/mm/yyyy), lists joined with commas, a field by its name in the catalogue;
+    an id (``…_id``) and text as they are."""
+    from . import formatting
+
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_error_param(name, v, lang) for v in value)
+    if value is None:
+        return "—"
+    if name == "field" and f"error.field.{value}" in CATALOGUE:
+        return t(f"error.field.{value}", lang)
+    if name == "id" or name.endswith("_id") or isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        return formatting.number(value, lang)
+    if isinstance(value, dt.datetime):
+        return formatting.local_datetime(value, lang) if value.tzinfo is None else f"{value:%d/%m/%Y %H:%M}"
+    if isinstance(value, dt.date):
+        return formatting.date(value, lang)
+    return str(value)
+
+
+def error_text(
+    error: CodedError, lang: str = DEFAULT_LANGUAGE, /, *, line: int | None = None, file: str | None = None
+) -> str:
+    """A coded error (:mod:`data_access.errors`) worded in ``lang``: the catalogue's ``"error." + code``
+    with the error's parameters formatted for the language (:func:`_error_param`). A ``detail`` the text
+    does not name (a system's own words) follows in parentheses. ``line`` says the file's line it is
+    about ("dòng 12: …"), ``file`` the file it could not read ("không đọc được tệp x.csv: …").
+
+    A code the catalogue lacks (tests/test_errors.py keeps that from happening) is shown as the code.
+    """
+    entry = CATALOGUE.get(f"error.{error.code}")
+    if entry is None:
+        text = str(error)
+    else:
+        template = entry.get(lang) or entry[DEFAULT_LANGUAGE]
+        values = {name: _error_param(name, value, lang) for name, value in error.params.items()}
+        text = template.format_map(_Missing(values))
+        detail = error.params.get("detail")
+        if detail and "{detail}" not in template:
+            text += f" ({detail})"
+    if line is not None:
+        text = t("error.at_line", lang, line=_error_param("line", line, lang), problem=text)
+    if file is not None:
+        text = t("error.in_file", lang, file=file, problem=text)
+    return text

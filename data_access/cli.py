@@ -14,16 +14,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import simulator
+from .errors import CodedError
 from .settings import get_settings
 from .store import StoreError, check_store, create_store_engine, display_url, init_store
-
-STORE_MESSAGES = {
-    "missing": "kho dữ liệu không tồn tại (chạy: python -m data_access init)",
-    "unreachable": "không kết nối được kho dữ liệu",
-    "not_a_store": "tệp/cơ sở dữ liệu này không phải kho khai báo",
-    "not_initialised": "kho dữ liệu chưa được khởi tạo (chạy: python -m data_access init)",
-    "outdated": "lược đồ kho dữ liệu cũ (chạy: python -m data_access init)",
-}
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -36,6 +29,15 @@ def _n(value: int) -> str:
 def _date(value) -> str:
     """A date in Vietnamese style: 25/11/2026."""
     return format_date(value, "dd/MM/yyyy", locale="vi_VN")
+
+
+def error_line(error: CodedError, *, file: str | None = None, line: int | None = None) -> str:
+    """``Lỗi [code]: <the Vietnamese text>`` of a coded error, for stderr: the words come from the
+    dashboard's one catalogue (:func:`dashboard.i18n.error_text`; that module imports no streamlit).
+    ``file`` names the file that could not be read, ``line`` the line of a file the error is about."""
+    from dashboard.i18n import error_text
+
+    return f"Lỗi [{error.code}]: {error_text(error, 'vi', file=file, line=line)}"
 
 
 COMMANDS: dict[str, Command] = {}
@@ -93,7 +95,7 @@ def _feed(args: argparse.Namespace) -> int:
         signal.signal(signum, lambda *_: stopping.append(True))
     print("Đang phát khai báo mô phỏng (Ctrl-C để dừng)…", flush=True)
     if args.surge and args.surge.upper() not in simulator.checkpoint_ids(engine):
-        print(f"Lỗi: không có chốt mã {args.surge}", file=sys.stderr)
+        print(error_line(CodedError("cli.unknown_checkpoint", checkpoint=args.surge)), file=sys.stderr)
         return 2
     written = simulator.feed(
         engine,
@@ -146,9 +148,10 @@ def _import_file(args: argparse.Namespace, path: Path) -> int:
             pass  # nobody follows any more: the import itself goes on
 
     if not path.is_file():
+        missing = UnreadableFile("file.missing")
         if events:
-            event(unreadable="tệp không tồn tại")
-        print(f"Lỗi: không đọc được tệp {name}: tệp không tồn tại", file=sys.stderr)
+            event(unreadable={"code": missing.code, "params": missing.params})
+        print(error_line(missing, file=name), file=sys.stderr)
         return 2
     engine = store_engine()
     tty = sys.stderr.isatty()
@@ -168,8 +171,8 @@ def _import_file(args: argparse.Namespace, path: Path) -> int:
         if tty:
             print(file=sys.stderr)
         if events:
-            event(unreadable=str(exc))
-        print(f"Lỗi: không đọc được tệp {name}: {exc}", file=sys.stderr)
+            event(unreadable={"code": exc.code, "params": exc.params})
+        print(error_line(exc, file=name), file=sys.stderr)
         return 2
     if tty:
         print(file=sys.stderr)
@@ -215,16 +218,16 @@ def _hotzones(args: argparse.Namespace) -> int:
     path = Path(args.file)
     try:
         if not path.is_file():
-            raise UnreadableFile("tệp không tồn tại")
+            raise UnreadableFile("file.missing")
         with engine.connect() as conn:
             ref = load_reference(conn)
         zones, problems = hotzones.read_zone_file(path, ref)
     except UnreadableFile as exc:
-        print(f"Lỗi: không đọc được tệp {path.name}: {exc}", file=sys.stderr)
+        print(error_line(exc, file=path.name), file=sys.stderr)
         return 2
     if problems:
         for problem in problems:
-            print(f"Lỗi: {problem}", file=sys.stderr)
+            print(error_line(problem.error, line=problem.line), file=sys.stderr)
         print("Danh sách vùng dịch không thay đổi (sửa các dòng trên rồi nhập lại).", file=sys.stderr)
         return 2
     with engine.begin() as conn:
@@ -331,19 +334,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; store problems are one line on stderr and a non-zero exit."""
+    """Run one command; store problems are one line on stderr (:func:`error_line`) and a non-zero exit."""
     args = build_parser().parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except StoreError as exc:
-        print(
-            f"Lỗi: {STORE_MESSAGES[exc.kind]}: {exc.target}" + (f" ({exc.detail})" if exc.detail else ""),
-            file=sys.stderr,
-        )
+        print(error_line(exc), file=sys.stderr)
         return 1
     except SQLAlchemyError as exc:
         detail = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-        print(
-            f"Lỗi: {STORE_MESSAGES['unreachable']}: {display_url(get_settings().store_url)} ({detail})", file=sys.stderr
-        )
+        print(error_line(StoreError("unreachable", display_url(get_settings().store_url), detail)), file=sys.stderr)
         return 1

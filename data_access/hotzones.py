@@ -22,6 +22,7 @@ from typing import cast
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from .domain import SYMPTOMS
+from .errors import CodedError
 from .fields import FieldError, Reference, clip, normalize_origin_province
 from .importing.reader import HeaderSpec, UnreadableFile, read_table
 from .risk import HotZone, HotZoneIndex, assess
@@ -34,8 +35,17 @@ DISTRICT_MAX = 100
 _RECLASSIFY_FETCH = 20_000
 
 
-class HotZoneError(ValueError):
-    """A zone that cannot be stored; the message is one line in Vietnamese."""
+class HotZoneError(CodedError, ValueError):
+    """A zone that cannot be stored: a code (``hot_zone.…``) and its parameters, worded by the
+    catalogue (``error.hot_zone.…``) in one line."""
+
+
+@dataclass(frozen=True)
+class ZoneProblem:
+    """Why line ``line`` of a hot-zone file holds no zone."""
+
+    line: int
+    error: HotZoneError
 
 
 @dataclass(frozen=True)
@@ -56,10 +66,10 @@ def _shown(value: object) -> str:
     return clip(" ".join(str(value).split()), 50)
 
 
-def _parse_date(value: object, what: str, *, required: bool) -> dt.date | None:
+def _parse_date(value: object, field: str, *, required: bool) -> dt.date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise HotZoneError(f"Thiếu {what}")
+            raise HotZoneError("hot_zone.missing_field", field=field)
         return None
     if isinstance(value, dt.datetime):
         return value.date()
@@ -69,7 +79,7 @@ def _parse_date(value: object, what: str, *, required: bool) -> dt.date | None:
         try:
             return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
         except (OverflowError, ValueError):  # beyond year 9999, or not a number (NaN)
-            raise HotZoneError(f"{what} không hợp lệ: “{_shown(value)}”") from None
+            raise HotZoneError("hot_zone.invalid_value", field=field, value=_shown(value)) from None
     text = nfc(str(value))
     m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s.*)?", text)
     try:
@@ -77,7 +87,7 @@ def _parse_date(value: object, what: str, *, required: bool) -> dt.date | None:
             return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
         return dt.date.fromisoformat(text[:10])
     except ValueError:
-        raise HotZoneError(f"{what} không hợp lệ: “{_shown(text)}”") from None
+        raise HotZoneError("hot_zone.invalid_value", field=field, value=_shown(text)) from None
 
 
 def validate_zone(raw: dict, ref: Reference) -> dict:
@@ -90,20 +100,22 @@ def validate_zone(raw: dict, ref: Reference) -> dict:
     try:
         code = normalize_origin_province(province, ref)
     except FieldError:
-        raise HotZoneError(f"Tỉnh không hợp lệ: “{'' if province is None else _shown(province)}”") from None
+        raise HotZoneError(
+            "hot_zone.invalid_value", field="province", value="" if province is None else _shown(province)
+        ) from None
     district = raw.get("district", raw.get("district_name"))
     district = nfc(str(district)) if district is not None and str(district).strip() else None
     label = raw.get("label")
     label = nfc(str(label)) if label is not None else ""
     if not label:
-        raise HotZoneError("Thiếu nhãn (ví dụ: Chỉ thị 16)")
+        raise HotZoneError("hot_zone.missing_label")
     if len(label) > LABEL_MAX or (district and len(district) > DISTRICT_MAX):
-        raise HotZoneError("Nhãn hoặc tên huyện quá dài")
-    valid_from = _parse_date(raw.get("valid_from"), "ngày bắt đầu", required=True)
+        raise HotZoneError("hot_zone.label_too_long", limit=LABEL_MAX)
+    valid_from = _parse_date(raw.get("valid_from"), "valid_from", required=True)
     assert valid_from is not None  # required: _parse_date raised otherwise
-    valid_to = _parse_date(raw.get("valid_to"), "ngày kết thúc", required=False)
+    valid_to = _parse_date(raw.get("valid_to"), "valid_to", required=False)
     if valid_to is not None and valid_to < valid_from:
-        raise HotZoneError(f"Ngày kết thúc {valid_to:%d/%m/%Y} trước ngày bắt đầu {valid_from:%d/%m/%Y}")
+        raise HotZoneError("hot_zone.ends_before_start", valid_from=valid_from, valid_to=valid_to)
     return dict(province_code=code, district_name=district, label=label, valid_from=valid_from, valid_to=valid_to)
 
 
@@ -226,7 +238,7 @@ def _zone_by_id(conn: Connection, zone_id: int) -> HotZone:
     for zone in load_hot_zones(conn):
         if zone.id == zone_id:
             return zone
-    raise HotZoneError(f"Không có vùng dịch số {zone_id}")
+    raise HotZoneError("hot_zone.unknown", zone_id=zone_id)
 
 
 # ---------------------------------------------------------------- changes
@@ -319,39 +331,37 @@ _HEADERS = {
     "valid_to": ("valid_to", "denngay", "ngayketthuc", "ketthuc", "hieulucden"),
 }
 _REQUIRED = ("province", "label", "valid_from")
-MSG_NO_HEADER = "Không tìm thấy dòng tiêu đề (cần các cột: Tỉnh, Nhãn, Từ ngày)"
 #: The header of a hot-zone list: found in its first 10 rows, like a declaration file's otherwise.
 ZONE_HEADER = HeaderSpec(
     keys={fold(alias): name for name, aliases in _HEADERS.items() for alias in aliases},
     required=_REQUIRED,
-    no_header=MSG_NO_HEADER,
+    no_header="hot_zone.no_header",
     scan_rows=10,
 )
 #: A hot-zone list longer than this is not one (the whole country has about 700 districts).
 ZONE_FILE_MAX_ROWS = 10_000
 
 
-def read_zone_file(source: str | os.PathLike | bytes, ref: Reference) -> tuple[list[dict], list[str]]:
+def read_zone_file(source: str | os.PathLike | bytes, ref: Reference) -> tuple[list[dict], list[ZoneProblem]]:
     """Zones and per-line problems from a CSV/XLSX hot-zone file.
 
     Columns (any order, found in the first 10 rows; names or Vietnamese labels): province ("Tỉnh"),
     district ("Huyện", optional), label ("Nhãn"), valid_from ("Từ ngày"), valid_to ("Đến ngày",
     optional). The file is read as declaration files are (:func:`parsing.read_table`), with the same
-    checks against hostile files and long cells. Raises :class:`UnreadableFile` (one line in
-    Vietnamese) when the file or its header cannot be read, or it has more than
-    :data:`ZONE_FILE_MAX_ROWS` rows.
+    checks against hostile files and long cells. Raises :class:`UnreadableFile` when the file or its
+    header cannot be read, or it has more than :data:`ZONE_FILE_MAX_ROWS` rows. A line that holds no
+    valid zone is a :class:`ZoneProblem` (its line and its :class:`HotZoneError`).
     """
     reader = read_table(source, "vung-dich", header=ZONE_HEADER)
     if not set(_REQUIRED) <= set(reader.mapped_fields):
-        raise UnreadableFile(MSG_NO_HEADER)
-    zones, problems = [], []
+        raise ZONE_HEADER.no_header_error()
+    zones: list[dict] = []
+    problems: list[ZoneProblem] = []
     for count, (number, raw, _) in enumerate(reader.iter_records(), start=1):
         if count > ZONE_FILE_MAX_ROWS:
-            raise UnreadableFile(
-                f"Tệp vùng dịch có hơn {ZONE_FILE_MAX_ROWS:,} dòng: không phải danh sách vùng dịch".replace(",", ".")
-            )
+            raise UnreadableFile("hot_zone.too_many_rows", limit=ZONE_FILE_MAX_ROWS)
         try:
             zones.append(validate_zone(raw, ref))
         except HotZoneError as exc:
-            problems.append(f"dòng {number}: {exc}")
+            problems.append(ZoneProblem(number, exc))
     return zones, problems

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import formatting as fmt
 from dashboard import state
+from dashboard.i18n import error_text
 from dashboard.state import lang, query, tr
 from dashboard.ui import explain_refused_uploads
 from dashboard.views import hot_zones as view
@@ -17,14 +18,24 @@ from data_access.queries import hot_zones, reference
 from data_access.timeutil import local_today
 
 
+class _LinesRefused(Exception):
+    """A hot-zone file with lines that hold no zone (:class:`hotzones.ZoneProblem`): the list stays."""
+
+    def __init__(self, problems: list[hotzones.ZoneProblem]) -> None:
+        super().__init__(len(problems))
+        self.problems = problems
+
+
 def _apply(action) -> None:
-    """Run one change in a writer transaction and show what it did."""
+    """Run one change in a writer transaction and show what it did (an error in the visitor's language)."""
     try:
         with state.writer_engine().begin() as conn:
             ref = importing.load_reference(conn)
             change = action(conn, ref)
-    except hotzones.HotZoneError as exc:
-        st.session_state["hz_message"] = ("error", str(exc))
+    except (hotzones.HotZoneError, importing.UnreadableFile) as exc:
+        st.session_state["hz_message"] = ("error", error_text(exc, lang()))
+    except _LinesRefused as exc:
+        st.session_state["hz_message"] = ("error", view.problems_text(exc.problems, lang()))
     else:
         st.session_state["hz_message"] = (
             "success",
@@ -119,12 +130,9 @@ with st.expander(tr("it.hz.file"), icon=":material/upload_file:"):
 
         def replace(conn, ref):
             assert file is not None  # the button is disabled without a file
-            try:
-                new, problems = hotzones.read_zone_file(file.getvalue(), ref)
-            except importing.UnreadableFile as exc:
-                raise hotzones.HotZoneError(str(exc)) from exc
+            new, problems = hotzones.read_zone_file(file.getvalue(), ref)
             if problems:
-                raise hotzones.HotZoneError("; ".join(problems[:5]))
+                raise _LinesRefused(problems)
             return hotzones.replace_zones(conn, new, changed_by=state.UI_USER)
 
         _apply(replace)

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import formatting as fmt
 from dashboard import state
+from dashboard.i18n import error_text
 from dashboard.state import lang, query, tr
 from dashboard.ui import explain_refused_uploads, log, table_or_note
 from dashboard.views import common
@@ -68,13 +69,13 @@ def run_upload(uploaded, sheet: str) -> None:
         )
     except importing.UnreadableFile as exc:
         bar.empty()
-        st.error(tr("it.imp.unreadable", name=name, reason=fmt.escape_markdown(str(exc))))
-    except job.ImportBusy:
+        st.error(tr("it.imp.unreadable", name=name, reason=fmt.escape_markdown(error_text(exc, lang()))))
+    except job.ImportBusy as exc:
         bar.empty()
-        st.warning(tr("it.imp.busy"))
+        st.warning(error_text(exc, lang()))
     except job.ImportFailed:
         bar.empty()
-        log.exception("import of an uploaded file failed")
+        log.exception("import of an uploaded file failed")  # the error's code and parameters
         st.error(tr("it.imp.failed", name=name))
     else:
         bar.progress(1.0, text=tr("it.imp.done", name=name))

@@ -6,6 +6,8 @@ functions, the store knowing nothing of the import."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -128,3 +130,31 @@ def test_the_import_reads_then_normalises_then_writes(path):
             )
         if stage == 0:
             assert not module.startswith("data_access.store"), f"the reader imports {module}"
+
+
+def test_the_catalogue_imports_no_streamlit():
+    """dashboard/i18n.py words the command line's errors too: importing and using it loads no streamlit."""
+    path = ROOT / "dashboard" / "i18n.py"
+    imported = [module for module, _ in _imported_modules(path)]
+    assert not [m for m in imported if m == "streamlit" or m.startswith("streamlit.")]
+    code = (
+        "import sys; from dashboard.i18n import error_text; from data_access.errors import CodedError; "
+        "error_text(CodedError('file.csv_broken', line=1234), 'en'); "
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] == 'streamlit'); print(loaded[:3]); "
+        "sys.exit(1 if loaded else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr or done.stdout
+
+
+@pytest.mark.parametrize("path", _sources("data_access"), ids=_module_name)
+def test_data_access_imports_of_the_dashboard_only_the_catalogue_in_the_command_line(path):
+    """The command line takes its words from the one catalogue (data_access.cli.error_line); nothing
+    else in data_access knows the dashboard."""
+    for module, names in _imported_modules(path):
+        if module.split(".")[0] != "dashboard":
+            continue
+        targets = {f"{module}.{n}" for n in names} if module == "dashboard" else {module}
+        assert _module_name(path) == "data_access.cli" and targets == {"dashboard.i18n"}, (
+            f"{path.name} imports {sorted(targets)}: only data_access/cli.py may, and only dashboard.i18n"
+        )

@@ -591,7 +591,7 @@ def briefing_text_has_no_data(value: str) -> bool:
     return "Không có dữ liệu khai báo trong ngày" in value
 
 
-def test_the_format_choice_and_the_template_setting(store, tmp_path, monkeypatch):
+def test_the_format_choice_and_the_template_setting(store, tmp_path, monkeypatch, capsys):
     paths = briefing.build_briefing(store, DAY, tmp_path, formats=("xlsx",), now=MADE)
     assert [p.name for p in paths] == ["bao-cao-2026-11-19.xlsx"]
     # A deck made from a template of the Department's uses its layouts, without the template's slides.
@@ -601,13 +601,20 @@ def test_the_format_choice_and_the_template_setting(store, tmp_path, monkeypatch
     prs.slides.add_slide(prs.slide_layouts[0]).shapes.title.text = "MẪU CỦA SỞ"
     prs.save(str(template))
     monkeypatch.setenv("REPORT_PPTX_TEMPLATE", str(template))
+    get_settings.cache_clear()
     assert briefing.template_path() == template
     fig = briefing.gather(store, DAY, now=MADE)
     deck = Presentation(io.BytesIO(briefing.pptx_bytes(fig)))
     assert "MẪU CỦA SỞ" not in "\n".join(deck_texts(deck)) and len(charts(deck)) >= 4
     monkeypatch.setenv("REPORT_PPTX_TEMPLATE", str(tmp_path / "absent.pptx"))
+    get_settings.cache_clear()
+    with pytest.raises(briefing.BriefingError) as exc:
+        briefing.pptx_bytes(fig)
+    assert exc.value.code == "report.bad_template"
+    assert exc.value.params["template"] == str(tmp_path / "absent.pptx") and exc.value.params["detail"]
     code = briefing.report_command("2026-11-19", str(tmp_path / "x"), "pptx", engine=store, now=MADE)
     assert code == 2
+    assert capsys.readouterr().err.startswith(f"Lỗi [report.bad_template]: không đọc được mẫu PowerPoint {tmp_path}")
 
 
 # --- the command --------------------------------------------------------------------------------------
@@ -621,25 +628,59 @@ def test_the_command_writes_yesterday_by_default(store, tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    "date_text, formats, message",
+    "date_text, formats, line",
     [
-        ("2026-11-21", None, "chưa tới"),  # the day after the report is made
-        ("2099-01-01", None, "chưa tới"),
-        ("2026-02-30", None, "không hợp lệ"),
-        ("19/11/2026", None, "không hợp lệ"),
-        ("20261119", None, "không hợp lệ"),
-        ("hôm qua", None, "không hợp lệ"),
-        ("2026-11-19", "pptx,pdf", "không hỗ trợ"),
+        # the day after the report is made
+        ("2026-11-21", None, "Lỗi [report.future_date]: ngày 21/11/2026 chưa tới (hôm nay là 20/11/2026)"),
+        ("2099-01-01", None, "Lỗi [report.future_date]: ngày 01/01/2099 chưa tới (hôm nay là 20/11/2026)"),
+        (
+            "2026-02-30",
+            None,
+            "Lỗi [report.bad_date]: ngày không hợp lệ: '2026-02-30' (dạng YYYY-MM-DD, ví dụ 2026-11-20)",
+        ),
+        ("19/11/2026", None, "Lỗi [report.bad_date]: ngày không hợp lệ: '19/11/2026'"),
+        ("20261119", None, "Lỗi [report.bad_date]: ngày không hợp lệ: '20261119'"),
+        ("hôm qua", None, "Lỗi [report.bad_date]: ngày không hợp lệ: 'hôm qua'"),
+        (
+            "2026-11-19",
+            "pptx,pdf",
+            "Lỗi [report.bad_format]: định dạng không hỗ trợ: pdf (chọn trong pptx, xlsx, docx)",
+        ),
+        ("2026-11-19", ",", "Lỗi [report.no_format]: định dạng không hỗ trợ: (trống) (chọn trong pptx, xlsx, docx)"),
     ],
 )
-def test_a_bad_request_is_one_line_and_exit_2(store, tmp_path, capsys, date_text, formats, message):
+def test_a_bad_request_is_one_line_and_exit_2(store, tmp_path, capsys, date_text, formats, line):
     out = tmp_path / "out"
     assert briefing.report_command(date_text, str(out), formats, engine=store, now=MADE) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err.count("\n") == 1 and captured.err.startswith("Lỗi: ") and message in captured.err
+    assert captured.err.count("\n") == 1 and captured.err.startswith(line)
     assert "Traceback" not in captured.err
     assert not out.exists()
+
+
+def test_bad_requests_carry_codes_and_plain_values():
+    with pytest.raises(briefing.BriefingError) as exc:
+        briefing.parse_day("2026-11-21", MADE)
+    assert (exc.value.code, exc.value.params) == (
+        "report.future_date",
+        {"day": dt.date(2026, 11, 21), "today": dt.date(2026, 11, 20)},
+    )
+    with pytest.raises(briefing.BriefingError) as exc:
+        briefing.gather(None, dt.date(2026, 11, 21), now=MADE)
+    assert exc.value.code == "report.future_date" and exc.value.params["day"] == dt.date(2026, 11, 21)
+    with pytest.raises(briefing.BriefingError) as exc:
+        briefing.parse_formats("pptx,pdf,odp")
+    assert (exc.value.code, exc.value.params) == (
+        "report.bad_format",
+        {"formats": ["pdf", "odp"], "choices": ["pptx", "xlsx", "docx"]},
+    )
+
+
+def test_a_file_where_the_folder_should_be(store, tmp_path, capsys):
+    (tmp_path / "out").write_text("x")
+    assert briefing.report_command("2026-11-19", str(tmp_path / "out"), None, engine=store, now=MADE) == 2
+    assert capsys.readouterr().err == f"Lỗi [report.not_a_folder]: {tmp_path / 'out'} không phải thư mục\n"
 
 
 def test_run_report_reads_the_configured_store(store, tmp_path, capsys, monkeypatch):

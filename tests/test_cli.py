@@ -35,7 +35,10 @@ def test_init_twice_then_seed(tmp_path):
 def test_missing_store_is_one_line_and_exit_1(tmp_path):
     result = cli("seed", "--days", "1", url=f"sqlite:///{tmp_path / 'absent.db'}")
     assert result.returncode == 1
-    assert result.stderr.count("\n") == 1 and "không tồn tại" in result.stderr
+    assert result.stderr == (
+        "Lỗi [store.missing]: kho dữ liệu không tồn tại (chạy: python -m data_access init): "
+        f"sqlite:///{tmp_path / 'absent.db'}\n"
+    )
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "absent.db").exists()
 
@@ -44,7 +47,11 @@ def test_broken_store_and_server_down(tmp_path):
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"garbage" * 1000)
     result = cli("seed", "--days", "1", url=f"sqlite:///{broken}")
-    assert result.returncode == 1 and "không phải kho khai báo" in result.stderr and "Traceback" not in result.stderr
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(
+        f"Lỗi [store.not_a_store]: tệp/cơ sở dữ liệu này không phải kho khai báo: sqlite:///{broken} ("
+    )
     down = cli("init", url="postgresql+psycopg://officer:s3cret@127.0.0.1:1/x")
     assert down.returncode == 1 and down.stderr.count("\n") == 1
+    assert down.stderr.startswith("Lỗi [store.unreachable]: không kết nối được kho dữ liệu: ")
     assert "officer:***@127.0.0.1:1/x" in down.stderr and "s3cret" not in down.stderr

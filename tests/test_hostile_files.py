@@ -27,6 +27,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 
+from dashboard.i18n import error_text
 from data_access import hotzones, masking
 from data_access.fields import FIELDS, RAW_KEEP_CHARS
 from data_access.importing import reader as parsing
@@ -301,15 +302,17 @@ def inflated(monkeypatch) -> Counter:
     return counts
 
 
-def refused(engine, source, name: str) -> str:
-    """The one-line message of an import that refuses ``source``; nothing is stored."""
+def refused(engine, source, name: str) -> UnreadableFile:
+    """The error of an import that refuses ``source`` (worded in one line in either language); nothing
+    is stored."""
     with pytest.raises(UnreadableFile) as exc:
         import_file(engine, source, name, created_by="test", now=NOW)
-    message = str(exc.value)
-    assert message and "\n" not in message
+    for lang in ("vi", "en"):
+        message = error_text(exc.value, lang)
+        assert message and "\n" not in message and "{" not in message
     with engine.connect() as conn:
         assert declaration_count(conn) == 0 and imports.batches(conn).empty
-    return message
+    return exc.value
 
 
 def warnings_of(conn, batch_id: int) -> list[tuple]:
@@ -342,8 +345,10 @@ def test_a_300_mb_shared_string_is_refused_from_the_zip_directory(tmp_path, sqli
     assert path.stat().st_size < 400_000
     with zipfile.ZipFile(path) as z:
         assert z.getinfo("xl/sharedStrings.xml").file_size > 300_000_000
-    message = refused(sqlite_engine, path, "o-300mb.xlsx")
-    assert message == (
+    error = refused(sqlite_engine, path, "o-300mb.xlsx")
+    assert error.code == "file.xlsx_part_too_big"
+    assert error.params == {"part": "xl/sharedStrings.xml", "size": 301, "limit": 256}
+    assert error_text(error, "vi") == (
         "Không đọc được tệp XLSX: phần “xl/sharedStrings.xml” quá lớn khi giải nén (301 MB, tối đa 256 MB)"
     )
     assert inflated["xl/sharedStrings.xml"] == 0  # refused from the sizes the zip declares
@@ -355,7 +360,10 @@ def test_a_300_mb_inline_string_is_a_zip_bomb(tmp_path, sqlite_engine, inflated)
         "xl/worksheets/sheet1.xml", head.encode(), b"B", 300, ("</t></is></c></row>" + SHEET_TAIL).encode()
     )
     path = write_zip(tmp_path / "inline.xlsx", workbook_members(sheet))
-    message = refused(sqlite_engine, path, "inline.xlsx")
+    error = refused(sqlite_engine, path, "inline.xlsx")
+    assert error.code == "file.xlsx_bomb" and error.params["part"] == "xl/worksheets/sheet1.xml"
+    assert error.params["ratio"] > error.params["limit"] == 100
+    message = error_text(error, "vi")
     assert message.startswith("Không đọc được tệp XLSX: phần “xl/worksheets/sheet1.xml” nén bất thường (")
     assert message.endswith(":1, tối đa 100:1), có thể là tệp độc hại")
     assert inflated["xl/worksheets/sheet1.xml"] == 0
@@ -369,11 +377,13 @@ def test_a_huge_cell_within_the_zip_limits_stops_the_reading_at_once(tmp_path, s
     path = huge_shared_string_xlsx(tmp_path / "o-300mb.xlsx", 300)
     tracemalloc.start()
     try:
-        message = refused(sqlite_engine, path, "o-300mb.xlsx")
+        error = refused(sqlite_engine, path, "o-300mb.xlsx")
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert message == (
+    assert error.code == "file.xlsx_cell_too_long"
+    assert error.params == {"part": "xl/sharedStrings.xml", "limit": 32_767}
+    assert error_text(error, "vi") == (
         "Không đọc được tệp XLSX: có ô dài hơn 32.767 ký tự (giới hạn của Excel) trong phần “xl/sharedStrings.xml”"
     )
     assert 0 < inflated["xl/sharedStrings.xml"] <= 2 << 20
@@ -384,7 +394,11 @@ def test_a_shared_string_over_excels_limit_is_refused(tmp_path, sqlite_engine):
     rng = random.Random(3)  # random letters: a ratio of about 1.5, nothing for the zip checks
     text = "".join(rng.choices(string.ascii_letters, k=40_000)).encode()
     path = shared_string_xlsx(tmp_path / "40k.xlsx", Member.of("xl/sharedStrings.xml", _SST_HEAD + text + _SST_TAIL))
-    assert "dài hơn 32.767 ký tự" in refused(sqlite_engine, path, "40k.xlsx")
+    error = refused(sqlite_engine, path, "40k.xlsx")
+    assert error.code == "file.xlsx_cell_too_long" and error.params["limit"] == 32_767
+    assert "dài hơn 32.767 ký tự" in error_text(error, "vi") and "longer than 32,767 characters" in error_text(
+        error, "en"
+    )
 
 
 def test_a_long_xlsx_cell_under_excels_limit_is_a_too_long_warning(tmp_path, sqlite_engine):
@@ -406,7 +420,8 @@ def test_a_doctype_is_refused(tmp_path, sqlite_engine):
         + _SST_TAIL
     )
     path = shared_string_xlsx(tmp_path / "dtd.xlsx", Member.of("xl/sharedStrings.xml", sst))
-    assert "DOCTYPE" in refused(sqlite_engine, path, "dtd.xlsx")
+    error = refused(sqlite_engine, path, "dtd.xlsx")
+    assert (error.code, error.params) == ("file.xlsx_doctype", {"part": "xl/sharedStrings.xml"})
 
 
 def test_an_overlong_sheet_row_is_refused(tmp_path, sqlite_engine, monkeypatch):
@@ -414,7 +429,9 @@ def test_an_overlong_sheet_row_is_refused(tmp_path, sqlite_engine, monkeypatch):
     cells = "".join(f'<c r="{get_column_letter(1 + i % 16_000)}2"><v>{i}</v></c>' for i in range(100_000))
     xml = sheet_head() + "".join(rows_xml([HEADER_VI])) + f'<row r="2">{cells}</row>' + SHEET_TAIL
     path = write_zip(tmp_path / "row.xlsx", workbook_members(Member.of("xl/worksheets/sheet1.xml", xml)))
-    assert refused(sqlite_engine, path, "row.xlsx") == (
+    error = refused(sqlite_engine, path, "row.xlsx")
+    assert (error.code, error.params) == ("file.xlsx_stretch", {"limit": 1})
+    assert error_text(error, "vi") == (
         "Không đọc được tệp XLSX: trang tính có một dòng (hoặc khối dữ liệu) dài bất thường, hơn 1 MB"
     )
 
@@ -427,13 +444,14 @@ def test_an_overlong_sheet_row_is_refused(tmp_path, sqlite_engine, monkeypatch):
     ],
 )
 def test_broken_zips_are_unreadable(sqlite_engine, data):
-    assert refused(sqlite_engine, data, "junk.xlsx") == parsing.MSG_BROKEN_XLSX
+    error = refused(sqlite_engine, data, "junk.xlsx")
+    assert (error.code, error.params) == ("file.xlsx_broken", {})
 
 
 def test_malformed_sheet_xml_is_unreadable(tmp_path, sqlite_engine):
     xml = sheet_head() + "".join(rows_xml([HEADER_VI])) + '<row r="2"><c r="A2"><v>1</v></row>' + SHEET_TAIL
     path = write_zip(tmp_path / "bad.xlsx", workbook_members(Member.of("xl/worksheets/sheet1.xml", xml)))
-    assert refused(sqlite_engine, path, "bad.xlsx") == parsing.MSG_BROKEN_XLSX
+    assert refused(sqlite_engine, path, "bad.xlsx").code == "file.xlsx_broken"
 
 
 # ---------------------------------------------------------------- XLSX: widths and blank rows
@@ -480,9 +498,13 @@ def test_a_header_wider_than_200_columns_is_refused(tmp_path, sqlite_engine):
     )
     xml = sheet_head() + header_row + "".join(rows_xml([row(declaration_id="H1")], first=2)) + SHEET_TAIL
     path = write_zip(tmp_path / "hdr.xlsx", workbook_members(Member.of("xl/worksheets/sheet1.xml", xml)))
-    assert refused(sqlite_engine, path, "hdr.xlsx") == "Dòng tiêu đề có 16.384 cột, quá giới hạn 200 cột"
+    error = refused(sqlite_engine, path, "hdr.xlsx")
+    assert (error.code, error.params) == ("file.too_many_columns", {"columns": 16_384, "limit": 200})
+    assert error_text(error, "vi") == "Dòng tiêu đề có 16.384 cột, quá giới hạn 200 cột"
+    assert error_text(error, "en") == "The header row has 16,384 columns, over the limit of 200"
     wide_csv = csv_bytes([row(declaration_id="H1")], header=HEADER_VI + [""] * 300 + ["Ghi chú"])
-    assert refused(sqlite_engine, wide_csv, "hdr.csv") == "Dòng tiêu đề có 325 cột, quá giới hạn 200 cột"
+    error = refused(sqlite_engine, wide_csv, "hdr.csv")
+    assert (error.code, error.params) == ("file.too_many_columns", {"columns": 325, "limit": 200})
 
 
 def test_200k_empty_styled_rows_cost_little_and_rows_after_them_are_read(tmp_path, sqlite_engine):
@@ -515,14 +537,18 @@ def test_a_csv_cell_over_the_csv_field_limit_is_refused_naming_its_line(sqlite_e
     data = csv_bytes(
         [row(declaration_id=f"C{i}") for i in range(5)] + [row(declaration_id="C9", full_name="N" * 200_000)]
     )
-    assert refused(sqlite_engine, data, "big-cell.csv") == "Không đọc được tệp CSV: dòng 7 có ô dài hơn 131.072 ký tự"
+    error = refused(sqlite_engine, data, "big-cell.csv")
+    assert (error.code, error.params) == ("file.csv_cell_too_long", {"line": 7, "limit": 131_072})
+    assert error_text(error, "vi") == "Không đọc được tệp CSV: dòng 7 có ô dài hơn 131.072 ký tự"
+    assert error_text(error, "en") == "Cannot read the CSV file: line 7 has a cell longer than 131,072 characters"
 
 
 def test_a_csv_cell_over_the_limit_far_down_fails_the_import_there(sqlite_engine):
     rows = [row(declaration_id=f"C{i}", declared_at=t) for i, t in enumerate(_times(40))]
     rows.append(row(declaration_id="C99", full_name="N" * 200_000))
-    with pytest.raises(UnreadableFile, match="^Không đọc được tệp CSV: dòng 42 có ô dài hơn 131.072 ký tự$"):
+    with pytest.raises(UnreadableFile) as exc:
         import_file(sqlite_engine, csv_bytes(rows), "late.csv", created_by="test", now=NOW, batch_rows=10)
+    assert (exc.value.code, exc.value.params) == ("file.csv_cell_too_long", {"line": 42, "limit": 131_072})
     with sqlite_engine.connect() as conn:  # the batches before it are in, the batch record says it failed
         assert declaration_count(conn) == 40
         assert imports.batches(conn).iloc[0]["status"] == "failed"
@@ -530,12 +556,15 @@ def test_a_csv_cell_over_the_limit_far_down_fails_the_import_there(sqlite_engine
 
 def test_a_csv_line_over_a_megabyte_is_refused(sqlite_engine):
     data = csv_bytes([row(declaration_id="C1")]) + ("x," * 600_000).encode() + b"\r\n"
-    assert refused(sqlite_engine, data, "line.csv") == "Không đọc được tệp CSV: dòng 3 dài hơn 1 MB"
+    error = refused(sqlite_engine, data, "line.csv")
+    assert (error.code, error.params) == ("file.csv_line_too_long", {"line": 3, "limit": 1})
+    assert error_text(error, "vi") == "Không đọc được tệp CSV: dòng 3 dài hơn 1 MB"
 
 
 def test_a_header_scan_error_is_reported_not_no_header(sqlite_engine):
     data = b'"' + b"x" * 200_000 + b'"\r\n' + csv_bytes([row()])
-    assert refused(sqlite_engine, data, "first.csv") == "Không đọc được tệp CSV: dòng 1 có ô dài hơn 131.072 ký tự"
+    error = refused(sqlite_engine, data, "first.csv")
+    assert (error.code, error.params) == ("file.csv_cell_too_long", {"line": 1, "limit": 131_072})
 
 
 # ---------------------------------------------------------------- caps on fields
@@ -597,7 +626,7 @@ def test_a_hot_zone_csv_with_a_200_kb_cell_is_unreadable(ref):
     data = csv_bytes([["Bắc Giang", "", "L" * 200_000, "12/11/2026", ""]], header=ZONE_HEADER)
     with pytest.raises(UnreadableFile) as exc:
         hotzones.read_zone_file(data, ref)
-    assert str(exc.value) == "Không đọc được tệp CSV: dòng 2 có ô dài hơn 131.072 ký tự"
+    assert (exc.value.code, exc.value.params) == ("file.csv_cell_too_long", {"line": 2, "limit": 131_072})
 
 
 def test_long_hot_zone_cells_are_problems_of_their_line(ref):
@@ -609,13 +638,19 @@ def test_long_hot_zone_cells_are_problems_of_their_line(ref):
     ]
     zones, problems = hotzones.read_zone_file(csv_bytes(rows, header=ZONE_HEADER), ref)
     assert [z["label"] for z in zones] == ["Chỉ thị 15"]
-    assert problems == [
+    assert [(p.line, p.error.code, p.error.params) for p in problems] == [
+        (2, "hot_zone.label_too_long", {"limit": hotzones.LABEL_MAX}),
+        (3, "hot_zone.invalid_value", {"field": "province", "value": "Bắc Giang " + "X" * 40 + "…"}),
+        (4, "hot_zone.invalid_value", {"field": "valid_to", "value": "1e+300"}),
+    ]
+    assert [error_text(p.error, "vi", line=p.line) for p in problems] == [
         "dòng 2: Nhãn hoặc tên huyện quá dài",
         "dòng 3: Tỉnh không hợp lệ: “Bắc Giang " + "X" * 40 + "…”",
         "dòng 4: ngày kết thúc không hợp lệ: “1e+300”",
     ]
     book = xlsx_bytes([["Bắc Giang", None, "Chỉ thị 16", dt.datetime(2026, 11, 12), 1e300]], header=ZONE_HEADER)
-    assert hotzones.read_zone_file(book, ref)[1] == ["dòng 2: ngày kết thúc không hợp lệ: “1e+300”"]
+    ((line, error),) = [(p.line, p.error) for p in hotzones.read_zone_file(book, ref)[1]]
+    assert (line, error.code, error.params) == (2, "hot_zone.invalid_value", {"field": "valid_to", "value": "1e+300"})
 
 
 @pytest.mark.parametrize(
@@ -632,13 +667,17 @@ def test_long_hot_zone_cells_are_problems_of_their_line(ref):
 def test_any_hostile_zone_file_is_unreadable_in_one_line(tmp_path, ref, make):
     with pytest.raises(UnreadableFile) as exc:
         hotzones.read_zone_file(make(tmp_path), ref)
-    assert str(exc.value) and "\n" not in str(exc.value)
+    assert exc.value.code.startswith("file.")
+    for lang in ("vi", "en"):
+        assert error_text(exc.value, lang) and "\n" not in error_text(exc.value, lang)
 
 
 def test_a_zone_file_of_too_many_rows_is_refused(ref):
     rows = [["Bắc Giang", "", f"Chỉ thị {i}", "12/11/2026", ""] for i in range(hotzones.ZONE_FILE_MAX_ROWS + 1)]
-    with pytest.raises(UnreadableFile, match="^Tệp vùng dịch có hơn 10.000 dòng"):
+    with pytest.raises(UnreadableFile) as exc:
         hotzones.read_zone_file(csv_bytes(rows, header=ZONE_HEADER), ref)
+    assert (exc.value.code, exc.value.params) == ("hot_zone.too_many_rows", {"limit": 10_000})
+    assert error_text(exc.value, "vi").startswith("Tệp vùng dịch có hơn 10.000 dòng")
 
 
 # ---------------------------------------------------------------- formulas and the quarantine view

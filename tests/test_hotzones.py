@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from dashboard.i18n import error_text
+from dashboard.views import hot_zones as hot_zones_view
 from data_access import hotzones
 from data_access.importing.pipeline import load_reference
 from data_access.queries import hot_zones
@@ -154,20 +156,60 @@ def test_a_failed_change_leaves_zones_rows_and_rollups_as_they_were(store):
 
 
 @pytest.mark.parametrize(
-    "bad, message",
+    "bad, code, params, message",
     [
-        (dict(province="Atlantis", label="x", valid_from="10/11/2026"), "Tỉnh"),
-        (dict(province="24", label="", valid_from="10/11/2026"), "nhãn"),
-        (dict(province="24", label="x", valid_from=""), "ngày bắt đầu"),
-        (dict(province="24", label="x", valid_from="31/02/2026"), "không hợp lệ"),
-        (dict(province="24", label="x", valid_from="10/11/2026", valid_to="01/11/2026"), "trước ngày bắt đầu"),
+        (
+            dict(province="Atlantis", label="x", valid_from="10/11/2026"),
+            "hot_zone.invalid_value",
+            {"field": "province", "value": "Atlantis"},
+            "Tỉnh không hợp lệ: “Atlantis”",
+        ),
+        (dict(province="24", label="", valid_from="10/11/2026"), "hot_zone.missing_label", {}, "Thiếu nhãn"),
+        (
+            dict(province="24", label="x", valid_from=""),
+            "hot_zone.missing_field",
+            {"field": "valid_from"},
+            "Thiếu ngày bắt đầu",
+        ),
+        (
+            dict(province="24", label="x", valid_from="31/02/2026"),
+            "hot_zone.invalid_value",
+            {"field": "valid_from", "value": "31/02/2026"},
+            "ngày bắt đầu không hợp lệ: “31/02/2026”",
+        ),
+        (
+            dict(province="24", label="x", valid_from="10/11/2026", valid_to="01/11/2026"),
+            "hot_zone.ends_before_start",
+            {"valid_from": dt.date(2026, 11, 10), "valid_to": dt.date(2026, 11, 1)},
+            "Ngày kết thúc 01/11/2026 trước ngày bắt đầu 10/11/2026",
+        ),
     ],
 )
-def test_invalid_zones_are_refused_with_a_reason(sqlite_engine, bad, message):
+def test_invalid_zones_are_refused_with_a_reason(sqlite_engine, bad, code, params, message):
     with sqlite_engine.connect() as conn:
         ref = load_reference(conn)
-    with pytest.raises(hotzones.HotZoneError, match=message):
+    with pytest.raises(hotzones.HotZoneError) as exc:
         hotzones.validate_zone(bad, ref)
+    assert (exc.value.code, exc.value.params) == (code, params)
+    assert error_text(exc.value, "vi").startswith(message)
+    assert isinstance(exc.value, ValueError)
+
+
+def test_zone_errors_in_english():
+    late = hotzones.HotZoneError(
+        "hot_zone.ends_before_start", valid_from=dt.date(2026, 11, 10), valid_to=dt.date(2026, 11, 1)
+    )
+    assert error_text(late, "en") == "End date 01/11/2026 is before start date 10/11/2026"
+    bad = hotzones.HotZoneError("hot_zone.invalid_value", field="valid_to", value="1e+300")
+    assert error_text(bad, "en", line=1234) == "line 1,234: Invalid end date: “1e+300”"
+    assert error_text(bad, "vi", line=1234) == "dòng 1.234: ngày kết thúc không hợp lệ: “1e+300”"
+
+
+def test_an_unknown_zone_is_refused_by_its_id(store):
+    with store.begin() as conn, pytest.raises(hotzones.HotZoneError) as exc:
+        hotzones.delete_zone(conn, 12345, changed_by="lan")
+    assert (exc.value.code, exc.value.params) == ("hot_zone.unknown", {"zone_id": 12345})
+    assert error_text(exc.value, "vi") == "Không có vùng dịch số 12345"
 
 
 ZONE_HEADER = ["Tỉnh", "Huyện", "Nhãn", "Từ ngày", "Đến ngày"]
@@ -210,7 +252,11 @@ def test_zone_file_problems_are_reported_per_line(sqlite_engine):
     )
     with sqlite_engine.connect() as conn:
         zones, problems = hotzones.read_zone_file(data, load_reference(conn))
-    assert len(zones) == 1 and len(problems) == 1 and problems[0].startswith("dòng 3:")
+    assert len(zones) == 1 and len(problems) == 1
+    assert (problems[0].line, problems[0].error.code) == (3, "hot_zone.invalid_value")
+    assert problems[0].error.params == {"field": "province", "value": "Nowhere"}
+    assert hot_zones_view.problems_text(problems, "vi") == "dòng 3: Tỉnh không hợp lệ: “Nowhere”"
+    assert hot_zones_view.problems_text(problems, "en") == "line 3: Invalid province: “Nowhere”"
 
 
 def test_cli_hotzones_import_and_list(tmp_path, sqlite_url, sqlite_engine):
@@ -235,6 +281,17 @@ def test_cli_hotzones_import_and_list(tmp_path, sqlite_url, sqlite_engine):
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"")
     out = run("hotzones", "import", str(bad))
-    assert out.returncode == 2 and len(out.stderr.strip().splitlines()) == 1
+    assert out.returncode == 2 and out.stderr == "Lỗi [file.empty]: không đọc được tệp bad.csv: Tệp rỗng\n"
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_bytes(
+        csv_bytes([["Nowhere", "", "x", "12/11/2026", ""], ["Bắc Giang", "", "", "12/11/2026", ""]], header=ZONE_HEADER)
+    )
+    out = run("hotzones", "import", str(wrong))
+    assert out.returncode == 2
+    assert out.stderr.splitlines() == [
+        "Lỗi [hot_zone.invalid_value]: dòng 2: Tỉnh không hợp lệ: “Nowhere”",
+        "Lỗi [hot_zone.missing_label]: dòng 3: Thiếu nhãn (ví dụ: Chỉ thị 16)",
+        "Danh sách vùng dịch không thay đổi (sửa các dòng trên rồi nhập lại).",
+    ]
     with sqlite_engine.connect() as conn:
         assert hot_zones.recent_changes(conn)[0]["changed_by"] == "lan"

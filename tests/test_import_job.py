@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from dashboard.i18n import error_text
 from data_access.importing import job as import_job
 from data_access.importing.pipeline import ImportProgress, UnreadableFile
 from data_access.settings import get_settings
@@ -55,8 +56,9 @@ def test_an_upload_is_imported_by_a_child_process(store, tmp_path):
 
 def test_an_unreadable_upload_raises_with_the_reason(store):
     path = import_job.save_upload(b"%PDF-1.4 not a table")
-    with pytest.raises(UnreadableFile, match="không phải CSV hoặc XLSX"):
+    with pytest.raises(UnreadableFile) as exc:
         import_job.run_import_process(path, "scan.pdf", sheet=None, created_by="dashboard")
+    assert (exc.value.code, exc.value.params) == ("file.not_table", {})
     assert not path.exists()
 
 
@@ -69,10 +71,27 @@ def test_a_missing_sheet_is_named_in_the_reason(store, tmp_path):
     book.active.title = "Danh sách"
     buffer = io.BytesIO()
     book.save(buffer)
-    with pytest.raises(UnreadableFile, match="Không có trang tính"):
+    with pytest.raises(UnreadableFile) as exc:
         import_job.run_import_process(
             import_job.save_upload(buffer.getvalue()), "a.xlsx", sheet="Tờ 2", created_by="dashboard"
         )
+    # the code and parameters came through the child's JSON event, and are worded in either language
+    assert (exc.value.code, exc.value.params) == ("file.sheet_missing", {"sheet": "Tờ 2", "sheets": ["Danh sách"]})
+    assert error_text(exc.value, "vi") == "Không có trang tính “Tờ 2” trong tệp (các trang: Danh sách)"
+    assert error_text(exc.value, "en") == "The file has no sheet “Tờ 2” (its sheets: Danh sách)"
+
+
+def test_a_cell_too_long_far_down_names_its_line_in_either_language(store):
+    rows = [row(declaration_id=f"L{i}") for i in range(1500)] + [row(declaration_id="L", full_name="N" * 200_000)]
+    with pytest.raises(UnreadableFile) as exc:
+        import_job.run_import_process(
+            import_job.save_upload(csv_bytes(rows)), "l.csv", sheet=None, created_by="dashboard"
+        )
+    assert (exc.value.code, exc.value.params) == ("file.csv_cell_too_long", {"line": 1502, "limit": 131_072})
+    assert error_text(exc.value, "vi") == "Không đọc được tệp CSV: dòng 1.502 có ô dài hơn 131.072 ký tự"
+    assert (
+        error_text(exc.value, "en") == "Cannot read the CSV file: line 1,502 has a cell longer than 131,072 characters"
+    )
 
 
 def test_a_file_name_starting_with_a_dash_is_a_name(store):
@@ -91,8 +110,10 @@ def test_one_import_at_a_time_from_the_dashboard(store):
     fcntl.flock(fd, fcntl.LOCK_EX)  # as a running import holds it
     try:
         path = import_job.save_upload(csv_bytes([row(declaration_id="b1")]))
-        with pytest.raises(import_job.ImportBusy):
+        with pytest.raises(import_job.ImportBusy) as exc:
             import_job.run_import_process(path, "b.csv", sheet=None, created_by="dashboard")
+        assert (exc.value.code, exc.value.params) == ("import.busy", {})
+        assert error_text(exc.value, "en").startswith("Another import is running on the dashboard")
         assert not path.exists()  # the spooled copy of personal data does not stay behind
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
@@ -111,6 +132,7 @@ def test_the_spooled_file_is_removed_when_the_import_process_dies(store, monkeyp
 
     monkeypatch.setenv(KILL_HOOK_ENV, "1")  # the child kills itself after its first batch
     path = import_job.save_upload(csv_bytes([row(declaration_id=f"k{i}") for i in range(3)]))
-    with pytest.raises(import_job.ImportFailed):
+    with pytest.raises(import_job.ImportFailed) as exc:
         import_job.run_import_process(path, "k.csv", sheet=None, created_by="dashboard")
+    assert exc.value.code == "import.failed" and exc.value.params["returncode"] != 0
     assert not path.exists()

@@ -116,10 +116,12 @@ def test_xlsx_with_title_rows_excel_dates_and_a_named_sheet(engine):
         row(declaration_id="X2", declared_at="20/11/2026 07:45:10", birth_year=1985.0),
     ]
     data = xlsx_bytes(rows, title_rows=TITLE_ROWS, extra_sheets=("Hướng dẫn",))
-    with pytest.raises(UnreadableFile):
+    with pytest.raises(UnreadableFile) as exc:
         import_file(engine, data, "bao-cao.xlsx", now=NOW)  # the first sheet is the notes
-    with pytest.raises(UnreadableFile, match="Không có trang tính"):
+    assert exc.value.code == "file.no_header"
+    with pytest.raises(UnreadableFile) as exc:
         import_file(engine, data, "bao-cao.xlsx", sheet="Trang 9", now=NOW)
+    assert exc.value.code == "file.sheet_missing" and exc.value.params["sheet"] == "Trang 9"
     result = import_twice(engine, data, "bao-cao.xlsx", sheet="Danh sách")
     assert result.accepted == 2
     with engine.connect() as conn:
@@ -351,8 +353,9 @@ def test_a_truncated_csv_is_read_up_to_where_it_stops(engine):
 
 def test_a_truncated_xlsx_is_unreadable_and_stores_nothing(sqlite_engine):
     data = xlsx_bytes([row(declaration_id="z1")])
-    with pytest.raises(UnreadableFile):
+    with pytest.raises(UnreadableFile) as exc:
         import_file(sqlite_engine, data[: len(data) // 2], "cut.xlsx", now=NOW)
+    assert exc.value.code == "file.xlsx_broken"
     with sqlite_engine.connect() as conn:
         assert declaration_count(conn) == 0
         assert imports.batches(conn).empty
@@ -369,24 +372,37 @@ def cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize(
-    "content",
+    "content, code",
     [
-        b"",
-        b"   \r\n\r\n",
-        b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
-        b"%PDF-1.4 binary",
-        "Chỉ là một dòng chữ, không phải bảng\n".encode(),
-        xlsx_bytes([])[:300],
+        (b"", "file.empty"),
+        (b"   \r\n\r\n", "file.empty"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "file.not_table"),
+        (b"%PDF-1.4 binary", "file.not_table"),
+        ("Chỉ là một dòng chữ, không phải bảng\n".encode(), "file.no_header"),
+        (xlsx_bytes([])[:300], "file.xlsx_broken"),
     ],
     ids=["empty", "blank", "png", "pdf", "text", "broken-xlsx"],
 )
-def test_unreadable_files_exit_2_with_one_line(tmp_path, sqlite_url, sqlite_engine, content):
+def test_unreadable_files_exit_2_with_one_line(tmp_path, sqlite_url, sqlite_engine, content, code):
     path = tmp_path / "file.csv"
     path.write_bytes(content)
     out = cli("import", str(path), env={"DATABASE_URL": sqlite_url})
     assert out.returncode == 2, out.stderr
-    assert len(out.stderr.strip().splitlines()) == 1 and out.stderr.startswith("Lỗi: không đọc được tệp")
-    assert cli("import", str(tmp_path / "missing.csv"), env={"DATABASE_URL": sqlite_url}).returncode == 2
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert out.stderr.startswith(f"Lỗi [{code}]: không đọc được tệp file.csv: ")
+    missing = cli("import", str(tmp_path / "missing.csv"), env={"DATABASE_URL": sqlite_url})
+    assert missing.returncode == 2
+    assert missing.stderr == "Lỗi [file.missing]: không đọc được tệp missing.csv: Tệp không tồn tại\n"
+
+
+def test_the_events_carry_the_code_and_parameters(tmp_path, sqlite_url, sqlite_engine):
+    path = tmp_path / "file.csv"
+    path.write_bytes(b"")
+    out = cli("import", str(path), "--events", env={"DATABASE_URL": sqlite_url})
+    assert out.returncode == 2
+    assert [json.loads(line) for line in out.stdout.splitlines()] == [
+        {"unreadable": {"code": "file.empty", "params": {}}}
+    ]
 
 
 def test_cli_summary_and_json(tmp_path, sqlite_url, sqlite_engine):

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import openpyxl
 import pytest
 
+from dashboard.i18n import error_text
 from data_access.fields import Reference
 from data_access.importing.normalise import normalize_record
 from data_access.importing.reader import UnreadableFile, read_table
@@ -367,12 +368,15 @@ def test_xlsx_from_bytes_and_named_sheet(tmp_path):
     path = tmp_path / "two.xlsx"
     make_xlsx(path, {"Hướng dẫn": [["Nhập dữ liệu ở trang sau"]], "Dữ liệu": [XLSX_HEADER, *XLSX_ROWS]})
     data = path.read_bytes()
-    with pytest.raises(UnreadableFile, match="tiêu đề"):
+    with pytest.raises(UnreadableFile) as exc:
         read_table(data, "two.xlsx")  # the first sheet has no table
+    assert exc.value.code == "file.no_header"
     reader = read_table(data, "two.xlsx", sheet="Dữ liệu")
     assert len(rows_of(reader)) == 2
-    with pytest.raises(UnreadableFile, match="Không có trang tính “Tổng hợp”"):
+    with pytest.raises(UnreadableFile) as exc:
         read_table(data, "two.xlsx", sheet="Tổng hợp")
+    assert exc.value.code == "file.sheet_missing"
+    assert exc.value.params == {"sheet": "Tổng hợp", "sheets": ["Hướng dẫn", "Dữ liệu"]}
 
 
 def test_xlsx_formula_cells_are_not_evaluated(tmp_path):
@@ -387,18 +391,21 @@ def test_xlsx_formula_cells_are_not_evaluated(tmp_path):
 
 def test_empty_files():
     for data in (b"", b"\xef\xbb\xbf", b"  \r\n\r\n", b",,,\n;;\n"):
-        with pytest.raises(UnreadableFile, match="^Tệp rỗng$"):
+        with pytest.raises(UnreadableFile) as exc:
             read_table(data, "empty.csv")
+        assert (exc.value.code, exc.value.params) == ("file.empty", {})
 
 
 def test_empty_file_on_disk_and_empty_workbook(tmp_path):
     path = tmp_path / "empty.csv"
     path.write_bytes(b"")
-    with pytest.raises(UnreadableFile, match="^Tệp rỗng$"):
+    with pytest.raises(UnreadableFile) as exc:
         read_table(path, "empty.csv")
+    assert exc.value.code == "file.empty"
     make_xlsx(tmp_path / "empty.xlsx", {"Trống": []})
-    with pytest.raises(UnreadableFile, match="^Tệp rỗng$"):
+    with pytest.raises(UnreadableFile) as exc:
         read_table(tmp_path / "empty.xlsx", "empty.xlsx")
+    assert exc.value.code == "file.empty"
 
 
 PNG = (
@@ -418,28 +425,33 @@ PNG = (
     ],
 )
 def test_binary_garbage_is_not_a_table(data):
-    with pytest.raises(UnreadableFile, match="không phải CSV hoặc XLSX"):
+    with pytest.raises(UnreadableFile) as exc:
         read_table(data, "photo.csv")
+    assert exc.value.code == "file.not_table"
 
 
 def test_truncated_xlsx(tmp_path):
     path = tmp_path / "ok.xlsx"
     make_xlsx(path, {"S": [XLSX_HEADER, *XLSX_ROWS]})
     data = path.read_bytes()
-    with pytest.raises(UnreadableFile, match="XLSX"):
+    with pytest.raises(UnreadableFile) as exc:
         read_table(data[: len(data) // 2], "cut.xlsx")
+    assert exc.value.code == "file.xlsx_broken"
 
 
 def test_no_header_row():
     text = csv_text([["Họ và tên", "Tuổi"], ["Nguyễn Văn A", "30"]] + [["a", "b"]] * 40)
     with pytest.raises(UnreadableFile) as exc:
         read_table(text.encode(), "nohdr.csv")
-    message = str(exc.value)
-    assert message.startswith("Không tìm thấy dòng tiêu đề")
-    assert "Thời gian khai báo" in message and "\n" not in message
+    assert exc.value.code == "file.no_header"
+    assert "Thời gian khai báo" in exc.value.params["columns"]
+    message = error_text(exc.value, "vi")
+    assert message.startswith("Không tìm thấy dòng tiêu đề (cần ít nhất các cột: Thời gian khai báo, ")
+    assert "\n" not in message
 
 
 def test_header_below_row_30_is_not_found():
     rows = [["tiêu đề"]] * 30 + [HEADER, *ROWS]
-    with pytest.raises(UnreadableFile, match="tiêu đề"):
+    with pytest.raises(UnreadableFile) as exc:
         read_table(csv_text(rows).encode(), "late.csv")
+    assert exc.value.code == "file.no_header"

@@ -7,8 +7,10 @@ import math
 
 import pandas as pd
 
+from data_access.hotzones import ZoneProblem
+
 from .. import formatting as fmt
-from ..i18n import t
+from ..i18n import error_text, t
 
 ZONE_COLUMNS = ("id", "province_code", "district_name", "label", "valid_from", "valid_to")
 
@@ -56,6 +58,16 @@ def zone_edits(before: pd.DataFrame, after: pd.DataFrame) -> tuple[list[dict], l
             changed.append((zone_id, values))
     deleted = [i for i in old if i not in seen]
     return added, changed, deleted
+
+
+#: How many of a hot-zone file's problem lines the page names.
+PROBLEMS_SHOWN = 5
+
+
+def problems_text(problems: list[ZoneProblem], lang: str) -> str:
+    """The first :data:`PROBLEMS_SHOWN` problem lines of a hot-zone file, in ``lang``: "dòng 3: Tỉnh
+    không hợp lệ: “X”; dòng 7: …"."""
+    return "; ".join(error_text(p.error, lang, line=p.line) for p in problems[:PROBLEMS_SHOWN])
 
 
 def changes_table(changes: list[dict], provinces: dict[str, str], lang: str) -> pd.DataFrame:

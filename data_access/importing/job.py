@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 
+from ..errors import CodedError
 from ..settings import PROJECT_ROOT
 from .pipeline import ImportProgress, ImportResult, UnreadableFile
 
@@ -28,13 +29,20 @@ from .pipeline import ImportProgress, ImportResult, UnreadableFile
 IMPORT_NICENESS = 10
 
 
-class ImportFailed(Exception):
-    """The import process stopped without a result (a crash, the store gone); the message is for the log."""
+class ImportFailed(CodedError):
+    """The import process stopped without a result (a crash, the store gone): ``import.failed`` with
+    the process's exit code and the last line it wrote on stderr (``detail``), for the log."""
+
+    def __init__(self, returncode: int | None, detail: str = "") -> None:
+        super().__init__("import.failed", returncode=returncode, detail=detail)
 
 
-class ImportBusy(Exception):
-    """Another import started from the dashboard is still running: one at a time, so that two large
-    files never share the machine with the viewers."""
+class ImportBusy(CodedError):
+    """Another import started from the dashboard is still running (``import.busy``): one at a time, so
+    that two large files never share the machine with the viewers."""
+
+    def __init__(self) -> None:
+        super().__init__("import.busy")
 
 
 #: Held by the dashboard's running import (an advisory lock, so that every server process on the
@@ -81,6 +89,15 @@ def _follow_to_end(child: subprocess.Popen, path: Path | None, lock: int) -> Non
     _end(child, path, lock)
 
 
+def _unreadable(event: object) -> UnreadableFile:
+    """The import's error from its ``unreadable`` event: ``{"code": …, "params": {…}}`` (dates come as
+    ISO text)."""
+    if isinstance(event, dict) and isinstance(event.get("code"), str):
+        params = event.get("params")
+        return UnreadableFile(event["code"], **(params if isinstance(params, dict) else {}))
+    return UnreadableFile("file.unknown", detail=str(event))
+
+
 def _from_dict(cls, data: dict):
     names = {f.name for f in fields(cls)}
     return cls(**{k: v for k, v in data.items() if k in names})
@@ -98,7 +115,7 @@ def run_import_process(
     """Import ``path`` in a child process and return its result.
 
     ``progress`` is called after each committed batch. Raises :class:`UnreadableFile` (with the
-    import's one-line reason) when the file cannot be read, :class:`ImportFailed` when the process
+    import's code and parameters) when the file cannot be read, :class:`ImportFailed` when the process
     ends without a result, :class:`ImportBusy` (removing ``path`` if asked to) when another import
     from the dashboard is running. With ``remove_file`` the child deletes ``path`` when it is done.
     """
@@ -135,7 +152,7 @@ def run_import_process(
             _release_lock(lock)
             raise
         result: ImportResult | None = None
-        unreadable: str | None = None
+        unreadable: UnreadableFile | None = None
         assert child.stdout is not None
         try:
             for line in child.stdout:
@@ -148,7 +165,7 @@ def run_import_process(
                 elif "result" in event:
                     result = _from_dict(ImportResult, event["result"])
                 elif "unreadable" in event:
-                    unreadable = str(event["unreadable"])
+                    unreadable = _unreadable(event["unreadable"])
         except BaseException:
             # The viewer left (Streamlit stops the page's run): the import goes on to its end, its
             # output still read so that it never blocks on a full pipe.
@@ -160,8 +177,8 @@ def run_import_process(
         errors_file.seek(0)
         errors = errors_file.read()
     if unreadable is not None:
-        raise UnreadableFile(unreadable)
+        raise unreadable
     if result is None:
         last = (errors or "").strip().splitlines()
-        raise ImportFailed(f"import process ended with code {child.returncode}: {last[-1] if last else ''}")
+        raise ImportFailed(child.returncode, last[-1] if last else "")
     return result

@@ -302,7 +302,7 @@ def _worker(queue, main_pid: int, args: tuple, part: int, parts: int) -> None:
             put(("chunk", chunk))
         put(("end",))
     except UnreadableFile as exc:
-        put(("unreadable", str(exc)))
+        put(("unreadable", exc.code, exc.params))
     except Exception as exc:  # noqa: BLE001 - reported to the importer, which raises it
         put(("error", f"{type(exc).__name__}: {exc}"))
 
@@ -342,7 +342,7 @@ def _chunks_from_workers(args: tuple, workers: int) -> Generator[_Chunk, None, N
             elif message[0] == "end":
                 return
             elif message[0] == "unreadable":
-                raise UnreadableFile(message[1])
+                raise UnreadableFile(message[1], **message[2])
             else:
                 raise RuntimeError(f"import worker failed: {message[1]}")
     finally:
@@ -450,7 +450,7 @@ def import_file(
 ) -> ImportResult:
     """Import a declaration file (a path, or the bytes of an upload) into the store.
 
-    Raises :class:`UnreadableFile` (one-line Vietnamese message) when the file cannot be read as a
+    Raises :class:`UnreadableFile` (a code and its parameters) when the file cannot be read as a
     declaration table; the rows committed before a read failure in the middle of the file stay, and
     the batch is marked failed, to be resumed by importing the fixed (or same) file again.
     ``progress`` is called after each committed batch; an exception it raises stops the import

@@ -1,7 +1,7 @@
 """Reading declaration files (SPEC §3): CSV in the usual Vietnamese encodings or XLSX, with title
 rows above the header. Rows are streamed, never loaded whole.
 
-Hostile files are refused whole, with one line in Vietnamese (:class:`UnreadableFile`), before they
+Hostile files are refused whole, with one coded error (:class:`UnreadableFile`), before they
 cost much memory or time; every limit below is a module constant:
 
 - XLSX: before any part of the zip is parsed, the uncompressed size the zip declares for each XML
@@ -43,6 +43,7 @@ from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.xml.constants import SHARED_STRINGS
 
+from ..errors import CodedError
 from ..fields import FIELDS, RAW_KEEP_CHARS, REQUIRED_FIELDS, clip
 from ..text import fold
 
@@ -79,23 +80,6 @@ _BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"GIF8", b"\xff\xd8\xff", b"\xd0\xcf\x11\x
 #: An XLSX integer this large is no phone or id number: it becomes its text (and is cut like text).
 _BIG_INT = 10**30
 
-MSG_EMPTY = "Tệp rỗng"
-MSG_NOT_TABLE = "Không đọc được tệp: không phải CSV hoặc XLSX"
-MSG_BROKEN_XLSX = "Không đọc được tệp XLSX: tệp hỏng hoặc không đầy đủ"
-MSG_NO_SHEET = "Không đọc được tệp XLSX: tệp không có trang tính nào"
-MSG_NO_HEADER = "Không tìm thấy dòng tiêu đề (cần ít nhất các cột: {})"
-MSG_TOO_MANY_COLUMNS = "Dòng tiêu đề có {columns} cột, quá giới hạn {limit} cột"
-MSG_XLSX_PART_TOO_BIG = "Không đọc được tệp XLSX: phần “{part}” quá lớn khi giải nén ({size} MB, tối đa {limit} MB)"
-MSG_XLSX_BOMB = (
-    "Không đọc được tệp XLSX: phần “{part}” nén bất thường ({ratio}:1, tối đa {limit}:1), có thể là tệp độc hại"
-)
-MSG_XLSX_CELL_TOO_LONG = "Không đọc được tệp XLSX: có ô dài hơn 32.767 ký tự (giới hạn của Excel) trong phần “{part}”"
-MSG_XLSX_DOCTYPE = "Không đọc được tệp XLSX: phần “{part}” có khai báo DOCTYPE, Excel không bao giờ ghi như vậy"
-MSG_XLSX_STRETCH = "Không đọc được tệp XLSX: trang tính có một dòng (hoặc khối dữ liệu) dài bất thường, hơn {limit} MB"
-MSG_CSV_CELL_TOO_LONG = "Không đọc được tệp CSV: dòng {line} có ô dài hơn {limit} ký tự"
-MSG_CSV_LINE_TOO_LONG = "Không đọc được tệp CSV: dòng {line} dài hơn {limit} MB"
-MSG_CSV_BROKEN = "Không đọc được tệp CSV ở dòng {line}"
-
 #: Header spellings beyond field names and SPEC labels; None = a known column to ignore.
 HEADER_ALIASES: dict[str, str | None] = {
     "STT": None,
@@ -129,12 +113,9 @@ HEADER_ALIASES: dict[str, str | None] = {
 }
 
 
-def _vn_number(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
-class UnreadableFile(Exception):
-    """The file cannot be read as a declaration table; the message is one line in Vietnamese."""
+class UnreadableFile(CodedError):
+    """The file cannot be read as a declaration table: a code (``file.…``) and its parameters, worded
+    by the catalogue (``error.file.…``) in one line."""
 
 
 # ---------------------------------------------------------------- headers
@@ -148,12 +129,14 @@ class HeaderSpec:
     column that is ignored without being reported; ``ignored_exact`` are header texts (lower case)
     ignored before folding, for those whose folded form is a field's. The header is the row among
     the first ``scan_rows`` with at least ``min_matches`` fields, most ``required`` ones first, then
-    most fields; ``no_header`` is the message when there is none.
+    most fields; ``no_header`` is the code of the error when there is none, and ``no_header_columns``
+    the column headers that error names (its parameter ``columns``), if any.
     """
 
     keys: Mapping[str, str | None]
     required: tuple[str, ...]
     no_header: str
+    no_header_columns: tuple[str, ...] = ()
     min_matches: int = MIN_HEADER_MATCHES
     scan_rows: int = HEADER_SCAN_ROWS
     ignored_exact: frozenset[str] = field(default_factory=frozenset)
@@ -164,6 +147,12 @@ class HeaderSpec:
             return True, None
         key = fold(text)
         return (key in self.keys), self.keys.get(key)
+
+    def no_header_error(self) -> UnreadableFile:
+        """The error of a file without this header."""
+        if self.no_header_columns:
+            return UnreadableFile(self.no_header, columns=list(self.no_header_columns))
+        return UnreadableFile(self.no_header)
 
 
 def _declaration_keys() -> dict[str, str | None]:
@@ -182,7 +171,8 @@ _LABELS = {f.name: f.label for f in FIELDS}
 DECLARATION_HEADER = HeaderSpec(
     keys=_declaration_keys(),
     required=REQUIRED_FIELDS,
-    no_header=MSG_NO_HEADER.format(", ".join(_LABELS[n] for n in REQUIRED_FIELDS)),
+    no_header="file.no_header",
+    no_header_columns=tuple(_LABELS[n] for n in REQUIRED_FIELDS),
     ignored_exact=frozenset({"họ"}),
 )
 
@@ -297,14 +287,14 @@ def _detect_encoding(open_binary, sample: bytes) -> str:
     if guess := _utf16_without_bom(sample):
         return guess
     if any(sample.startswith(m) for m in _BINARY_MAGIC):
-        raise UnreadableFile(MSG_NOT_TABLE)
+        raise UnreadableFile("file.not_table")
     with open_binary() as stream:
         if _valid_utf8(stream):
             return "utf-8"
     try:
         sample.decode("cp1258")
     except UnicodeDecodeError:
-        raise UnreadableFile(MSG_NOT_TABLE) from None
+        raise UnreadableFile("file.not_table") from None
     return "cp1258"
 
 
@@ -388,15 +378,14 @@ def _check_zip(archive: zipfile.ZipFile) -> None:
         )
         if info.file_size > limit:
             raise UnreadableFile(
-                MSG_XLSX_PART_TOO_BIG.format(
-                    part=name, size=_vn_number(-(-info.file_size // 2**20)), limit=_vn_number(limit // 2**20)
-                )
+                "file.xlsx_part_too_big", part=name, size=-(-info.file_size // 2**20), limit=limit // 2**20
             )
         if info.file_size > XLSX_RATIO_FROM_BYTES and info.file_size > XLSX_RATIO_MAX * max(info.compress_size, 1):
             raise UnreadableFile(
-                MSG_XLSX_BOMB.format(
-                    part=name, ratio=_vn_number(info.file_size // max(info.compress_size, 1)), limit=XLSX_RATIO_MAX
-                )
+                "file.xlsx_bomb",
+                part=name,
+                ratio=info.file_size // max(info.compress_size, 1),
+                limit=XLSX_RATIO_MAX,
             )
 
 
@@ -460,7 +449,7 @@ class _XlsxPart:
         self.consumed += len(chunk)
         if b"<!DOCTYPE" in chunk or b"<!DOCTYPE" in self._tail + chunk[:16]:
             # entity definitions: Excel never writes them, and expanded they can be any size
-            raise UnreadableFile(MSG_XLSX_DOCTYPE.format(part=self.part))
+            raise UnreadableFile("file.xlsx_doctype", part=self.part)
         self._tail = chunk[-16:]
         if not chunk:
             self._eof = True
@@ -481,10 +470,10 @@ class _XlsxPart:
                 max(map(len, pieces)) > self._TEXT_MAX
                 and any(_chars(p) > self._TEXT_MAX for p in pieces[1:-1] if len(p) > self._TEXT_MAX)
             ):
-                raise UnreadableFile(MSG_XLSX_CELL_TOO_LONG.format(part=self.part))
+                raise UnreadableFile("file.xlsx_cell_too_long", part=self.part, limit=CELL_MAX_CHARS)
             run = _chars(pieces[-1])
         if run > self._TEXT_MAX:
-            raise UnreadableFile(MSG_XLSX_CELL_TOO_LONG.format(part=self.part))
+            raise UnreadableFile("file.xlsx_cell_too_long", part=self.part, limit=CELL_MAX_CHARS)
         self._run = run
 
     def _filter(self, chunk: bytes) -> bytes:
@@ -495,7 +484,7 @@ class _XlsxPart:
         if cut <= 0:  # no new row: a row longer than a chunk, or the end of the sheet, passes as it is
             self._stretch += len(chunk)
             if self._stretch > XLSX_STRETCH_MAX_BYTES:
-                raise UnreadableFile(MSG_XLSX_STRETCH.format(limit=XLSX_STRETCH_MAX_BYTES >> 20))
+                raise UnreadableFile("file.xlsx_stretch", limit=XLSX_STRETCH_MAX_BYTES >> 20)
             self._pending = b""
             return buffer
         self._stretch = len(buffer) - cut
@@ -529,13 +518,13 @@ class _XlsxSheet:
             if rel.target in reader.valid_files and "chartsheet" not in rel.Type
         }
         if not sheets:
-            raise UnreadableFile(MSG_NO_SHEET)
+            raise UnreadableFile("file.no_sheet")
         if sheet is None:
             self.path = next(iter(sheets.values()))
         elif sheet in sheets:
             self.path = sheets[sheet]
         else:
-            raise UnreadableFile(f"Không có trang tính “{sheet}” trong tệp (các trang: {', '.join(sheets)})")
+            raise UnreadableFile("file.sheet_missing", sheet=sheet, sheets=list(sheets))
         self.size = archive.getinfo(self.path).file_size
 
     def rows(
@@ -609,7 +598,7 @@ class TableReader:
         self._width: int | None = None  # columns read: up to the header's last
         self._more = False  # whether the last header scan stopped before the end of the file
         if self.total_bytes == 0:
-            raise UnreadableFile(MSG_EMPTY)
+            raise UnreadableFile("file.empty")
         with self._open_binary() as stream:
             head = stream.read(_SAMPLE_BYTES)
         self.format = "xlsx" if head.startswith(_XLSX_MAGIC) else "csv"
@@ -632,9 +621,9 @@ class TableReader:
         self.encoding = encoding or _detect_encoding(self._open_binary, head)
         text = head.decode(self.encoding, errors="ignore")
         if _looks_binary(text):
-            raise UnreadableFile(MSG_NOT_TABLE)
+            raise UnreadableFile("file.not_table")
         if self.total_bytes <= _SAMPLE_BYTES and not text.strip("\ufeff \t\r\n,;"):
-            raise UnreadableFile(MSG_EMPTY)
+            raise UnreadableFile("file.empty")
         best: tuple[tuple[int, int], str, UnreadableFile | None] | None = None
         first_error: UnreadableFile | None = None
         for delimiter in _DELIMITERS:
@@ -645,7 +634,7 @@ class TableReader:
             if found and (best is None or found[0] > best[0]):
                 best = (found[0], delimiter, error)
         if best is None:
-            raise first_error or UnreadableFile(self._spec.no_header)
+            raise first_error or self._spec.no_header_error()
         if best[2] is not None:  # the header is there, but the file cannot be read below it
             raise best[2]
         self.delimiter = best[1]
@@ -683,14 +672,12 @@ class TableReader:
             except csv.Error as exc:
                 if "field larger than field limit" in str(exc):
                     raise UnreadableFile(
-                        MSG_CSV_CELL_TOO_LONG.format(
-                            line=_vn_number(number + 1), limit=_vn_number(csv.field_size_limit())
-                        )
+                        "file.csv_cell_too_long", line=number + 1, limit=csv.field_size_limit()
                     ) from exc
-                raise UnreadableFile(MSG_CSV_BROKEN.format(line=_vn_number(number + 1))) from exc
+                raise UnreadableFile("file.csv_broken", line=number + 1) from exc
             except _LongLine:
                 raise UnreadableFile(
-                    MSG_CSV_LINE_TOO_LONG.format(line=_vn_number(number + 1), limit=CSV_LINE_MAX_BYTES >> 20)
+                    "file.csv_line_too_long", line=number + 1, limit=CSV_LINE_MAX_BYTES >> 20
                 ) from None
 
     # -- XLSX
@@ -707,7 +694,7 @@ class TableReader:
         except UnreadableFile:
             raise
         except Exception as exc:  # noqa: BLE001 - whatever openpyxl or zipfile cannot read is a broken file
-            raise UnreadableFile(MSG_BROKEN_XLSX) from exc
+            raise UnreadableFile("file.xlsx_broken") from exc
 
     # -- both
 
@@ -730,16 +717,16 @@ class TableReader:
         if error is not None:
             raise error
         if not scanned:
-            raise UnreadableFile(self._spec.no_header if self._more else MSG_EMPTY)
+            raise self._spec.no_header_error() if self._more else UnreadableFile("file.empty")
         found = _find_header(scanned, self._spec)
         if found is None:
-            raise UnreadableFile(self._spec.no_header)
+            raise self._spec.no_header_error()
         _, number, mapping = found
         self.header_row_index = number - 1
         header_cells = dict(scanned)[number]
         last = max((i for i, c in enumerate(header_cells) if not _blank(c)), default=-1)
         if last >= MAX_COLUMNS:
-            raise UnreadableFile(MSG_TOO_MANY_COLUMNS.format(columns=_vn_number(last + 1), limit=MAX_COLUMNS))
+            raise UnreadableFile("file.too_many_columns", columns=last + 1, limit=MAX_COLUMNS)
         self._width = last + 1
         seen: dict[str, int] = {}
         for i, cell in enumerate(header_cells[: last + 1]):

@@ -15,17 +15,22 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 
+from ..errors import CodedError
 from .reference import seed_reference_data
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
-class StoreError(Exception):
-    """The store cannot be used; ``kind`` says why and ``target`` names it (password masked)."""
+class StoreError(CodedError):
+    """The store cannot be used; ``kind`` says why and ``target`` names it (password masked). Its code
+    is ``store.<kind>``, its parameters ``target`` and ``detail`` (the driver's own text)."""
+
+    #: Every kind of store problem (each one's code has its words in the catalogue).
+    KINDS = ("missing", "unreachable", "not_a_store", "not_initialised", "outdated")
 
     def __init__(self, kind: str, target: str, detail: str = ""):
-        super().__init__(f"{kind}: {target} {detail}".strip())
+        super().__init__(f"store.{kind}", target=target, detail=detail)
         self.kind = kind  # missing | unreachable | not_a_store | not_initialised | outdated
         self.target = target
         self.detail = detail

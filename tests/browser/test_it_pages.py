@@ -140,3 +140,32 @@ def test_an_upload_over_the_limit_is_refused_in_vietnamese(streamlit_server, app
             conn.execute(select(schema.import_batches.c.id).where(schema.import_batches.c.kind == "import")).first()
             is None
         )
+
+
+def test_an_upload_error_is_worded_in_the_visitors_language(streamlit_server, app_page, store, tmp_path):
+    """The reason an upload is refused comes as a code from the import process and is worded on the
+    page: in Vietnamese by default, in English once the visitor chooses English."""
+    url, _ = store
+    scan = tmp_path / "scan.csv"
+    scan.write_bytes(b"%PDF-1.4 not a table")
+    server = streamlit_server(env={"DATABASE_URL": url})
+    page = app_page(f"{server.url}/nhap-du-lieu")
+    page.locator("input[type=file]").first.set_input_files(str(scan))
+    page.get_by_text("scan.csv").first.wait_for(timeout=15_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Nhập tệp").click()
+    page.get_by_text("Không đọc được tệp: không phải CSV hoặc XLSX", exact=False).wait_for(timeout=60_000)
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.click()
+    page.get_by_role("option", name="English").click()
+    page.get_by_role("button", name="Import", exact=True).wait_for(timeout=15_000)
+    wait_for_app(page)
+    # the uploader's label changed with the language: a new widget, the file chosen again
+    page.locator("input[type=file]").first.set_input_files(str(scan))
+    page.get_by_text("scan.csv").first.wait_for(timeout=15_000)
+    wait_for_app(page)
+    page.get_by_role("button", name="Import", exact=True).click()
+    said = page.get_by_text("Cannot read the file: it is neither CSV nor XLSX", exact=False)
+    said.wait_for(timeout=60_000)
+    assert said.inner_text().replace("\u2060", "").startswith("Cannot read scan")
+    assert "Không" not in said.inner_text()
+    assert_no_exception(page)
