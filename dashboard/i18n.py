@@ -722,7 +722,59 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "vi": "lược đồ kho dữ liệu cũ (chạy: python -m data_access init): {target}",
         "en": "The data store's schema is out of date (run: python -m data_access init): {target}",
     },
+    # --- errors: accounts, sign-in and follow-up (data_access.accounts, data_access.follow_up) ---
+    "error.account.password_too_short": {
+        "vi": "Mật khẩu quá ngắn: cần ít nhất {min_length} ký tự",
+        "en": "Password too short: at least {min_length} characters",
+    },
+    "error.account.password_too_long": {
+        "vi": "Mật khẩu quá dài: tối đa {max_length} ký tự",
+        "en": "Password too long: at most {max_length} characters",
+    },
+    "error.account.password_missing": {
+        "vi": "Không đọc được mật khẩu từ đầu vào chuẩn (dòng đầu tiên trống)",
+        "en": "No password could be read from standard input (the first line is empty)",
+    },
+    "error.account.bad_username": {
+        "vi": "Tên đăng nhập “{username}” không hợp lệ: 3–50 ký tự a-z, 0-9, dấu chấm, gạch dưới, gạch ngang",
+        "en": "User name “{username}” is not valid: 3–50 characters a-z, 0-9, dot, underscore, hyphen",
+    },
+    "error.account.bad_role": {
+        "vi": "Vai trò “{role}” không hợp lệ ({roles})",
+        "en": "Role “{role}” is not valid ({roles})",
+    },
+    "error.account.exists": {"vi": "Tài khoản “{username}” đã tồn tại", "en": "Account “{username}” already exists"},
+    "error.account.unknown": {"vi": "Không có tài khoản “{username}”", "en": "There is no account “{username}”"},
+    "error.sign_in.failed": {
+        "vi": "Tên đăng nhập hoặc mật khẩu không đúng.",
+        "en": "Wrong user name or password.",
+    },
+    "error.sign_in.locked": {
+        "vi": "Đăng nhập sai quá nhiều lần: hãy thử lại sau {minutes} phút.",
+        "en": "Too many failed sign-ins: try again in {minutes} minutes.",
+    },
+    "error.follow_up.bad_status": {
+        "vi": "Trạng thái theo dõi không hợp lệ: “{status}”",
+        "en": "Not a follow-up status: “{status}”",
+    },
+    "error.follow_up.note_too_long": {
+        "vi": "Ghi chú quá dài: tối đa {max_length} ký tự",
+        "en": "Note too long: at most {max_length} characters",
+    },
+    "error.follow_up.unknown_declaration": {
+        "vi": "Không có khai báo số {declaration_id}",
+        "en": "There is no declaration number {declaration_id}",
+    },
+    "error.follow_up.not_high_risk": {
+        "vi": "Khai báo số {declaration_id} không thuộc nhóm nguy cơ cao",
+        "en": "Declaration number {declaration_id} is not high risk",
+    },
     # --- errors: the command line and the day's briefing ---
+    "error.cli.bad_date": {
+        "vi": "Ngày “{value}” không hợp lệ (cần YYYY-MM-DD)",
+        "en": "Date “{value}” is not valid (as YYYY-MM-DD)",
+    },
+    "error.cli.bad_days": {"vi": "Số ngày phải từ 0 trở lên", "en": "The number of days must be 0 or more"},
     "error.cli.unknown_checkpoint": {
         "vi": "không có chốt mã {checkpoint}",
         "en": "There is no checkpoint with the code {checkpoint}",
