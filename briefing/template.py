@@ -1,16 +1,16 @@
-"""Where the Department's own PowerPoint template is (a setting, one function so that it can move into
-:mod:`data_access.settings` unchanged)."""
+"""Where the Department's own PowerPoint template is: the ``REPORT_PPTX_TEMPLATE`` setting."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-#: The environment variable naming a .pptx whose masters, layouts and theme the deck uses.
+from data_access.settings import get_settings
+
+#: The setting naming a .pptx whose masters, layouts and theme the deck uses.
 TEMPLATE_ENV = "REPORT_PPTX_TEMPLATE"
 
 
 def template_path() -> Path | None:
-    """The .pptx template named by ``REPORT_PPTX_TEMPLATE``, or None (the built-in 16:9 layout)."""
-    value = os.environ.get(TEMPLATE_ENV, "").strip()
+    """The .pptx template of ``REPORT_PPTX_TEMPLATE``, or None (the built-in 16:9 layout)."""
+    value = get_settings().report_pptx_template.strip()
     return Path(value).expanduser() if value else None

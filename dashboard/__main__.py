@@ -1,25 +1,30 @@
 """``python -m dashboard`` (what ``make run`` does): prepare the store, start the feed, serve the app.
 
-Without ``DATABASE_URL``: create the embedded demo store, seed 30 days if it is empty, and run the
-simulated feed beside the dashboard. With ``DATABASE_URL``: only check the store and serve (unless
-``DASHBOARD_DEMO=1``, which treats that store as a demo store: created, seeded and fed as above).
+Without ``DATABASE_URL``: create the embedded demo store, seed 30 days if it is empty, give it one
+demo account per role (passwords generated at first start, printed and kept in
+``data/demo-accounts.txt``), and run the simulated feed beside the dashboard. With ``DATABASE_URL``:
+only check the store and serve (unless ``DASHBOARD_DEMO=1``, which treats that store as a demo store:
+created, seeded and fed as above, but given no demo account).
 
 The launcher watches what it started: when the feed or the server exits without being asked to, it
 says so on stderr in one line and starts it again, after 1 s, doubling after each failure in a row up
 to 30 s, back to 1 s once it stayed up for a minute (``DASHBOARD_RESTART_BACKOFF`` sets the first
-delay). Ctrl-C or SIGTERM stops everything.
+delay). Once a day it erases the personal fields of declarations older than ``PERSONAL_DATA_DAYS``
+(``python -m data_access purge``). Ctrl-C or SIGTERM stops everything.
 """
 
 from __future__ import annotations
 
 import ctypes
 import os
+import secrets
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from data_access import accounts
 from data_access.queries import reference
 from data_access.settings import PROJECT_ROOT, get_settings
 from data_access.store import create_store_engine, display_url
@@ -32,6 +37,17 @@ RESTART_MAX_S = 30.0
 STABLE_AFTER_S = 60.0
 #: How long the children have to stop after SIGTERM before they are killed.
 STOP_TIMEOUT_S = 10.0
+#: The daily erasure of old personal fields runs this long after the previous one (and at start).
+PURGE_EVERY_S = 24 * 3600.0
+DEMO_ACCOUNTS_FILE = Path(PROJECT_ROOT) / "data" / "demo-accounts.txt"
+#: One demo account per role: username → role.
+DEMO_ACCOUNTS = {
+    "lanhdao": "leadership",
+    "yte": "health",
+    "cntt": "it",
+    "quantri": "admin",
+    "trinhchieu": "wallscreen",
+}
 FEED_LABEL = "Luồng dữ liệu mô phỏng"
 SERVER_LABEL = "Máy chủ bảng điều khiển"
 
@@ -136,16 +152,51 @@ def _prepare_demo_store(url: str) -> None:
         _run("seed", "--days", "30")
 
 
+def _demo_accounts(url: str, path: Path = DEMO_ACCOUNTS_FILE) -> str:
+    """Make sure the demo store has one account per role and ``path`` lists their passwords; return
+    the list as printed. Passwords are generated at the first start (or when the file is gone, in
+    which case the demo accounts get new ones) and never leave this machine's ``data/`` folder."""
+    engine = create_store_engine(url)
+    try:
+        with engine.begin() as conn:
+            known = {a.username for a in accounts.list_accounts(conn)}
+            if path.exists() and set(DEMO_ACCOUNTS) <= known:
+                return path.read_text(encoding="utf-8")
+            lines = ["Tài khoản mẫu (chỉ dùng với kho dữ liệu mẫu):"]
+            for name, role in DEMO_ACCOUNTS.items():
+                password = secrets.token_urlsafe(9)
+                if name in known:
+                    accounts.reset_password(conn, name, password, by="demo")
+                else:
+                    accounts.add_account(conn, name, role, password, display_name=None, by="demo")
+                lines.append(f"  {name:<11} {role:<11} {password}")
+    finally:
+        engine.dispose()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "\n".join(lines) + "\n"
+    path.write_text(text, encoding="utf-8")
+    path.chmod(0o600)
+    return text
+
+
+def _purge() -> None:
+    """Erase the personal fields of old declarations (``PERSONAL_DATA_DAYS``), in a process of its own."""
+    days = str(get_settings().personal_data_days)
+    subprocess.run([sys.executable, "-m", "data_access", "purge", "--personal-older-than", days], cwd=PROJECT_ROOT)
+
+
 def main() -> int:
     """Prepare, then run and watch the feed (demo only) and streamlit until Ctrl-C or SIGTERM."""
     settings = get_settings()
     children: list[Child] = []
     if settings.uses_embedded_store or os.environ.get("DASHBOARD_DEMO") == "1":
         _prepare_demo_store(settings.store_url)
+        if settings.uses_embedded_store:  # a configured store never gets accounts with known passwords
+            print(_demo_accounts(settings.store_url), end="", flush=True)
         children.append(Child(FEED_LABEL, [sys.executable, "-m", "data_access", "feed"]))
     else:
         print(f"Dùng kho dữ liệu: {display_url(settings.store_url)} (không tạo dữ liệu mô phỏng)", flush=True)
-    app = Path(PROJECT_ROOT) / "dashboard" / "app.py"
+    app = Path(PROJECT_ROOT) / "dashboard" / "server.py"
     children.append(
         Child(
             SERVER_LABEL,
@@ -170,9 +221,13 @@ def main() -> int:
     for child in children:
         child.start()
     print(f"Bảng điều khiển: http://localhost:{PORT}  (Ctrl-C để dừng)", flush=True)
+    next_purge = time.monotonic()
     try:
         while not stopping:
             now = time.monotonic()
+            if now >= next_purge:
+                _purge()
+                next_purge = now + PURGE_EVERY_S
             for child in children:
                 if not stopping:  # a child that died from the same Ctrl-C is not restarted
                     child.watch(now)

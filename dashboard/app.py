@@ -1,7 +1,9 @@
-"""Entry of the dashboard: ``streamlit run dashboard/app.py``.
+"""The dashboard's Streamlit app, served by ``dashboard/server.py`` (``streamlit run dashboard/server.py``).
 
-Sets up the page, the language switch and the navigation; if the store cannot be used, shows the
-store page instead of any page.
+Nothing is drawn before the visitor is signed in: a visitor without a session is sent to the sign-in
+form, which brings them back to the address they asked for. The menu holds the pages of the
+account's role (``dashboard/navigation.py``); any other page opened by address says so and nothing
+else, and the attempt is audited. If the store cannot be used, the store page shows instead.
 """
 
 from __future__ import annotations
@@ -11,25 +13,51 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard import auth
 from dashboard.filters import drop_filters_from_address
 from dashboard.i18n import LANGUAGES
+from dashboard.navigation import PAGES, WALL_SCREEN, may_open, pages_for
 from dashboard.state import reader_engine, tr
 from dashboard.ui import page_error, store_problem_page, store_still_usable
 from data_access.store import StoreError
 
 #: Pages with the filter bar (the map: its checkpoint part); elsewhere filters are dropped from the address.
-FILTERED_PAGES = ("ban-do", "luu-luong", "nguy-co-cao", "ung-dung-cntt")
+FILTERED_PAGES = ("ban-do", "luu-luong", "nguy-co-cao", "ung-dung-cntt", "theo-doi")
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
 st.set_page_config(page_title=tr("app.short_title"), page_icon="🛡️", layout="wide")
+if "lang" not in st.session_state:
+    # The language chosen on the sign-in form carries over.
+    chosen = st.context.cookies.get("tb_lang") if st.context.cookies else None
+    if chosen in LANGUAGES:
+        st.session_state["lang"] = chosen
 
-with st.sidebar:
-    st.selectbox(tr("app.language"), options=list(LANGUAGES), format_func=lambda code: LANGUAGES[code], key="lang")
-    st.caption(tr("app.owner"))
+
+def _signed_out_page(url_path: str) -> None:
+    """No session: nothing but the way to the sign-in form, which comes back here afterwards."""
+    address = auth.sign_in_address(url_path, st.query_params.to_dict())
+    st.title(tr("signin.needed_title"))
+    st.markdown(f"[{tr('signin.go')}]({address})")
+    auth.go_to(address)
 
 
-def _page(file: str, title_key: str, url_path: str, icon: str, default: bool = False) -> st.Page:
-    return st.Page(PAGES_DIR / file, title=tr(title_key), url_path=url_path, icon=icon, default=default)
+def _sidebar(account, pages: dict) -> None:
+    with st.sidebar:
+        sections: dict[str, list] = {}
+        for spec in pages_for(account.role):
+            sections.setdefault(spec.section, []).append(spec)
+        for section, specs in sections.items():
+            st.caption(tr(section))
+            for spec in specs:
+                st.page_link(pages[spec.url_path], label=tr(spec.title_key), icon=spec.icon)
+        st.divider()
+        st.selectbox(tr("app.language"), options=list(LANGUAGES), format_func=lambda code: LANGUAGES[code], key="lang")
+        st.caption(
+            tr("app.signed_in_as", name=account.display_name or account.username, role=tr(f"role.{account.role}"))
+        )
+        if st.button(tr("app.sign_out"), icon=":material/logout:", key="sign_out"):
+            auth.go_to(auth.sign_out_address())  # in this tab: the server ends the session, clears the cookie
+        st.caption(tr("app.owner"))
 
 
 try:
@@ -37,33 +65,40 @@ try:
 except StoreError as error:
     store_problem_page(error)
 else:
-    committee = [
-        _page("overview.py", "nav.overview", "tong-quan", ":material/dashboard:", default=True),
-        _page("live_map.py", "nav.live_map", "ban-do", ":material/map:"),
-        _page("traffic.py", "nav.traffic", "luu-luong", ":material/directions_car:"),
-        _page("high_risk.py", "nav.high_risk", "nguy-co-cao", ":material/warning:"),
-        _page("adoption.py", "nav.adoption", "ung-dung-cntt", ":material/smartphone:"),
-    ]
-    it_team = [
-        _page("quality.py", "nav.it_quality", "chat-luong-du-lieu", ":material/fact_check:"),
-        _page("imports.py", "nav.it_imports", "nhap-du-lieu", ":material/upload_file:"),
-        _page("hot_zones.py", "nav.it_hot_zones", "vung-dich", ":material/coronavirus:"),
-    ]
-    navigation = st.navigation(
-        {
-            section: pages
-            for section, pages in ((tr("app.section.committee"), committee), (tr("app.section.it"), it_team))
-            if pages
-        }
-    )
-    if navigation.url_path not in FILTERED_PAGES:
+    pages = {
+        spec.url_path: st.Page(
+            PAGES_DIR / spec.file,
+            title=tr(spec.title_key),
+            url_path=spec.url_path,
+            icon=spec.icon,
+            default=spec.default,
+        )
+        for spec in PAGES
+    }
+    # Every page is known to the navigation, so that an address outside the role is answered (not
+    # silently replaced by the first page); the menu is drawn from the role's pages only.
+    navigation = st.navigation(list(pages.values()), position="hidden")
+    url_path = next(path for path, page in pages.items() if page is navigation)
+    account = auth.signed_in(touch=True)
+    if account is None:
+        _signed_out_page("" if url_path == PAGES[0].url_path else url_path)
+        st.stop()
+    if account.role == "wallscreen" and url_path != WALL_SCREEN:
+        st.switch_page(pages[WALL_SCREEN])  # the wall screen's account shows the wall screen only
+    if account.role != "wallscreen":
+        _sidebar(account, pages)
+    if not may_open(account.role, url_path):
+        st.error(tr("app.forbidden"), icon=":material/block:")
+        auth.record("forbidden_page", page=url_path)
+        st.stop()
+    if url_path not in FILTERED_PAGES:
         drop_filters_from_address()
     try:
         navigation.run()
     except (StoreError, SQLAlchemyError):
         if not store_still_usable():
             st.rerun()  # the store went away during this run: the next run shows the store page
-        page_error(navigation.url_path or "page")
+        page_error(url_path)
     except Exception:
         # Whatever a page did not expect: one clear line, the details only in the server log.
-        page_error(navigation.url_path or "page")
+        page_error(url_path)

@@ -59,10 +59,6 @@ def query(fn: Callable[..., T], *args, **kwargs) -> T:
         return fn(conn, *args, **kwargs)
 
 
-#: Who the UI records as author of imports and hot-zone changes until accounts exist (a later issue).
-UI_USER = "dashboard"
-
-
 @st.cache_resource(show_spinner=False)
 def _writer_engine(url: str) -> Engine:
     return create_store_engine(url)

@@ -15,6 +15,7 @@ from data_access.settings import get_settings
 from data_access.store import StoreError, display_url
 from data_access.timeutil import now_utc
 
+from . import auth
 from . import formatting as fmt
 from .state import lang, query, reader_engine, tr
 
@@ -64,6 +65,10 @@ def live(body: Callable[[dt.datetime], None]) -> None:
 
     @st.fragment(run_every=interval)
     def _live() -> None:
+        if auth.signed_in(touch=False) is None:
+            # The session ended meanwhile (idle, expired, signed out elsewhere, account disabled):
+            # the full run sends the visitor to the sign-in form, and draws nothing more here.
+            st.rerun(scope="app")
         try:
             now = now_utc()
             freshness_line(now)

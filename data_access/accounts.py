@@ -272,6 +272,9 @@ def authenticate(conn: Connection, username: str, password: str, now: dt.datetim
     disabled account alike (audited as "sign_in_failed" with the name typed); ``sign_in.locked``
     while the name is locked (audited as "sign_in_locked", the password not even checked), and on
     the failure that locks it (also audited as "locked_out"). ``now`` is naive UTC.
+
+    The audit entries are written in ``conn``'s transaction: the caller commits it when this raises
+    too, or the failures would not count towards the lockout.
     """
     settings = get_settings()
     window = dt.timedelta(minutes=settings.lockout_minutes)

@@ -13,7 +13,7 @@ from babel.numbers import format_decimal
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from . import simulator
+from . import cli_admin, simulator
 from .errors import CodedError
 from .settings import get_settings
 from .store import StoreError, check_store, create_store_engine, display_url, init_store
@@ -38,6 +38,13 @@ def error_line(error: CodedError, *, file: str | None = None, line: int | None =
     from dashboard.i18n import error_text
 
     return f"Lỗi [{error.code}]: {error_text(error, 'vi', file=file, line=line)}"
+
+
+def words(key: str, **values: object) -> str:
+    """A text of the one catalogue in Vietnamese (a role's name, a label), for the commands' output."""
+    from dashboard.i18n import t
+
+    return t(key, "vi", **values)
 
 
 COMMANDS: dict[str, Command] = {}
@@ -330,6 +337,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--date", default=None, help="ngày YYYY-MM-DD (mặc định: hôm qua)")
     p.add_argument("--out", required=True, help="thư mục ghi tệp")
     p.add_argument("--format", default=None, help="các định dạng, ví dụ pptx,xlsx,docx (mặc định: cả ba)")
+    cli_admin.add_parsers(sub)  # users, audit, purge
     return parser
 
 
@@ -337,7 +345,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; store problems are one line on stderr (:func:`error_line`) and a non-zero exit."""
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        return {**COMMANDS, **cli_admin.COMMANDS}[args.command](args)
     except StoreError as exc:
         print(error_line(exc), file=sys.stderr)
         return 1

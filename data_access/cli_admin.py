@@ -24,29 +24,12 @@ CLI_USER = "cli"
 
 Command = Callable[[argparse.Namespace], int]
 
-#: Vietnamese words of the codes these commands raise, for as long as the one catalogue
-#: (dashboard/i18n.py, "error." + code) has none for them: the catalogue's words win once it has.
-FALLBACK_MESSAGES = {
-    "account.password_too_short": "Mật khẩu quá ngắn: cần ít nhất {min_length} ký tự",
-    "account.password_too_long": "Mật khẩu quá dài: tối đa {max_length} ký tự",
-    "account.password_missing": "Không đọc được mật khẩu từ đầu vào chuẩn (dòng đầu tiên trống)",
-    "account.bad_username": (
-        "Tên đăng nhập “{username}” không hợp lệ: 3–50 ký tự a-z, 0-9, dấu chấm, gạch dưới, gạch ngang"
-    ),
-    "account.bad_role": "Vai trò “{role}” không hợp lệ (leadership, health, it, admin, wallscreen)",
-    "account.exists": "Tài khoản “{username}” đã tồn tại",
-    "account.unknown": "Không có tài khoản “{username}”",
-    "cli.bad_date": "Ngày “{value}” không hợp lệ (cần YYYY-MM-DD)",
-    "cli.bad_days": "Số ngày phải từ 0 trở lên",
-}
 
-ROLE_NAMES = {
-    "leadership": "lãnh đạo",
-    "health": "y tế",
-    "it": "CNTT",
-    "admin": "quản trị",
-    "wallscreen": "màn hình tường",
-}
+def _role(role: str) -> str:
+    """A role's name in Vietnamese, from the one catalogue."""
+    from .cli import words
+
+    return words(f"role.{role}")
 
 
 def _n(value: int) -> str:
@@ -54,14 +37,10 @@ def _n(value: int) -> str:
 
 
 def _error_line(error: CodedError) -> str:
-    """``Lỗi [code]: <Vietnamese text>``: the catalogue's words (:func:`data_access.cli.error_line`),
-    else this module's own."""
+    """``Lỗi [code]: <Vietnamese text>``, worded by the one catalogue (:func:`data_access.cli.error_line`)."""
     from .cli import error_line
 
-    line = error_line(error)
-    if line != f"Lỗi [{error.code}]: {error}" or error.code not in FALLBACK_MESSAGES:
-        return line
-    return f"Lỗi [{error.code}]: {FALLBACK_MESSAGES[error.code].format(**error.params)}"
+    return error_line(error)
 
 
 def _fail(error: CodedError) -> int:
@@ -95,7 +74,7 @@ def _users(args: argparse.Namespace) -> int:
                     account = accounts.add_account(
                         conn, args.name, args.role, password, display_name=args.display_name, by=CLI_USER
                     )
-                print(f"Đã tạo tài khoản {account.username} (vai trò: {ROLE_NAMES[account.role]}).")
+                print(f"Đã tạo tài khoản {account.username} (vai trò: {_role(account.role)}).")
             else:
                 # The length is checked before the store is opened: a short password is refused alike.
                 if len(password) < accounts.MIN_PASSWORD_LENGTH:
@@ -121,7 +100,7 @@ def _users(args: argparse.Namespace) -> int:
                 )
             for a in found:
                 state = "đang dùng" if a.enabled else "đã khóa"
-                print(f"{a.username}\t{a.display_name or '—'}\t{a.role} ({ROLE_NAMES[a.role]})\t{state}")
+                print(f"{a.username}\t{a.display_name or '—'}\t{a.role} ({_role(a.role)})\t{state}")
             return 0
         enabled = args.action == "enable"
         with engine.begin() as conn:

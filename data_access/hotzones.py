@@ -21,6 +21,7 @@ from typing import cast
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
+from . import audit
 from .domain import SYMPTOMS
 from .errors import CodedError
 from .fields import FieldError, Reference, clip, normalize_origin_province
@@ -231,6 +232,13 @@ def _record(
             after=after,
             reclassified=reclassified,
         )
+    )
+    audit.record(
+        conn,
+        "hot_zone_change",
+        username=changed_by,
+        details={"action": action, "zone_id": zone_id, "before": before, "after": after},
+        rows=reclassified,
     )
 
 

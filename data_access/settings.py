@@ -58,6 +58,16 @@ class Settings(BaseSettings):
     personal_data_days: int = Field(
         default=30, gt=0, description="names, ID numbers, phones and plates of declarations older than this are erased"
     )
+    kiosk_seconds: float = Field(default=20.0, ge=5, description="seconds each view stays on the wall screen")
+    report_daily_at: str = Field(
+        default="", description="local time (HH:MM) the launcher writes the previous day's briefing; empty = never"
+    )
+    report_dir: str = Field(
+        default="data/reports", description="folder of the daily briefings (relative: to the project)"
+    )
+    report_pptx_template: str = Field(
+        default="", description="a .pptx of the Department's own whose layouts the briefing deck uses; empty = built-in"
+    )
 
     @property
     def store_url(self) -> str:

@@ -11,6 +11,7 @@ import streamlit as st
 
 from dashboard import charts
 from dashboard.filters import filtered_page
+from dashboard.rows import rows_button
 from dashboard.state import lang, query, tr
 from dashboard.surge import surge_banner
 from dashboard.ui import live, metric_card
@@ -31,6 +32,10 @@ def body(now: dt.datetime) -> None:
     for column, (label, value, note) in zip(st.columns(5), view.risk_headline(levels, reasons, lang()), strict=False):
         metric_card(column, label, value, note)
     st.caption(tr("risk.reasons_note"))
+    rows_button(
+        key="rows-high-risk", page="nguy-co-cao", first_day=first, last_day=last, now=now,
+        checkpoint_ids=where["checkpoint_ids"], directions=where["directions"],
+    )  # fmt: skip
 
     left, right = st.columns(2)
     left.subheader(tr("risk.by_checkpoint_day"))

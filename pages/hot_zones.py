@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from dashboard import auth, state
 from dashboard import formatting as fmt
-from dashboard import state
 from dashboard.i18n import error_text
 from dashboard.state import lang, query, tr
 from dashboard.ui import explain_refused_uploads
@@ -103,17 +103,17 @@ if st.button(tr("it.hz.save"), type="primary", disabled=not (added or changed or
     def save(conn, ref):
         total = hotzones.ZoneChange(0, 0, 0, 0)
         for zone_id in deleted:
-            c = hotzones.delete_zone(conn, zone_id, changed_by=state.UI_USER)
+            c = hotzones.delete_zone(conn, zone_id, changed_by=auth.username())
             total = hotzones.ZoneChange(
                 total.added, total.updated, total.deleted + 1, total.reclassified + c.reclassified
             )
         for zone_id, values in changed:
-            c = hotzones.update_zone(conn, zone_id, hotzones.validate_zone(values, ref), changed_by=state.UI_USER)
+            c = hotzones.update_zone(conn, zone_id, hotzones.validate_zone(values, ref), changed_by=auth.username())
             total = hotzones.ZoneChange(
                 total.added, total.updated + 1, total.deleted, total.reclassified + c.reclassified
             )
         for values in added:
-            c = hotzones.add_zone(conn, hotzones.validate_zone(values, ref), changed_by=state.UI_USER)
+            c = hotzones.add_zone(conn, hotzones.validate_zone(values, ref), changed_by=auth.username())
             total = hotzones.ZoneChange(
                 total.added + 1, total.updated, total.deleted, total.reclassified + c.reclassified
             )
@@ -133,7 +133,7 @@ with st.expander(tr("it.hz.file"), icon=":material/upload_file:"):
             new, problems = hotzones.read_zone_file(file.getvalue(), ref)
             if problems:
                 raise _LinesRefused(problems)
-            return hotzones.replace_zones(conn, new, changed_by=state.UI_USER)
+            return hotzones.replace_zones(conn, new, changed_by=auth.username())
 
         _apply(replace)
         st.session_state.pop("zones_editor", None)

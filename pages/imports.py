@@ -9,8 +9,8 @@ import math
 
 import streamlit as st
 
+from dashboard import auth
 from dashboard import formatting as fmt
-from dashboard import state
 from dashboard.i18n import error_text
 from dashboard.state import lang, query, tr
 from dashboard.ui import explain_refused_uploads, log, table_or_note
@@ -65,7 +65,7 @@ def run_upload(uploaded, sheet: str) -> None:
     path = job.save_upload(uploaded.getbuffer())
     try:
         result = job.run_import_process(
-            path, uploaded.name, sheet=sheet.strip() or None, created_by=state.UI_USER, progress=progress
+            path, uploaded.name, sheet=sheet.strip() or None, created_by=auth.username(), progress=progress
         )
     except importing.UnreadableFile as exc:
         bar.empty()

@@ -10,11 +10,13 @@ from streamlit_folium import st_folium
 from dashboard import formatting as fmt
 from dashboard import maps
 from dashboard.filters import filtered_page
+from dashboard.rows import rows_button
 from dashboard.state import lang, query, tr
 from dashboard.ui import live
 from dashboard.views import live_map as view
 from data_access.queries import live_map
 from data_access.settings import get_settings
+from data_access.timeutil import local_today
 
 SELECTED = "live_map_selected"
 
@@ -60,6 +62,11 @@ def body(now: dt.datetime) -> None:
             row = selected.iloc[0]
             st.subheader(fmt.escape_markdown(row["name"]), anchor=False)
             st.markdown("  \n".join(f"{label}: **{value}**" for label, value in view.checkpoint_card(row, now, lang())))
+            today = local_today(now)
+            rows_button(
+                key=f"rows-{row['code']}", page="ban-do", first_day=today, last_day=today, now=now,
+                checkpoint_ids=[int(row["id"])],
+            )  # fmt: skip
         st.divider()
         origins_panel(origins)
 

@@ -11,9 +11,10 @@ import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
-    from playwright.sync_api import Browser, Page, Playwright
+    from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 
@@ -69,8 +70,28 @@ def launch_chromium(playwright: Playwright, executable: str | Path) -> Browser:
     return playwright.chromium.launch(executable_path=str(executable), headless=True, args=list(CHROMIUM_ARGS))
 
 
-def open_app(browser: Browser, url: str, viewport: tuple[int, int] = (1440, 900)) -> Page:
-    """Open ``url`` in a fresh Vietnamese-locale context and return the page.
+#: Session cookies by server origin ("http://127.0.0.1:8501"): a context opened on that server starts
+#: signed in (the dashboard answers nothing else). Filled by whoever started the server.
+SESSIONS: dict[str, str] = {}
+SESSION_COOKIE = "tb_session"
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def sign_in(context: BrowserContext, url: str, token: str | None = None) -> None:
+    """Give ``context`` the session cookie of ``url``'s server (``token``, or the one registered in
+    :data:`SESSIONS`); without either it stays signed out."""
+    token = token or SESSIONS.get(_origin(url))
+    if token:
+        context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": _origin(url) + "/"}])
+
+
+def open_app(browser: Browser, url: str, viewport: tuple[int, int] = (1440, 900), *, signed_in: bool = True) -> Page:
+    """Open ``url`` in a fresh Vietnamese-locale context and return the page, signed in when the
+    server has a registered session (``signed_in=False``: as an anonymous visitor).
 
     The caller usually follows up with :func:`wait_for_app`.  Closing the page's
     context (``page.context.close()``) releases it.
@@ -81,6 +102,8 @@ def open_app(browser: Browser, url: str, viewport: tuple[int, int] = (1440, 900)
         locale=LOCALE,
         timezone_id=TIMEZONE,
     )
+    if signed_in:
+        sign_in(context, url)
     page = context.new_page()
     page.goto(url, wait_until="domcontentloaded")
     return page

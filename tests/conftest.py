@@ -74,3 +74,15 @@ def sqlite_engine(sqlite_url):
     init_store(eng)
     yield eng
     eng.dispose()
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings(monkeypatch):
+    """Settings are read once per process (``get_settings`` is cached): a test that changes the
+    environment sees its own values, and the next test sees the environment as it was."""
+    from data_access.settings import get_settings
+
+    get_settings.cache_clear()
+    yield
+    monkeypatch.undo()
+    get_settings.cache_clear()

@@ -55,3 +55,34 @@ def declaration(checkpoint_id: int, declared_at, **overrides) -> dict:
         raise KeyError(f"not a declaration field: {sorted(unknown)}")
     values.update(overrides)
     return values
+
+
+def sign_in_as(
+    monkeypatch: pytest.MonkeyPatch, store_url: str, role: str = "admin", username: str | None = None
+) -> str:
+    """Make the dashboard's runs in this process (AppTest) signed in as an account of ``role`` in the
+    store at ``store_url`` (made if missing): what the browser's session cookie does in a real page.
+    Returns the username."""
+    from dashboard import auth
+    from data_access import accounts
+    from data_access.store import StoreError, check_store, create_store_engine
+    from data_access.timeutil import now_utc
+
+    name = username or f"test-{role}"
+    try:  # a missing or broken store (the store page's tests): nobody to sign in, nothing to create
+        reader = create_store_engine(store_url, read_only=True)
+        check_store(reader, store_url)
+        reader.dispose()
+    except StoreError:
+        return name
+    engine = create_store_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            account = accounts.get_account(conn, name) or accounts.add_account(
+                conn, name, role, "test-password-1", by="test"
+            )
+            token = accounts.start_session(conn, account, now_utc())
+    finally:
+        engine.dispose()
+    monkeypatch.setattr(auth, "session_token", lambda: token)
+    return name

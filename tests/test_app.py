@@ -15,6 +15,7 @@ from data_access.queries import overview
 from data_access.settings import get_settings
 from data_access.store import create_store_engine, init_store
 from data_access.timeutil import now_utc
+from tests.support import sign_in_as
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
@@ -26,6 +27,7 @@ def run_app(
 ) -> AppTest:
     monkeypatch.setenv("DATABASE_URL", url)
     get_settings.cache_clear()
+    sign_in_as(monkeypatch, url)
     at = AppTest.from_file(APP, default_timeout=60)
     if query_params:
         at.query_params.update(query_params)

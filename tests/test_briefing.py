@@ -601,11 +601,13 @@ def test_the_format_choice_and_the_template_setting(store, tmp_path, monkeypatch
     prs.slides.add_slide(prs.slide_layouts[0]).shapes.title.text = "MẪU CỦA SỞ"
     prs.save(str(template))
     monkeypatch.setenv("REPORT_PPTX_TEMPLATE", str(template))
+    get_settings.cache_clear()
     assert briefing.template_path() == template
     fig = briefing.gather(store, DAY, now=MADE)
     deck = Presentation(io.BytesIO(briefing.pptx_bytes(fig)))
     assert "MẪU CỦA SỞ" not in "\n".join(deck_texts(deck)) and len(charts(deck)) >= 4
     monkeypatch.setenv("REPORT_PPTX_TEMPLATE", str(tmp_path / "absent.pptx"))
+    get_settings.cache_clear()
     with pytest.raises(briefing.BriefingError) as exc:
         briefing.pptx_bytes(fig)
     assert exc.value.code == "report.bad_template"

@@ -68,7 +68,7 @@ def test_users_add_list_disable_enable_and_reset(cli, engine):
         {"username": "tran.binh", "display_name": None, "role": "it", "enabled": True},
     ]
     code, out, _ = cli("users", "list")
-    assert out.splitlines()[0].split("\t") == ["nguyen.an", "Nguyễn Văn An", "health (y tế)", "đang dùng"]
+    assert out.splitlines()[0].split("\t") == ["nguyen.an", "Nguyễn Văn An", "health (Cán bộ y tế)", "đang dùng"]
     assert cli("users", "disable", "tran.binh")[0] == 0
     assert "đã khóa" in cli("users", "list")[1].splitlines()[1]
     assert cli("users", "enable", "tran.binh")[0] == 0

@@ -18,7 +18,7 @@ from data_access.risk import HotZoneIndex
 from data_access.settings import get_settings
 from data_access.store import schema, write_declarations
 from data_access.timeutil import UTC, local_midnight_utc, local_today, now_utc
-from tests.support import declaration
+from tests.support import declaration, sign_in_as
 
 APP = str(__import__("pathlib").Path(__file__).resolve().parents[1] / "dashboard" / "app.py")
 PAGES = {
@@ -56,6 +56,7 @@ def seeded(sqlite_engine, sqlite_url, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     monkeypatch.delenv("DASHBOARD_DATABASE_URL", raising=False)
     get_settings.cache_clear()
+    sign_in_as(monkeypatch, sqlite_url)
     yield sqlite_engine, ids
     get_settings.cache_clear()
 
@@ -170,6 +171,7 @@ def test_map_page_panel_states(seeded):
 def test_pages_render_on_an_empty_store(sqlite_engine, sqlite_url, monkeypatch, page):
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     get_settings.cache_clear()
+    sign_in_as(monkeypatch, sqlite_url)
     try:
         at = open_page(page)
         assert at.title[0].value == t(TITLES[page], "vi")
@@ -186,6 +188,7 @@ def test_surge_banner_on_the_high_risk_page(sqlite_engine, sqlite_url, monkeypat
     average of 0); the same page without them shows the reassuring line instead."""
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     get_settings.cache_clear()
+    sign_in_as(monkeypatch, sqlite_url)
     try:
         calm = open_page("risk")
         assert not calm.error

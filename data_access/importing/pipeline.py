@@ -33,6 +33,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from .. import audit
 from ..fields import (
     CheckpointRef,
     DistrictRef,
@@ -427,12 +428,27 @@ def _open_batch(engine: Engine, file_name: str, checksum: str, created_by: str) 
         ), ImportProgress()
 
 
-def _finish(engine: Engine, batch_id: int, status: str) -> None:
+def _finish(engine: Engine, batch_id: int, status: str, *, by: str, file_name: str, counts: ImportProgress) -> None:
+    """Close the batch record, and write the import to the audit log (who imported which file)."""
     with engine.begin() as conn:
         conn.execute(
             update(schema.import_batches)
             .where(schema.import_batches.c.id == batch_id)
             .values(status=status, finished_at=now_utc())
+        )
+        audit.record(
+            conn,
+            "import",
+            username=by,
+            details={
+                "batch_id": batch_id,
+                "file_name": file_name,
+                "status": status,
+                "accepted": counts.accepted,
+                "duplicates": counts.duplicates,
+                "quarantined": counts.quarantined,
+            },
+            rows=counts.rows_in,
         )
 
 
@@ -491,13 +507,13 @@ def import_file(
                         progress(counts)
         except BaseException:
             try:
-                _finish(engine, batch_id, "failed")
+                _finish(engine, batch_id, "failed", by=created_by, file_name=file_name, counts=counts)
             except Exception:  # noqa: BLE001 - the store may be the thing that failed; the record stays "running"
                 pass
             raise
         finally:
             chunks.close()
-    _finish(engine, batch_id, "done")
+    _finish(engine, batch_id, "done", by=created_by, file_name=file_name, counts=counts)
     if progress and counts.fraction < 1.0:
         counts.fraction = 1.0
         progress(counts)

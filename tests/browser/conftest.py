@@ -42,7 +42,7 @@ if str(SCRIPTS_DIR) not in sys.path:
     sys.path.insert(0, str(SCRIPTS_DIR))
 
 import browser_support  # noqa: E402  (lives in scripts/, shared with screenshots.py)
-from browser_support import exception_texts, open_app, wait_for_app  # noqa: E402
+from browser_support import exception_texts, open_app, sign_in, wait_for_app  # noqa: E402
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from playwright.sync_api import Browser, Page
@@ -54,10 +54,13 @@ __all__ = [
     "chromium_path",
     "exception_texts",
     "open_app",
+    "sign_in",
     "wait_for_app",
 ]
 
-DEFAULT_APP = "dashboard/app.py"
+DEFAULT_APP = "dashboard/server.py"
+#: The account the browser tests sign in with (an admin: every page).
+TEST_USER, TEST_ROLE = "tester", "admin"
 STARTUP_TIMEOUT_S = 60.0
 
 
@@ -102,8 +105,8 @@ def app_page(browser: Browser) -> Iterator[Callable[..., Page]]:
     """
     pages: list[Page] = []
 
-    def _open(url: str, viewport: tuple[int, int] = (1440, 900), wait: bool = True) -> Page:
-        page = open_app(browser, url, viewport)
+    def _open(url: str, viewport: tuple[int, int] = (1440, 900), wait: bool = True, signed_in: bool = True) -> Page:
+        page = open_app(browser, url, viewport, signed_in=signed_in)
         pages.append(page)
         if wait:
             wait_for_app(page)
@@ -137,6 +140,26 @@ def assert_no_exception(page: Page) -> None:
 
 
 # --------------------------------------------------------------------------- streamlit
+
+
+def session_token(store_url: str, username: str = TEST_USER, role: str = TEST_ROLE) -> str:
+    """A new session of account ``username`` (``role``; made if missing) in the store at ``store_url``:
+    the value of the session cookie, as the sign-in form would set it."""
+    from data_access import accounts
+    from data_access.store import StoreError, create_store_engine
+    from data_access.timeutil import now_utc
+
+    engine = create_store_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            account = accounts.get_account(conn, username)
+            if account is None:
+                account = accounts.add_account(conn, username, role, "tester-password-1", by="test")
+            return accounts.start_session(conn, account, now_utc())
+    except StoreError:
+        return ""
+    finally:
+        engine.dispose()
 
 
 def _free_port() -> int:
@@ -205,7 +228,16 @@ class StreamlitServer:
         except BaseException:
             self.stop()
             raise
+        self._register_session()
         return self
+
+    def _register_session(self) -> None:
+        """The dashboard shows nothing before sign-in: give its contexts a session of an admin
+        account made in the server's store (when it has one, ready)."""
+        url = self.env.get("DATABASE_URL")
+        if self.script.name != "server.py" or not url:
+            return
+        browser_support.SESSIONS[self.url] = session_token(url)
 
     def _wait_healthy(self) -> None:
         deadline = time.monotonic() + self.startup_timeout

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from data_access.risk import HotZoneIndex
 from data_access.store import schema, write_declarations
 from data_access.timeutil import UTC, local_midnight_utc, local_today, now_utc
-from tests.browser.conftest import assert_no_exception, wait_for_app
+from tests.browser.conftest import assert_no_exception, sign_in, wait_for_app
 from tests.support import declaration
 
 pytestmark = pytest.mark.browser
@@ -79,6 +79,7 @@ def offline_page(browser, url: str, viewport=(1440, 900)):
             route.abort()
 
     context.route("**/*", guard)
+    sign_in(context, url)
     page = context.new_page()
     page.goto(url, wait_until="domcontentloaded")
     wait_for_app(page)

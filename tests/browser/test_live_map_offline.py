@@ -17,7 +17,7 @@ from sqlalchemy import insert, select
 from data_access.risk import HotZoneIndex
 from data_access.store import schema, write_declarations
 from data_access.timeutil import UTC, local_today
-from tests.browser.conftest import assert_no_exception, wait_for_app
+from tests.browser.conftest import assert_no_exception, sign_in, wait_for_app
 from tests.support import declaration
 
 pytestmark = pytest.mark.browser
@@ -78,6 +78,7 @@ def _offline_map(browser, url: str, viewport: tuple[int, int]):
             route.abort()
 
     context.route("**/*", guard)
+    sign_in(context, url)
     page = context.new_page()
     page.goto(f"{url}/ban-do", wait_until="domcontentloaded")
     wait_for_app(page)
