@@ -10,24 +10,31 @@ The launcher watches what it started: when the feed or the server exits without 
 says so on stderr in one line and starts it again, after 1 s, doubling after each failure in a row up
 to 30 s, back to 1 s once it stayed up for a minute (``DASHBOARD_RESTART_BACKOFF`` sets the first
 delay). Once a day it erases the personal fields of declarations older than ``PERSONAL_DATA_DAYS``
-(``python -m data_access purge``). Ctrl-C or SIGTERM stops everything.
+(``python -m data_access purge``). When ``REPORT_DAILY_AT`` (local ``HH:MM``) is set, it writes the
+previous local day's briefing into ``REPORT_DIR`` every day at that time (``python -m data_access report``,
+in a process of its own), and at start when that time has passed and the file is not there yet.
+Ctrl-C or SIGTERM stops everything.
 """
 
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import os
+import re
 import secrets
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from data_access import accounts
 from data_access.queries import reference
 from data_access.settings import PROJECT_ROOT, get_settings
 from data_access.store import create_store_engine, display_url
+from data_access.timeutil import LOCAL_TZ
 
 PORT = int(os.environ.get("DASHBOARD_PORT", "8501"))
 #: Seconds before the first restart of a child that exited; doubled for each failure in a row.
@@ -179,6 +186,135 @@ def _demo_accounts(url: str, path: Path = DEMO_ACCOUNTS_FILE) -> str:
     return text
 
 
+_DAILY_AT = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def parse_daily_at(text: str) -> dt.time | None:
+    """``REPORT_DAILY_AT`` as a local time of day: "07:00" (or "7:00"); empty = None (no daily briefing).
+    Raises ValueError for anything else ("7h", "25:00", "07:60")."""
+    value = text.strip()
+    if not value:
+        return None
+    match = _DAILY_AT.match(value)
+    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError(value)
+    return dt.time(int(match[1]), int(match[2]))
+
+
+def bad_daily_at_line(text: str) -> str:
+    """The one line the launcher prints for a ``REPORT_DAILY_AT`` it cannot read."""
+    return (
+        f"REPORT_DAILY_AT={text.strip()!r} không hợp lệ: cần giờ địa phương dạng HH:MM (ví dụ 07:00); "
+        "sẽ không tự viết báo cáo hằng ngày"
+    )
+
+
+def next_report_at(now_local: dt.datetime, at_text: str) -> dt.datetime | None:
+    """When the launcher next writes the daily briefing: today at ``at_text`` if that is still to
+    come, else tomorrow at that time (local, as aware as ``now_local``). None when ``at_text`` is
+    empty or not a time."""
+    try:
+        at = parse_daily_at(at_text)
+    except ValueError:
+        return None
+    if at is None:
+        return None
+    today_at = dt.datetime.combine(now_local.date(), at, tzinfo=now_local.tzinfo)
+    if now_local < today_at:
+        return today_at
+    return dt.datetime.combine(now_local.date() + dt.timedelta(days=1), at, tzinfo=now_local.tzinfo)
+
+
+def report_file(day: dt.date) -> str:
+    """The file whose presence says the briefing of ``day`` was written (the deck)."""
+    return f"bao-cao-{day.isoformat()}.pptx"
+
+
+def report_due(now_local: dt.datetime, at_text: str, existing: Iterable[str]) -> dt.date | None:
+    """The local day whose briefing should be written now, or None: yesterday's, once today's time
+    ``at_text`` has come, unless its deck is among ``existing`` (the names in ``REPORT_DIR``)."""
+    try:
+        at = parse_daily_at(at_text)
+    except ValueError:
+        return None
+    if at is None or now_local.time() < at:
+        return None
+    day = now_local.date() - dt.timedelta(days=1)
+    return None if report_file(day) in set(existing) else day
+
+
+def report_dir() -> Path:
+    """``REPORT_DIR``, relative to the project folder unless absolute."""
+    return Path(PROJECT_ROOT) / get_settings().report_dir
+
+
+class DailyReport:
+    """The daily briefing: ``python -m data_access report`` for yesterday, in a process of its own,
+    at ``REPORT_DAILY_AT`` (and at start when due and missing)."""
+
+    def __init__(self, at_text: str) -> None:
+        self.at_text = at_text
+        self.proc: subprocess.Popen | None = None
+        self.day: dt.date | None = None
+        self.next_at: dt.datetime | None = None
+
+    def watch(self, now_local: dt.datetime) -> None:
+        """Notice the end of a running briefing; start the due one."""
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                return
+            if self.proc.returncode:
+                print(
+                    f"Không viết được báo cáo ngày {self.day} ({describe_exit(self.proc.returncode)})",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            else:
+                print(f"Đã viết báo cáo ngày {self.day}", flush=True)
+            self.proc = None
+        if self.next_at is not None and now_local < self.next_at:
+            return
+        folder = report_dir()
+        try:
+            existing = [entry.name for entry in folder.iterdir()]
+        except OSError:
+            existing = []
+        day = report_due(now_local, self.at_text, existing)
+        self.next_at = next_report_at(now_local, self.at_text)
+        if day is None:
+            return
+        self.day = day
+        print(f"Viết báo cáo ngày {day.isoformat()} vào {folder}", flush=True)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "data_access", "report", "--date", day.isoformat(), "--out", str(folder)],
+            cwd=PROJECT_ROOT,
+            stdout=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
+
+    def terminate(self) -> None:
+        """Stop a briefing still being written (its files appear whole or not at all)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def daily_report(at_text: str) -> DailyReport | None:
+    """The daily briefing's schedule for ``REPORT_DAILY_AT``; None when empty, or when it is not a
+    time (said in one line on stderr)."""
+    try:
+        if parse_daily_at(at_text) is None:
+            return None
+    except ValueError:
+        print(bad_daily_at_line(at_text), file=sys.stderr, flush=True)
+        return None
+    return DailyReport(at_text)
+
+
 def _purge() -> None:
     """Erase the personal fields of old declarations (``PERSONAL_DATA_DAYS``), in a process of its own."""
     days = str(get_settings().personal_data_days)
@@ -214,6 +350,7 @@ def main() -> int:
         )
     )
 
+    report = daily_report(settings.report_daily_at)
     stopping: list[int] = []
     # Both only set a flag: the loop below notices it and stops the children in order.
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -228,11 +365,15 @@ def main() -> int:
             if now >= next_purge:
                 _purge()
                 next_purge = now + PURGE_EVERY_S
+            if report is not None:
+                report.watch(dt.datetime.now(LOCAL_TZ))
             for child in children:
                 if not stopping:  # a child that died from the same Ctrl-C is not restarted
                     child.watch(now)
             time.sleep(0.2)
     finally:
+        if report is not None:
+            report.terminate()
         for child in children:
             child.terminate()
         deadline = time.monotonic() + STOP_TIMEOUT_S

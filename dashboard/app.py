@@ -37,6 +37,12 @@ def _signed_out_page(url_path: str) -> None:
     """No session: nothing but the way to the sign-in form, which comes back here afterwards."""
     address = auth.sign_in_address(url_path, st.query_params.to_dict())
     st.title(tr("signin.needed_title"))
+    if auth.identity_provider_configured():
+        # An identity provider is offered beside the local accounts, which stay the default.
+        if st.button(tr("signin.with_provider"), type="primary"):
+            st.login()
+        st.markdown(f"[{tr('signin.go')}]({address})")
+        return
     st.markdown(f"[{tr('signin.go')}]({address})")
     auth.go_to(address)
 
@@ -56,6 +62,8 @@ def _sidebar(account, pages: dict) -> None:
             tr("app.signed_in_as", name=account.display_name or account.username, role=tr(f"role.{account.role}"))
         )
         if st.button(tr("app.sign_out"), icon=":material/logout:", key="sign_out"):
+            if auth.identity_provider_configured() and st.user.is_logged_in:
+                st.logout()
             auth.go_to(auth.sign_out_address())  # in this tab: the server ends the session, clears the cookie
         st.caption(tr("app.owner"))
 
@@ -79,7 +87,7 @@ else:
     # silently replaced by the first page); the menu is drawn from the role's pages only.
     navigation = st.navigation(list(pages.values()), position="hidden")
     url_path = next(path for path, page in pages.items() if page is navigation)
-    account = auth.signed_in(touch=True)
+    account = auth.identity_provider_account() or auth.signed_in(touch=True)
     if account is None:
         _signed_out_page("" if url_path == PAGES[0].url_path else url_path)
         st.stop()

@@ -10,6 +10,7 @@ keeps the session.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -19,6 +20,7 @@ import streamlit as st
 
 from data_access import accounts, audit
 from data_access.accounts import Account
+from data_access.settings import get_settings
 from data_access.timeutil import now_utc
 
 from .state import query, writer_engine
@@ -62,6 +64,46 @@ def signed_in(*, touch: bool) -> Account | None:
     return account
 
 
+#: When a claim names several roles, the one that sees most wins.
+ROLE_PRECEDENCE = ("admin", "it", "health", "leadership", "wallscreen")
+
+
+def role_from_claims(claims: dict, claim: str) -> str | None:
+    """The dashboard role an identity provider's ``claim`` (a role name, or a list of them) gives,
+    or None when it names none of ours."""
+    value = claims.get(claim)
+    named = {value} if isinstance(value, str) else set(value) if isinstance(value, (list, tuple)) else set()
+    return next((role for role in ROLE_PRECEDENCE if role in named), None)
+
+
+def identity_provider_configured() -> bool:
+    """Whether ``.streamlit/secrets.toml`` configures an identity provider (``[auth]``, for ``st.login``)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file: no provider
+        return False
+
+
+def identity_provider_account() -> Account | None:
+    """The account of a visitor signed in with the identity provider (``st.login``), its role from
+    the ``OIDC_ROLE_CLAIM`` claim; None when there is no provider, no sign-in, or no role of ours."""
+    if not identity_provider_configured() or not st.user.is_logged_in:
+        return None
+    claims = dict(st.user.to_dict())
+    role = role_from_claims(claims, get_settings().oidc_role_claim)
+    if role is None:
+        return None
+    name = str(claims.get("email") or claims.get("preferred_username") or claims.get("sub"))
+    shown = claims.get("name")
+    account = Account(username=name, display_name=shown if isinstance(shown, str) else None, role=role, enabled=True)
+    if not st.session_state.get("idp_audited"):
+        with writer_engine().begin() as conn:
+            audit.record(conn, "sign_in", username=name, details={"via": "identity provider"})
+        st.session_state["idp_audited"] = True
+    st.session_state["account"] = account
+    return account
+
+
 def current_account() -> Account:
     """The account of this run (the entry checked it before any page ran)."""
     account = st.session_state.get("account")
@@ -95,6 +137,20 @@ def go_to(address: str) -> None:
         f"<script>window.location.replace({json.dumps(address)});</script>",
         unsafe_allow_javascript=True,
     )
+
+
+def plain_filters(filters: dict) -> dict:
+    """A page's filters as the audit log keeps them: dates as ISO text, lists as lists, no ``now``."""
+    out: dict = {}
+    for key, value in filters.items():
+        if key == "now" or value is None:
+            continue
+        if isinstance(value, (dt.date, dt.datetime)):
+            value = value.isoformat()
+        elif isinstance(value, (list, tuple, set)):
+            value = list(value)
+        out[key] = value
+    return out
 
 
 def record(action: str, *, page: str | None = None, details: dict | None = None, rows: int | None = None) -> None:

@@ -819,6 +819,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
     },
     "signin.needed_title": {"vi": "Vui lòng đăng nhập", "en": "Please sign in"},
     "signin.go": {"vi": "Đến trang đăng nhập", "en": "Go to the sign-in page"},
+    "signin.with_provider": {
+        "vi": "Đăng nhập bằng tài khoản của Sở",
+        "en": "Sign in with the Department's account",
+    },
     "app.section.health": {"vi": "Y tế", "en": "Health officers"},
     "app.section.admin": {"vi": "Quản trị", "en": "Administration"},
     "nav.follow_up": {"vi": "Theo dõi người nguy cơ cao", "en": "High-risk follow-up"},

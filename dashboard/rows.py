@@ -49,7 +49,7 @@ def _rows(page: str, where: dict, masked: bool) -> None:
         "view_personal",
         page=page,
         details={
-            "filters": {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else v) for k, v in where.items()},
+            "filters": auth.plain_filters(where),
             "masked": masked,
         },
         rows=len(frame),

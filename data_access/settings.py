@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     personal_data_days: int = Field(
         default=30, gt=0, description="names, ID numbers, phones and plates of declarations older than this are erased"
     )
+    oidc_role_claim: str = Field(
+        default="roles", description="the identity provider's claim that names a signed-in person's dashboard role"
+    )
     kiosk_seconds: float = Field(default=20.0, ge=5, description="seconds each view stays on the wall screen")
     report_daily_at: str = Field(
         default="", description="local time (HH:MM) the launcher writes the previous day's briefing; empty = never"

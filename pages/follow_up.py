@@ -66,7 +66,7 @@ if st.session_state.get("follow_audited") != signature:
     auth.record(
         "view_personal",
         page=PAGE,
-        details={"filters": {k: repr(v) for k, v in chosen.items() if k != "now"}, "page": page_number},
+        details={"filters": auth.plain_filters(chosen), "page": page_number},
         rows=len(frame),
     )
     st.session_state["follow_audited"] = signature
@@ -89,7 +89,9 @@ export, _ = st.columns([3, 7])
 if export.button(tr("follow.export_prepare"), icon=":material/table_view:"):
     everything = query(follow_up_queries.travellers, **chosen, limit=EXPORT_ROWS)
     st.session_state["follow_export"] = view.workbook(everything, lang())
-    auth.record("export", page=PAGE, details={"format": "xlsx", "filters": repr(chosen)}, rows=len(everything))
+    auth.record(
+        "export", page=PAGE, details={"format": "xlsx", "filters": auth.plain_filters(chosen)}, rows=len(everything)
+    )
 if "follow_export" in st.session_state:
     export.download_button(
         tr("follow.export"),

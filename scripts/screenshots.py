@@ -3,9 +3,12 @@
 
 Example::
 
-    streamlit run dashboard/app.py &          # or any other running instance
+    make run &                                # or any other running instance
     python scripts/screenshots.py --url http://localhost:8501 --out screenshots/ \\
-        --paths "" luu-luong --sizes 1440x900 1920x1080
+        --paths "" luu-luong --sizes 1440x900 1920x1080 --store sqlite:///data/declarations.db --role admin
+
+The dashboard shows nothing before sign-in: with ``--store`` (the server's store, reachable from here)
+the pages are taken signed in as an account of ``--role`` made in that store (``screenshot-<role>``).
 
 For every URL path and every size it writes ``<path or "overview">-<W>x<H>.png``
 (slashes in the path become ``_``), prints the files written, and prints the text of
@@ -47,9 +50,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--sizes", nargs="+", type=parse_size, default=[(1440, 900)], metavar="WxH",
         help="viewport sizes, e.g. 1440x900 1920x1080",
     )  # fmt: skip
+    parser.add_argument("--store", default=None, help="the server's store URL: sign in with a session made there")
+    parser.add_argument("--role", default="admin", help="the role of the account the pages are taken as")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds to wait per page")
     parser.add_argument("--settle", type=float, default=1.0, help="extra seconds after idle")
     return parser
+
+
+def session_for(store_url: str, role: str) -> str:
+    """A session of account ``screenshot-<role>`` (made if missing) in the store: the cookie's value."""
+    import secrets
+
+    from data_access import accounts
+    from data_access.store import create_store_engine
+    from data_access.timeutil import now_utc
+
+    engine = create_store_engine(store_url)
+    with engine.begin() as conn:
+        name = f"screenshot-{role}"
+        account = accounts.get_account(conn, name) or accounts.add_account(
+            conn, name, role, secrets.token_urlsafe(16), by="screenshots"
+        )
+        token = accounts.start_session(conn, account, now_utc())
+    engine.dispose()
+    return token
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -67,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     base = args.url.rstrip("/")
+    if args.store:
+        browser_support.SESSIONS[base] = session_for(args.store, args.role)
     written: list[Path] = []
     problems = 0
     with sync_playwright() as playwright:

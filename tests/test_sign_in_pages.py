@@ -141,3 +141,24 @@ def test_the_audit_page_lists_the_entries_for_admins(monkeypatch, store_url):
     actions = set(table[t("audit.col.action", "vi")])
     assert t("audit.action.view_personal", "vi") in actions
     assert "test-health" in set(table[t("audit.col.user", "vi")])
+
+
+@pytest.mark.parametrize(
+    ("claims", "role"),
+    [
+        ({"roles": ["health"]}, "health"),
+        ({"roles": ["leadership", "admin"]}, "admin"),
+        ({"roles": "it"}, "it"),
+        ({"roles": ["viewer"]}, None),
+        ({"groups": ["admin"]}, None),
+        ({}, None),
+    ],
+)
+def test_an_identity_providers_claim_gives_the_role(claims, role):
+    assert auth.role_from_claims(claims, "roles") == role
+
+
+def test_without_an_identity_provider_the_local_accounts_are_the_only_way_in(monkeypatch, store_url):
+    assert not auth.identity_provider_configured()
+    at = _run(monkeypatch, store_url, role=None)
+    assert not at.button  # no provider button: the local sign-in form only

@@ -16,18 +16,19 @@ from data_access.risk import REASON_CONTACT_F0, REASON_HOTZONE_ORIGIN, REASON_SY
 from ..i18n import t
 
 #: The list's columns, in order, with their catalogue keys (personal ones are masked for the IT team).
+#: Who to call and where things stand first: the officer's work; where and whence after.
 COLUMNS = (
     ("declared_at_local", "follow.col.time"),
-    ("checkpoint", "follow.col.checkpoint"),
-    ("direction", "follow.col.direction"),
     ("full_name", "follow.col.name"),
     ("phone", "follow.col.phone"),
     ("id_number", "follow.col.id_number"),
+    ("status", "follow.col.status"),
+    ("risk_reason", "follow.col.reason"),
+    ("checkpoint", "follow.col.checkpoint"),
+    ("direction", "follow.col.direction"),
     ("origin_province", "follow.col.origin"),
     ("origin_district", "follow.col.origin_district"),
     ("destination_district", "follow.col.destination"),
-    ("risk_reason", "follow.col.reason"),
-    ("status", "follow.col.status"),
     ("status_at", "follow.col.status_at"),
     ("status_by", "follow.col.status_by"),
     ("note", "follow.col.note"),
@@ -110,6 +111,8 @@ def workbook(frame: pd.DataFrame, lang: str, *, masked: bool = False) -> bytes:
         sheet.append([str(v) for v in row])
     for row in sheet.iter_rows(min_row=1):
         for cell in row:
+            if isinstance(cell.value, str) and cell.value:
+                cell.data_type = "s"  # openpyxl would keep "=…" as a formula: it is text a person typed
             cell.quotePrefix = True
     sheet.freeze_panes = "A2"
     for column in sheet.columns:
