@@ -18,7 +18,7 @@ FRAME = pd.DataFrame(
         "declared_at_local": [dt.datetime(2026, 11, 27, 8, 5, 9), dt.datetime(2026, 11, 26, 23, 59, 59)],
         "checkpoint": ["Cầu Tân Đệ", "Cầu Thái Hà"],
         "direction": ["in", "out"],
-        "full_name": ["Nguyễn Văn An", "=HYPERLINK(\"http://x\")"],
+        "full_name": ["Nguyễn Văn An", '=HYPERLINK("http://x")'],
         "phone": ["0912345678", None],
         "id_number": ["034090001234", "034090001235"],
         "origin_province": ["Bắc Giang", "Hà Nội"],
