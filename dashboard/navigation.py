@@ -51,6 +51,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("chat-luong-du-lieu", "quality.py", "nav.it_quality", ":material/fact_check:", IT_TEAM, IT_ROLES),
     PageSpec("nhap-du-lieu", "imports.py", "nav.it_imports", ":material/upload_file:", IT_TEAM, IT_ROLES),
     PageSpec("vung-dich", "hot_zones.py", "nav.it_hot_zones", ":material/coronavirus:", IT_TEAM, IT_ROLES),
+    PageSpec("tai-khoan", "accounts.py", "nav.accounts", ":material/manage_accounts:", ADMIN, ADMIN_ROLES),
     PageSpec("nhat-ky", "audit.py", "nav.audit", ":material/history:", ADMIN, ADMIN_ROLES),
 )  # fmt: skip
 

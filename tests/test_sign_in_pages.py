@@ -162,3 +162,32 @@ def test_without_an_identity_provider_the_local_accounts_are_the_only_way_in(mon
     assert not auth.identity_provider_configured()
     at = _run(monkeypatch, store_url, role=None)
     assert not at.button  # no provider button: the local sign-in form only
+
+
+def test_an_admin_adds_and_disables_an_account_from_the_page(monkeypatch, store_url):
+    at = _run(monkeypatch, store_url, "tai-khoan", role="admin")
+    form = at.get("form")[0]
+    assert form is not None
+    at.text_input[0].input("canbo.moi")
+    at.text_input[1].input("Cán bộ mới")
+    next(b for b in at.selectbox if b.label == t("accounts.col.role", "vi")).select("health")
+    at.text_input[2].input("mot-mat-khau-dai")
+    at.button(key="FormSubmitter:account-add-Thêm").click().run()
+    assert [s.value for s in at.success] == [t("accounts.added", "vi")]
+    table = at.dataframe[0].value
+    assert "canbo.moi" in set(table[t("accounts.col.username", "vi")])
+    changes = _audit(store_url, "account_change")
+    assert changes[-1].username == "test-admin"
+    next(b for b in at.selectbox if b.label == t("accounts.col.username", "vi")).select("canbo.moi")
+    at.button(key="FormSubmitter:account-change-Khóa").click().run()
+    engine = create_store_engine(store_url)
+    with engine.connect() as conn:
+        from data_access import accounts
+
+        assert accounts.get_account(conn, "canbo.moi").enabled is False
+    engine.dispose()
+    # a short password is refused in words, nothing created
+    at.text_input[0].input("ngan")
+    at.text_input[2].input("ngắn")
+    at.button(key="FormSubmitter:account-add-Thêm").click().run()
+    assert at.error and "10" in at.error[0].value
