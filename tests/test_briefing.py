@@ -719,3 +719,17 @@ def test_the_package_never_imports_streamlit_nor_runs_sql_nor_reads_personal_fie
                 assert node.attr not in ("execute", "exec_driver_sql", "scalar", "scalars"), (path, node.attr)
         assert not re.search(r"(?<![.\w])(select|text|insert|update|delete)\(", source), path
         assert not re.search(r"\b(full_name|id_number|phone|plate)\b", source), path
+
+
+def test_every_chart_carries_its_data_as_a_workbook_to_edit(files):
+    """What PowerPoint and LibreOffice open on "Edit data": the chart's embedded workbook, holding the
+    very numbers the chart draws."""
+    prs = Presentation(str(files["pptx"]))
+    for chart in charts(prs):
+        blob = chart.part.chart_workbook.xlsx_part.blob
+        sheet = openpyxl.load_workbook(io.BytesIO(blob)).worksheets[0]
+        numbers = {
+            round(float(c.value), 6) for row in sheet.iter_rows() for c in row if isinstance(c.value, (int, float))
+        }
+        drawn = {round(float(v), 6) for plot in chart.plots for s in plot.series for v in s.values if v is not None}
+        assert drawn and drawn <= numbers
