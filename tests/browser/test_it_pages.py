@@ -13,7 +13,7 @@ from data_access.queries import hot_zones
 from data_access.risk import HotZoneIndex
 from data_access.store import create_store_engine, init_store, schema, write_declarations
 from data_access.timeutil import now_utc
-from tests.browser.conftest import assert_no_exception, wait_for_app
+from tests.browser.conftest import TEST_USER, assert_no_exception, wait_for_app
 from tests.import_support import HEADER_VI, csv_bytes, row
 from tests.support import declaration
 
@@ -93,7 +93,7 @@ def test_upload_imports_a_hostile_file_and_shows_it_as_text(streamlit_server, ap
                 schema.import_batches.c.kind == "import"
             )
         ).one()
-    assert tuple(b) == ("dashboard", 1)
+    assert tuple(b) == (TEST_USER, 1)  # the signed-in account, not a generic name
 
 
 def test_replacing_hot_zones_from_the_page_reclassifies(streamlit_server, app_page, store, tmp_path):
@@ -116,7 +116,7 @@ def test_replacing_hot_zones_from_the_page_reclassifies(streamlit_server, app_pa
     page.get_by_text("phân loại lại 6 khai báo").wait_for(timeout=30_000)
     assert_no_exception(page)
     with engine.connect() as conn:
-        assert hot_zones.recent_changes(conn)[0]["changed_by"] == "dashboard"
+        assert hot_zones.recent_changes(conn)[0]["changed_by"] == TEST_USER
         d = schema.declarations.c
         assert set(conn.execute(select(d.risk_level)).scalars()) == {"high"}
 
