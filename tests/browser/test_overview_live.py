@@ -11,7 +11,7 @@ import pytest
 from data_access import simulator
 from data_access.risk import HotZoneIndex
 from data_access.store import create_store_engine, init_store, load_hot_zones, write_declarations
-from tests.browser.conftest import assert_no_exception, wait_for_app
+from tests.browser.conftest import assert_no_exception, session_token, sign_in, wait_for_app
 from tests.support import declaration
 
 pytestmark = pytest.mark.browser
@@ -71,6 +71,11 @@ def test_missing_store_page_then_recovery(tmp_path, streamlit_server, app_page):
     init_store(engine)
     simulator.seed(engine, days=1, seed=8, scale=0.02)
     engine.dispose()
+    # The store is back: the page leaves the store page by itself, for the sign-in form (the store
+    # holds the accounts, so nobody could be signed in before); signed in, the Overview shows.
+    page.wait_for_url(re.compile(r"/dang-nhap\?next="), timeout=30_000)
+    sign_in(page.context, server.url, session_token(url))
+    page.goto(server.url, wait_until="domcontentloaded")
     page.get_by_role("heading", name="Tổng quan hôm nay").wait_for(timeout=30_000)
     wait_for_app(page)
     assert_no_exception(page)
