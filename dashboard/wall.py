@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -38,22 +39,37 @@ VIEWS = (
 #: Large type, and none of Streamlit's own chrome: what a screen across a room needs.
 KIOSK_CSS = """<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
-[data-testid="stToolbar"], [data-testid="stDecoration"], footer {display: none !important;}
-.block-container {padding-top: 1.2rem !important; max-width: 100% !important;}
-h1 {font-size: 3.2rem !important;}
-[data-testid="stMetricValue"] {font-size: 3.4rem !important;}
-[data-testid="stMetricLabel"] p {font-size: 1.5rem !important;}
-[data-testid="stMetricDelta"] {font-size: 1.3rem !important;}
-[data-testid="stMarkdownContainer"] p, [data-testid="stCaptionContainer"] {font-size: 1.35rem !important;}
-.wall-corner {position: fixed; top: .6rem; right: 1.2rem; z-index: 1000; text-align: right;
-  font-size: 1.5rem; line-height: 1.4; color: #1A1A1A; background: rgba(255,255,255,.85); padding: .2rem .6rem;}
-.wall-corner b {font-size: 2.2rem;}
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"], footer
+  {display: none !important;}
+[data-testid="stMainBlockContainer"], .block-container
+  {padding: 1.2rem 2.5rem 1rem !important; max-width: 100% !important;}
+/* A view redrawn in place keeps full colour: Streamlit greys what is being redrawn, which on a
+   screen that refreshes every few seconds would dim it half the time (the view just left is
+   hidden instead: hide_others). */
+[data-stale="true"], .stElementContainer {opacity: 1 !important; transition: none !important;}
+h1 {font-size: 3.4rem !important; padding-top: 0 !important;}
+[data-testid="stMetricLabel"] p {font-size: 1.7rem !important; color: #333 !important;}
+[data-testid="stMetricValue"] p, [data-testid="stMetricValue"]
+  {font-size: 4rem !important; line-height: 1.15 !important;}
+[data-testid="stMetricDelta"] p {font-size: 1.5rem !important;}
+[data-testid="stMetricDelta"] svg {width: 1.5rem !important; height: 1.5rem !important;}
+[data-testid="stMarkdown"] [data-testid="stMarkdownContainer"] p {font-size: 1.6rem !important; line-height: 1.5;}
+[data-testid="stTable"] th, [data-testid="stTable"] td {font-size: 1.6rem !important; padding: .45rem .8rem !important;}
+[data-testid="stTable"] th {color: #333 !important;}
+.wall-corner {position: fixed; top: .6rem; right: 1.5rem; z-index: 1000; text-align: right;
+  font-size: 1.5rem; line-height: 1.3; color: #1A1A1A; background: rgba(255,255,255,.9); padding: .2rem .6rem;}
+.wall-corner b {font-size: 2.6rem;}
 </style>"""
 
 
 def view_at(now: dt.datetime, seconds: float) -> int:
     """Which view the wall shows at ``now``: the clock's slot of ``seconds``, in turn."""
     return int(now.timestamp() // seconds) % len(VIEWS)
+
+
+def hide_others(name: str) -> str:
+    """CSS that hides every view's container but ``name``'s."""
+    return " ".join(f".st-key-wall-view-{view} {{display: none !important;}}" for view, _key in VIEWS if view != name)
 
 
 def show() -> None:
@@ -67,13 +83,20 @@ def show() -> None:
     @st.fragment(run_every=tick)
     def _wall() -> None:
         now = now_utc()
+        name, title_key = VIEWS[view_at(now, seconds)]
+        # Sent first in every run: hides the other views at once. Streamlit keeps what the previous
+        # run drew until this one has drawn its own; without this, the figures of the view just left
+        # would stand under the next view's title for as long as its run takes.
+        st.html(f"<style>{hide_others(name)}</style>")
         try:
             _corner(now)
-            name, title_key = VIEWS[view_at(now, seconds)]
             st.title(tr(title_key))
-            RENDER[name](now)
+            for view, _key in VIEWS:  # one container per view, always in the same place
+                with st.container(key=f"wall-view-{view}"):
+                    if view == name:
+                        RENDER[name](now)
         except Exception:
-            page_error(f"wall:{VIEWS[view_at(now, seconds)][0]}")
+            page_error(f"wall:{name}")
 
     _wall()
 
@@ -92,7 +115,15 @@ def _overview(now: dt.datetime) -> None:
     for row in (cards[:3], cards[3:]):
         for column, card in zip(st.columns(3), row, strict=False):
             metric_card(column, tr(card.label_key), card.value, card.delta, change=True, delta_color=card.delta_color)
-    st.dataframe(overview_view.checkpoint_summary(counts, checkpoints, lang()), hide_index=True, width="stretch")
+    _table(overview_view.checkpoint_summary(counts, checkpoints, lang()))
+
+
+def _table(frame: pd.DataFrame) -> None:
+    """A table in large type (an HTML table: the interactive grid draws small text on a canvas).
+    ``st.table`` reads Markdown in its cells and headers: every text is escaped, so a name stays text."""
+    shown = frame.map(lambda cell: fmt.escape_markdown(cell) if isinstance(cell, str) else cell)
+    shown.columns = [fmt.escape_markdown(str(name)) for name in frame.columns]
+    st.table(shown, hide_index=True)
 
 
 def _live_map(now: dt.datetime) -> None:
@@ -104,7 +135,7 @@ def _live_map(now: dt.datetime) -> None:
         st_folium(
             maps.base_map(settings.map_tile_url, settings.map_tile_attribution, lang()),
             key="wall_map",
-            height=720,
+            height=860,
             use_container_width=True,
             returned_objects=[],
             feature_group_to_add=[
@@ -127,9 +158,7 @@ def _high_risk(now: dt.datetime) -> None:
     cards = high_risk_view.risk_headline(levels, reasons, lang())
     for column, (label, value, note) in zip(st.columns(len(cards)), cards, strict=False):
         metric_card(column, label, value, note)
-    st.dataframe(
-        high_risk_view.risk_by_checkpoint(levels, reasons, checkpoints, lang()), hide_index=True, width="stretch"
-    )
+    _table(high_risk_view.risk_by_checkpoint(levels, reasons, checkpoints, lang()))
 
 
 def _adoption(now: dt.datetime) -> None:
@@ -147,16 +176,24 @@ def _adoption(now: dt.datetime) -> None:
         share = fmt.share(total[value], total["crossings"])
         metric_card(column, tr(label), fmt.percent(share, lang()), tr("adoption.target_is", target=target_text))
     colors = common.shown_colors(charts.checkpoint_colors(checkpoints), checkpoints, None)
+    figure = charts.share_bars(
+        shares,
+        value="electronic_share",
+        colors=colors,
+        target=target,
+        target_label=tr("adoption.target_line", target=target_text),
+        x_title=tr("axis.share"),
+        lang=lang(),
+        height=520,
+    )
+    # Read from across the room: axis, labels and the target line's note in large type.
+    figure.update_layout(font_size=24, margin=dict(l=10, r=40, t=50, b=10))
+    figure.update_traces(textfont_size=26)
+    figure.update_yaxes(tickfont_size=26)
+    figure.update_xaxes(tickfont_size=20, title_font_size=20)
+    figure.update_annotations(font_size=24)
     st.plotly_chart(
-        charts.share_bars(
-            shares,
-            value="electronic_share",
-            colors=colors,
-            target=target,
-            target_label=tr("adoption.target_line", target=target_text),
-            x_title=tr("axis.share"),
-            lang=lang(),
-        ),
+        figure,
         width="stretch",
         config=charts.CONFIG,
         key="wall-adoption",

@@ -3,6 +3,7 @@ and the launcher says why on stderr; SIGTERM stops everything within seconds."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import socket
@@ -16,9 +17,24 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.__main__ import FEED_LABEL, SERVER_LABEL, STABLE_AFTER_S, Child, describe_exit, restart_delay
+import briefing
+from dashboard.__main__ import (
+    FEED_LABEL,
+    SERVER_LABEL,
+    STABLE_AFTER_S,
+    Child,
+    bad_daily_at_line,
+    daily_report,
+    describe_exit,
+    next_report_at,
+    parse_daily_at,
+    report_due,
+    report_file,
+    restart_delay,
+)
 from data_access import simulator
 from data_access.store import create_store_engine, init_store
+from data_access.timeutil import LOCAL_TZ
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT_S = 60.0
@@ -47,6 +63,112 @@ def test_a_crash_loop_backs_off_and_a_long_run_resets_the_delay(capsys):
         delays.append(child.restart_at - now)
     assert delays == [restart_delay(1), restart_delay(2), restart_delay(3), restart_delay(1)]
     assert "Tiến trình thử dừng (mã 3), khởi động lại sau " in capsys.readouterr().err
+
+
+def _local(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=LOCAL_TZ)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("07:00", dt.time(7, 0)), ("7:05", dt.time(7, 5)), (" 23:59 ", dt.time(23, 59)), ("00:00", dt.time(0, 0))],
+)
+def test_the_daily_time_is_a_local_hh_mm(text, expected):
+    assert parse_daily_at(text) == expected
+
+
+@pytest.mark.parametrize("text", ["7h", "07:00:00", "24:00", "07:60", "7", "07-00", "bảy giờ", ":30", "07:5"])
+def test_a_bad_daily_time_is_refused(text):
+    with pytest.raises(ValueError):
+        parse_daily_at(text)
+    assert next_report_at(_local(2026, 11, 20, 6, 0), text) is None
+    assert report_due(_local(2026, 11, 20, 8, 0), text, []) is None
+
+
+def test_an_empty_daily_time_means_no_briefing(capsys):
+    assert parse_daily_at("") is None and parse_daily_at("  ") is None
+    assert next_report_at(_local(2026, 11, 20, 6, 0), "") is None
+    assert report_due(_local(2026, 11, 20, 23, 0), "", []) is None
+    assert daily_report("") is None
+    assert capsys.readouterr().err == ""
+
+
+def test_a_bad_daily_time_says_so_in_one_vietnamese_line_and_schedules_nothing(capsys):
+    assert daily_report("7h sáng") is None
+    err = capsys.readouterr().err
+    assert err == bad_daily_at_line("7h sáng") + "\n"
+    assert err.count("\n") == 1 and "REPORT_DAILY_AT" in err and "HH:MM" in err and "không hợp lệ" in err
+    assert daily_report("07:00") is not None
+
+
+def test_the_next_briefing_is_today_at_the_time_or_tomorrow():
+    assert next_report_at(_local(2026, 11, 20, 6, 59, 59), "07:00") == _local(2026, 11, 20, 7, 0)
+    assert next_report_at(_local(2026, 11, 20, 7, 0), "07:00") == _local(2026, 11, 21, 7, 0)
+    assert next_report_at(_local(2026, 11, 20, 23, 59, 59), "07:00") == _local(2026, 11, 21, 7, 0)
+    assert next_report_at(_local(2026, 11, 20, 0, 0), "00:00") == _local(2026, 11, 21, 0, 0)
+    assert next_report_at(_local(2026, 11, 20, 23, 58), "23:59") == _local(2026, 11, 20, 23, 59)
+    # across the end of a month and of a year
+    assert next_report_at(_local(2026, 11, 30, 8, 0), "07:00") == _local(2026, 12, 1, 7, 0)
+    assert next_report_at(_local(2026, 12, 31, 8, 0), "07:00") == _local(2027, 1, 1, 7, 0)
+    assert next_report_at(_local(2026, 11, 20, 8, 0), "07:00").tzinfo is LOCAL_TZ
+
+
+def test_yesterdays_briefing_is_due_once_the_time_has_come_and_its_file_is_missing():
+    assert report_file(dt.date(2026, 11, 19)) == briefing.file_name(dt.date(2026, 11, 19), "pptx")
+    assert report_due(_local(2026, 11, 20, 6, 59), "07:00", []) is None  # not yet
+    assert report_due(_local(2026, 11, 20, 7, 0), "07:00", []) == dt.date(2026, 11, 19)
+    assert report_due(_local(2026, 11, 20, 23, 59), "07:00", ["other.txt"]) == dt.date(2026, 11, 19)
+    assert report_due(_local(2026, 11, 20, 9, 0), "07:00", ["bao-cao-2026-11-19.pptx"]) is None  # written
+    assert report_due(_local(2026, 11, 20, 9, 0), "07:00", ["bao-cao-2026-11-18.pptx"]) == dt.date(2026, 11, 19)
+    # just after local midnight with a midnight time: the day that has just ended
+    assert report_due(_local(2026, 11, 20, 0, 0), "00:00", []) == dt.date(2026, 11, 19)
+    assert report_due(_local(2026, 1, 1, 7, 30), "07:00", []) == dt.date(2025, 12, 31)
+    assert report_due(_local(2026, 3, 1, 7, 30), "07:00", []) == dt.date(2026, 2, 28)
+
+
+def test_the_daily_briefing_is_written_once_at_its_time(tmp_path, monkeypatch):
+    """The schedule drives the report command: due at start when missing, then not again until the
+    next day's time (the child process is replaced by a recorder)."""
+    import dashboard.__main__ as launcher
+
+    started: list[list[str]] = []
+
+    class Done:
+        returncode = 0
+
+        def __init__(self, command, **_kwargs):
+            started.append(command)
+            day = command[command.index("--date") + 1]
+            (tmp_path / f"bao-cao-{day}.pptx").write_bytes(b"")
+
+        def poll(self):
+            return 0
+
+    monkeypatch.setattr(launcher, "report_dir", lambda: tmp_path)
+    monkeypatch.setattr(launcher.subprocess, "Popen", Done)
+    job = daily_report("07:00")
+    assert job is not None
+    job.watch(_local(2026, 11, 20, 6, 0))  # at start, before the time: nothing
+    assert started == []
+    job.watch(_local(2026, 11, 20, 6, 59, 59))
+    assert started == []
+    job.watch(_local(2026, 11, 20, 7, 0, 0, 200_000))
+    assert [c[c.index("--date") + 1] for c in started] == ["2026-11-19"]
+    assert started[0][-2:] == ["--out", str(tmp_path)]
+    for minute in range(1, 60):  # the rest of the day: not again
+        job.watch(_local(2026, 11, 20, 7 + minute // 6, minute))
+    assert len(started) == 1
+    job.watch(_local(2026, 11, 21, 7, 0, 1))
+    assert [c[c.index("--date") + 1] for c in started] == ["2026-11-19", "2026-11-20"]
+
+    late = daily_report("07:00")  # a launcher started after the time, yesterday's file missing
+    assert late is not None
+    late.watch(_local(2026, 11, 22, 12, 0))
+    assert started[-1][started[-1].index("--date") + 1] == "2026-11-21"
+    again = daily_report("07:00")  # and one started when it is there: nothing
+    assert again is not None
+    again.watch(_local(2026, 11, 22, 12, 5))
+    assert len(started) == 3
 
 
 def _free_port() -> int:
