@@ -4,6 +4,7 @@ dashboard asks the catalogue for exists there in Vietnamese and in English."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,19 @@ def test_every_text_asked_for_is_in_the_catalogue_in_both_languages():
     assert missing == []
     one_language = sorted(k for k, entry in CATALOGUE.items() if not (entry.get("vi") and entry.get("en")))
     assert one_language == []
+
+
+def test_every_spec_reference_points_at_a_section_the_repository_carries():
+    """Code and docs cite the contract as "SPEC §N": docs/SPEC.md (the contract, kept in the repository)
+    must have that section, so the reason can be read without anything outside the repository."""
+    spec = (ROOT / "docs" / "SPEC.md").read_text(encoding="utf-8")
+    sections = {m.group(1) for m in re.finditer(r"^## (\d+)\. ", spec, flags=re.M)}
+    cited: dict[str, list[str]] = {}
+    for path in [*ROOT.glob("*/**/*.py"), *ROOT.glob("docs/*.md"), ROOT / "README.md"]:
+        if ".venv" in path.parts or path.name == "SPEC.md":
+            continue
+        for number in re.findall(r"SPEC §(\d+)", path.read_text(encoding="utf-8")):
+            cited.setdefault(number, []).append(path.name)
+    assert cited, "nothing cites the contract: the test would prove nothing"
+    missing = {n: files for n, files in cited.items() if n not in sections}
+    assert not missing

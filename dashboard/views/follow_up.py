@@ -10,6 +10,7 @@ import io
 import pandas as pd
 from openpyxl import Workbook
 
+from data_access.domain import PERSONAL_FIELDS
 from data_access.masking import mask
 from data_access.risk import REASON_CONTACT_F0, REASON_HOTZONE_ORIGIN, REASON_SYMPTOM_TRAVEL
 
@@ -33,7 +34,8 @@ COLUMNS = (
     ("status_by", "follow.col.status_by"),
     ("note", "follow.col.note"),
 )
-PERSONAL = ("full_name", "phone", "id_number")
+#: The list's personal columns (masked for the IT team): the declaration's personal fields shown here.
+PERSONAL = tuple(f for f in PERSONAL_FIELDS if f in dict(COLUMNS))
 
 
 def status_label(status: str | None, lang: str) -> str:
