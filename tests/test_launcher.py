@@ -293,3 +293,30 @@ def test_launcher_restarts_a_killed_feed_and_server_and_stops_on_sigterm(tmp_pat
         if launcher.poll() is None:
             os.killpg(launcher.pid, signal.SIGKILL)
             launcher.wait()
+
+
+def test_the_demo_store_gets_one_account_per_role_with_passwords_kept_aside(tmp_path):
+    from dashboard.__main__ import DEMO_ACCOUNTS, _demo_accounts
+    from data_access import accounts
+    from data_access.store import create_store_engine, init_store
+    from data_access.timeutil import now_utc
+
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    engine = create_store_engine(url)
+    init_store(engine)
+    kept = tmp_path / "demo-accounts.txt"
+    text = _demo_accounts(url, kept)
+    assert kept.read_text(encoding="utf-8") == text and oct(kept.stat().st_mode & 0o777) == "0o600"
+    passwords = {line.split()[0]: line.split()[2] for line in text.splitlines()[1:]}
+    assert set(passwords) == set(DEMO_ACCOUNTS)
+    with engine.begin() as conn:
+        for name, role in DEMO_ACCOUNTS.items():
+            assert accounts.authenticate(conn, name, passwords[name], now_utc()).role == role
+    assert _demo_accounts(url, kept) == text  # the next start keeps them
+    kept.unlink()
+    again = _demo_accounts(url, kept)  # the list was lost: new passwords, the old ones stop working
+    assert again != text
+    with engine.connect() as conn:
+        with pytest.raises(accounts.SignInError):
+            accounts.authenticate(conn, "quantri", passwords["quantri"], now_utc())
+    engine.dispose()

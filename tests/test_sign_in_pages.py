@@ -191,3 +191,26 @@ def test_an_admin_adds_and_disables_an_account_from_the_page(monkeypatch, store_
     at.text_input[2].input("ngắn")
     at.button(key="FormSubmitter:account-add-Thêm").click().run()
     assert at.error and "10" in at.error[0].value
+
+
+@pytest.mark.parametrize(("role", "offered"), [("leadership", False), ("health", True), ("it", True), ("admin", True)])
+def test_the_rows_behind_the_high_risk_figure_are_offered_by_role(monkeypatch, store_url, role, offered):
+    at = _run(monkeypatch, store_url, "nguy-co-cao", role=role)
+    labels = [b.label for b in at.button]
+    assert (t("rows.open", "vi") in labels) is offered
+
+
+def test_the_it_team_sees_the_rows_behind_a_figure_masked_and_the_view_is_audited(monkeypatch, store_url):
+    before = len(_audit(store_url, "view_personal"))
+    at = _run(monkeypatch, store_url, "nguy-co-cao", role="it")
+    at.button(key="rows-high-risk").click().run()
+    phones = [
+        v
+        for frame in at.dataframe
+        if t("follow.col.phone", "vi") in frame.value.columns
+        for v in frame.value[t("follow.col.phone", "vi")]
+        if v
+    ]
+    assert phones and all("****" in v for v in phones)
+    views = _audit(store_url, "view_personal")
+    assert len(views) == before + 1 and views[-1].username == "test-it" and views[-1].page == "nguy-co-cao"
