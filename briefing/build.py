@@ -83,6 +83,12 @@ def briefing_bytes(fig: BriefingFigures, formats: Iterable[str] = FORMATS) -> di
     return {fmt: BUILDERS[fmt](fig) for fmt in formats}
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_files(fig: BriefingFigures, out_dir: Path, formats: Iterable[str] = FORMATS) -> list[Path]:
     """Write ``fig``'s files into ``out_dir`` (created if missing); returns their paths. Each file
     appears whole or not at all (written beside it, then renamed)."""
@@ -94,6 +100,8 @@ def write_files(fig: BriefingFigures, out_dir: Path, formats: Iterable[str] = FO
         try:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
+            # mkstemp makes the file private (0600); a briefing is for the staff who share the folder.
+            os.chmod(tmp, 0o666 & ~_umask())
             os.replace(tmp, target)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
