@@ -170,6 +170,30 @@ def rollups_reconcile(conn: Connection) -> None:
         stored = Counter({k: v for k, v in stored.items() if any(k[len(r.keys) :])})
         fresh = Counter(tuple(x) for x in conn.execute(r.select_from_declarations(true())))
         assert stored == fresh, f"{r.table.name} does not reconcile with the declarations"
+    vehicles_reconcile(conn)
+
+
+def vehicles_reconcile(conn: Connection) -> None:
+    """Assert plate_days holds each (day, plate)'s set of (checkpoint, direction) pairs as the rows
+    give it, and vehicle_daily the number of plates per day and set."""
+    d = schema.declarations.c
+    pairs: dict[tuple, int] = {}
+    for day, plate, checkpoint_id, direction in conn.execute(
+        select(d.local_day, d.plate_hash, d.checkpoint_id, d.direction).where(d.plate_hash.is_not(None))
+    ):
+        key = (day, plate)
+        pairs[key] = pairs.get(key, 0) | 1 << (2 * (checkpoint_id - 1) + (direction == "out"))
+    p = schema.plate_days.c
+    assert (
+        dict(
+            ((day, plate), crossed)
+            for day, plate, crossed in conn.execute(select(p.local_day, p.plate_hash, p.crossed))
+        )
+        == pairs
+    )
+    v = schema.vehicle_daily.c
+    stored = {(day, crossed): n for day, crossed, n in conn.execute(select(v.local_day, v.crossed, v.vehicles)) if n}
+    assert stored == Counter((day, crossed) for (day, _), crossed in pairs.items())
 
 
 def check_import(conn: Connection, result) -> None:

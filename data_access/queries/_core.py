@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlalchemy import (
@@ -19,8 +20,10 @@ from sqlalchemy import (
     and_,
     case,
     func,
+    literal,
     or_,
     select,
+    union_all,
 )
 
 from ..store.schema import (
@@ -28,11 +31,13 @@ from ..store.schema import (
     ORIGIN_MEASURES,
     QUALITY_MEASURES,
     crossing_hourly,
+    crossing_minutely,
     declarations,
+    origin_daily,
     origin_hourly,
     quality_daily,
 )
-from ..timeutil import floor_hour, local_day_hour, local_midnight_utc, local_today
+from ..timeutil import local_day_hour, local_midnight_utc, local_today
 
 Ids = Sequence[int] | None
 
@@ -73,6 +78,72 @@ def hour_range(start_hour: dt.datetime, end_hour: dt.datetime, table=crossing_ho
     )
 
 
+#: The minute rollup beside each hourly rollup that has one: the partial hours at a window's edges are
+#: summed by the minute there, leaving only seconds to count from the rows. origin_hourly has none: the
+#: declared_at index holds the origin measures' columns, so its partial hours are read from the index.
+MINUTE_ROLLUPS = {crossing_hourly.name: crossing_minutely}
+
+
+#: The daily rollup beside an hourly one, for sums of whole days.
+DAILY_ROLLUPS = {origin_hourly.name: origin_daily}
+
+
+#: Arms per compound SELECT (SQLite allows 500).
+_ARMS_PER_QUERY = 100
+
+
+def _ceil(ts: dt.datetime, unit: dt.timedelta) -> dt.datetime:
+    floor = _floor(ts, unit)
+    return floor if floor == ts else floor + unit
+
+
+def _floor(ts: dt.datetime, unit: dt.timedelta) -> dt.datetime:
+    return ts - (ts - dt.datetime.min) % unit
+
+
+_HOUR, _MINUTE = dt.timedelta(hours=1), dt.timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class WindowParts:
+    """A window [start, end) cut into what each source answers exactly."""
+
+    hours: tuple[dt.datetime, dt.datetime] | None  # whole hours [first, last), from the hourly rollup
+    minutes: tuple[tuple[dt.date, int, int, int], ...]  # (local day, local hour, first, last + 1 minute)
+    raw: tuple[tuple[dt.datetime, dt.datetime], ...]  # ranges of declared_at, from the rows
+
+
+def window_parts(start: dt.datetime, end: dt.datetime, *, by_minute: bool = True) -> WindowParts:
+    """Cut [start, end) (naive UTC) into whole hours, whole minutes of the partial hours (when
+    ``by_minute``) and the seconds left at either edge."""
+    first_hour, last_hour = _ceil(start, _HOUR), _floor(end, _HOUR)
+    if not by_minute:
+        if first_hour < last_hour:
+            return WindowParts((first_hour, last_hour), (), _nonempty((start, first_hour), (last_hour, end)))
+        return WindowParts(None, (), _nonempty((start, end)))
+    first_minute, last_minute = _ceil(start, _MINUTE), _floor(end, _MINUTE)
+    if first_minute >= last_minute:
+        return WindowParts(None, (), _nonempty((start, end)))
+    raw = _nonempty((start, first_minute), (last_minute, end))
+    if first_hour < last_hour:
+        minute_ranges = [(first_minute, first_hour), (last_hour, last_minute)]
+        hours: tuple[dt.datetime, dt.datetime] | None = (first_hour, last_hour)
+    else:
+        minute_ranges, hours = [(first_minute, last_minute)], None
+    segments = []
+    for lo, hi in minute_ranges:
+        while lo < hi:  # one segment per hour the range touches (at most two)
+            cut = min(hi, _floor(lo, _HOUR) + _HOUR)
+            day, hour = local_day_hour(lo)
+            segments.append((day, hour, lo.minute, lo.minute + (cut - lo) // _MINUTE))
+            lo = cut
+    return WindowParts(hours, tuple(segments), raw)
+
+
+def _nonempty(*ranges: tuple[dt.datetime, dt.datetime]) -> tuple[tuple[dt.datetime, dt.datetime], ...]:
+    return tuple((lo, hi) for lo, hi in ranges if lo < hi)
+
+
 def window_counts(
     conn: Connection,
     start: dt.datetime,
@@ -87,28 +158,58 @@ def window_counts(
     """Exact counts of declarations with ``start <= declared_at < end`` (naive UTC), grouped ``by``.
 
     Whole hours are read from the hourly ``rollup`` (``crossing_hourly``, or ``origin_hourly`` with
-    its own measures and the extra key origin_province_code); the partial hours at either edge from
-    the declarations. ``by`` may name checkpoint_id, direction, local_day, local_hour (and
-    origin_province_code on ``origin_hourly``).
+    its own measures and the extra key origin_province_code), whole minutes of the partial edge hours
+    from its minute rollup, and the seconds left from the declarations. ``by`` may name checkpoint_id,
+    direction, local_day, local_hour (and origin_province_code on ``origin_hourly``).
     """
+    (totals,) = windows_totals(
+        conn,
+        [(start, end)],
+        measures=measures,
+        by=by,
+        checkpoint_ids=checkpoint_ids,
+        directions=directions,
+        rollup=rollup,
+    )
+    return totals_frame(totals, by, measures)
+
+
+def windows_totals(
+    conn: Connection,
+    windows: Sequence[tuple[dt.datetime, dt.datetime]],
+    *,
+    measures: Sequence[str] = ("crossings",),
+    by: Sequence[str] = ("checkpoint_id",),
+    checkpoint_ids: Sequence[int] | None = None,
+    directions: Sequence[str] | None = None,
+    rollup: Table = crossing_hourly,
+) -> list[Totals]:
+    """:func:`window_counts` of several windows at once, as totals per window: at most three
+    statements (hours, minutes, seconds) whatever the number of windows."""
     by = list(by)
+    minutes = MINUTE_ROLLUPS.get(rollup.name)
+    arms: dict[str, list] = {"hours": [], "minutes": [], "raw": []}
+    for w, (start, end) in enumerate(windows):
+        parts = window_parts(start, end, by_minute=minutes is not None)
+        if parts.hours is not None:
+            condition = hour_range(*parts.hours, rollup)
+            arms["hours"].append(_rollup_stmt(condition, measures, by, checkpoint_ids, directions, rollup, tag=w))
+        for day, hour, first, stop in parts.minutes:
+            assert minutes is not None
+            m = minutes.c
+            condition = and_(m.local_day == day, m.local_hour == hour, m.local_minute >= first, m.local_minute < stop)
+            arms["minutes"].append(_rollup_stmt(condition, measures, by, checkpoint_ids, directions, minutes, tag=w))
+        for lo, hi in parts.raw:
+            arms["raw"].append(_raw_stmt(lo, hi, measures, by, checkpoint_ids, directions, rollup, tag=w))
     # The parts are summed in plain Python: a handful of groups each, where a pandas frame per part
     # cost ten times the SQL (pandas 3).
-    totals: Totals = {}
-    first_whole = floor_hour(start) if start == floor_hour(start) else floor_hour(start) + dt.timedelta(hours=1)
-    last_whole = floor_hour(end)
-    if first_whole < last_whole:
-        rows = _rollup_stmt(
-            hour_range(first_whole, last_whole, rollup), measures, by, checkpoint_ids, directions, rollup
-        )
-        _add(totals, conn.execute(rows), len(by))
-        raw_ranges = [(start, first_whole), (last_whole, end)]
-    else:
-        raw_ranges = [(start, end)]
-    for lo, hi in raw_ranges:
-        if lo < hi:
-            _add(totals, conn.execute(_raw_stmt(lo, hi, measures, by, checkpoint_ids, directions, rollup)), len(by))
-    return totals_frame(totals, by, measures)
+    totals: list[Totals] = [{} for _ in windows]
+    for statements in arms.values():
+        for first_arm in range(0, len(statements), _ARMS_PER_QUERY):
+            chunk = statements[first_arm : first_arm + _ARMS_PER_QUERY]
+            for row in conn.execute(chunk[0] if len(chunk) == 1 else union_all(*chunk)):
+                _add(totals[row[0]], (row[1:],), len(by))
+    return totals
 
 
 def _add(totals: Totals, rows, width: int) -> None:
@@ -129,11 +230,15 @@ def _rollup_stmt(
     checkpoint_ids: Sequence[int] | None,
     directions: Sequence[str] | None,
     rollup: Table,
+    *,
+    tag: int | None = None,
 ):
-    """The rollup's ``measures`` summed over its rows that meet ``condition``, grouped ``by``."""
+    """The rollup's ``measures`` summed over its rows that meet ``condition``, grouped ``by`` (after
+    the constant ``tag``, when given: which window the rows are of)."""
     c = rollup.c
+    tags = [] if tag is None else [literal(tag).label("w")]
     return (
-        select(*(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in measures))
+        select(*tags, *(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in measures))
         .where(condition, *scope_filters(rollup, checkpoint_ids, directions))
         .group_by(*(c[k] for k in by))
     )
@@ -147,12 +252,16 @@ def _raw_stmt(
     checkpoint_ids: Sequence[int] | None,
     directions: Sequence[str] | None,
     rollup: Table,
+    *,
+    tag: int | None = None,
 ):
-    """The rollup's ``measures`` counted from the declarations with ``lo <= declared_at < hi``, grouped ``by``."""
+    """The rollup's ``measures`` counted from the declarations with ``lo <= declared_at < hi``, grouped
+    ``by`` (after the constant ``tag``, when given)."""
     predicates = ROLLUP_MEASURES[rollup.name]
     d = declarations.c
+    tags = [] if tag is None else [literal(tag).label("w")]
     return (
-        select(*(d[k] for k in by), *(func.sum(case((predicates[m], 1), else_=0)).label(m) for m in measures))
+        select(*tags, *(d[k] for k in by), *(func.sum(case((predicates[m], 1), else_=0)).label(m) for m in measures))
         .where(d.declared_at >= lo, d.declared_at < hi, *scope_filters(declarations, checkpoint_ids, directions))
         .group_by(*(d[k] for k in by))
     )
@@ -211,8 +320,11 @@ def days_before_now(
     counted = list(measures) if "crossings" in measures else [*measures, "crossings"]
     rows_at = counted.index("crossings")
     totals: Totals = {}
-    days = rollup.c.local_day.between(first_day, last_day)
-    _add(totals, conn.execute(_rollup_stmt(days, counted, by, checkpoint_ids, directions, rollup)), len(by))
+    # Whole days from the daily rollup beside the hourly one, when there is one and it has the keys.
+    daily = DAILY_ROLLUPS.get(rollup.name)
+    source = daily if daily is not None and all(k in daily.c for k in by) else rollup
+    days = source.c.local_day.between(first_day, last_day)
+    _add(totals, conn.execute(_rollup_stmt(days, counted, by, checkpoint_ids, directions, source)), len(by))
     for key, values in stamped_after(
         conn,
         now,

@@ -11,10 +11,8 @@ import pandas as pd
 from sqlalchemy import (
     Connection,
     func,
-    literal,
     or_,
     select,
-    union_all,
 )
 
 from ..store import schema
@@ -23,7 +21,7 @@ from ..store.schema import (
     origin_hourly,
 )
 from ..timeutil import local_midnight_utc, local_today
-from ._core import Ids, scope_filters, window_counts
+from ._core import Ids, window_counts, windows_totals
 from .high_risk import SURGE_BASELINE_DAYS, is_surge
 from .reference import checkpoint_table
 
@@ -57,44 +55,29 @@ def checkpoint_state(
 
 def _high_risk_arrivals_last_hour(conn: Connection, now: dt.datetime, checkpoint_ids: Ids) -> dict[int, list[int]]:
     """Per checkpoint: high-risk arrivals in [now - 1 h, now), then in the same hour on each of the
-    previous ``SURGE_BASELINE_DAYS`` days (yesterday first). One short declared_at range per day."""
-    d = declarations.c
+    previous ``SURGE_BASELINE_DAYS`` days (yesterday first)."""
     hour = dt.timedelta(hours=1)
-    arms = [
-        select(literal(back).label("back"), d.checkpoint_id, func.count().label("n"))
-        .where(
-            d.declared_at >= now - hour - dt.timedelta(days=back),
-            d.declared_at < now - dt.timedelta(days=back),
-            d.direction == "in",
-            d.risk_level == "high",
-            *scope_filters(declarations, checkpoint_ids, None),
-        )
-        .group_by(d.checkpoint_id)
-        for back in range(SURGE_BASELINE_DAYS + 1)
+    windows = [
+        (now - hour - dt.timedelta(days=back), now - dt.timedelta(days=back)) for back in range(SURGE_BASELINE_DAYS + 1)
     ]
+    found = windows_totals(conn, windows, measures=("risk_high",), checkpoint_ids=checkpoint_ids, directions=("in",))
     out: dict[int, list[int]] = {}
-    found: Sequence[Any] = conn.execute(union_all(*arms)).all()
-    for back, cid, n in found:
-        out.setdefault(cid, [0] * (SURGE_BASELINE_DAYS + 1))[back] = int(n)
+    for back, totals in enumerate(found):
+        for (cid,), (n,) in totals.items():
+            out.setdefault(cid, [0] * (SURGE_BASELINE_DAYS + 1))[back] = n
     return out
 
 
 def _recent_contacts(conn: Connection, now: dt.datetime, checkpoint_ids: Ids) -> dict[int, int]:
     """Per checkpoint: arrivals who had contact with a confirmed case in the last few minutes."""
-    d = declarations.c
-    stmt = (
-        select(d.checkpoint_id, func.count())
-        .where(
-            d.declared_at >= now - dt.timedelta(minutes=ATTENTION_CONTACT_MINUTES),
-            d.declared_at < now,
-            d.direction == "in",
-            d.contact_f0.is_(True),
-            *scope_filters(declarations, checkpoint_ids, None),
-        )
-        .group_by(d.checkpoint_id)
+    (totals,) = windows_totals(
+        conn,
+        [(now - dt.timedelta(minutes=ATTENTION_CONTACT_MINUTES), now)],
+        measures=("contact_f0",),
+        checkpoint_ids=checkpoint_ids,
+        directions=("in",),
     )
-    found: Sequence[Any] = conn.execute(stmt).all()
-    return {cid: int(n) for cid, n in found}
+    return {cid: n for (cid,), (n,) in totals.items() if n}
 
 
 def attention_reason(arrivals: Sequence[int], contacts: int) -> str | None:

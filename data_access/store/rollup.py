@@ -3,7 +3,7 @@
 Every rollup is one GROUP BY over the declarations, defined once here. Writers add the increments of
 the rows they just inserted, in the same transaction; a change that rewrites stored rows (a new
 hot-zone list) rebuilds the days it touched. Both paths use the same SELECT, so they cannot disagree.
-(Distinct vehicles need no rollup: a partial index on the declarations serves them.)
+Distinct vehicles, which do not add up over groups, are kept per plate and day (:func:`add_vehicles`).
 """
 
 from __future__ import annotations
@@ -13,13 +13,54 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlalchemy import Column, ColumnElement, Connection, Table, and_, delete, func, select, true
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ColumnElement,
+    Connection,
+    SmallInteger,
+    Table,
+    and_,
+    case,
+    cast,
+    delete,
+    distinct,
+    func,
+    literal,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql import visitors
+from sqlalchemy.sql.functions import FunctionElement
 
 from ..timeutil import local_midnight_utc
 from . import schema
 from .schema import declarations
+
+
+class minute_of(FunctionElement):
+    """The minute (0-59) of a timestamp column, as an integer, on both backends."""
+
+    type = SmallInteger()
+    name = "minute_of"
+    inherit_cache = True
+
+
+@compiles(minute_of, "sqlite")
+def _minute_of_sqlite(element, compiler, **kw):
+    return f"CAST(strftime('%M', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+@compiles(minute_of, "postgresql")
+def _minute_of_pg(element, compiler, **kw):
+    return f"CAST(EXTRACT(MINUTE FROM {compiler.process(element.clauses, **kw)}) AS SMALLINT)"
+
+
+#: Rollup keys that are not a column of the declarations, by name: how each is computed from one.
+DERIVED_KEYS: dict[str, ColumnElement] = {"local_minute": minute_of(declarations.c.declared_at)}
 
 
 @dataclass(frozen=True)
@@ -34,7 +75,7 @@ class Rollup:
     def select_from_declarations(self, condition: ColumnElement[bool], source: Table = declarations):
         """SELECT of this rollup's rows over the declarations matching ``condition``. ``source`` is
         another table with the declarations' columns to read instead (the import's staged rows)."""
-        cols = [declarations.c[k] for k in self.keys]
+        cols = [DERIVED_KEYS[k].label(k) if k in DERIVED_KEYS else declarations.c[k] for k in self.keys]
         # count(*) FILTER (WHERE …): a fifth cheaper than sum(CASE …) in SQLite, same in PostgreSQL
         sums = [func.count().filter(pred).label(f"n_{name}") for name, pred in self.measures.items()]
         stmt = select(*cols, *sums).where(condition)
@@ -58,6 +99,8 @@ def _read_from(source: Table, stmt):
 ROLLUPS: tuple[Rollup, ...] = (
     Rollup(schema.crossing_hourly, schema.ROLLUP_KEYS, schema.MEASURES),
     Rollup(schema.origin_hourly, schema.ORIGIN_KEYS, schema.ORIGIN_MEASURES),
+    Rollup(schema.crossing_minutely, schema.MINUTE_KEYS, schema.MEASURES),
+    Rollup(schema.origin_daily, schema.ORIGIN_DAILY_KEYS, schema.ORIGIN_MEASURES),
     Rollup(schema.quality_daily, schema.QUALITY_KEYS, schema.QUALITY_MEASURES),
 )
 
@@ -89,7 +132,10 @@ def add_staged(conn: Connection, source: Table) -> None:
 @lru_cache(maxsize=8)
 def _staged_upserts(dialect: str, source: Table) -> tuple:
     """The upserts of :func:`add_staged`, built once: every chunk of an import runs the same ones."""
-    return tuple(_upsert(dialect, rollup, true(), source) for rollup in ROLLUPS)
+    return (
+        *(_upsert(dialect, rollup, true(), source) for rollup in ROLLUPS),
+        *_vehicle_upserts(dialect, true(), source),
+    )
 
 
 def _add_where(conn: Connection, condition: ColumnElement[bool]) -> None:
@@ -98,6 +144,8 @@ def _add_where(conn: Connection, condition: ColumnElement[bool]) -> None:
     Python and sending them back cost as much as the GROUP BY itself)."""
     for rollup in ROLLUPS:
         conn.execute(_upsert(conn.dialect.name, rollup, condition, declarations))
+    for stmt in _vehicle_upserts(conn.dialect.name, condition, declarations):
+        conn.execute(stmt)
 
 
 def _upsert(dialect: str, rollup: Rollup, condition: ColumnElement[bool], source: Table):
@@ -116,6 +164,65 @@ def _upsert(dialect: str, rollup: Rollup, condition: ColumnElement[bool], source
     )
 
 
+def vehicle_bit(checkpoint_id, direction):
+    """The bit of a (checkpoint, direction) pair in plate_days.crossed (SQL expression)."""
+    shift = 2 * (checkpoint_id - 1) + case((direction == "out", 1), else_=0)
+    return literal(1, BigInteger).op("<<")(shift.self_group())
+
+
+def _vehicle_upserts(dialect: str, condition: ColumnElement[bool], source: Table) -> tuple:
+    """Add the plated declarations of ``source`` matching ``condition`` to plate_days and
+    vehicle_daily: two statements, to run in this order in the writing transaction.
+
+    The first moves each plate whose set of pairs grows from its old set's count to its new set's
+    (plate_days as it was); the second records the new sets. A SUM of distinct powers of two is their OR.
+    """
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    d = declarations.c
+    seen_stmt = (
+        select(d.local_day, d.plate_hash, cast(func.sum(distinct(vehicle_bit(d.checkpoint_id, d.direction))), BigInteger).label("bits"))
+        .where(d.plate_hash.is_not(None), condition)
+        .group_by(d.local_day, d.plate_hash)
+    )
+    if source is not declarations:
+        seen_stmt = _read_from(source, seen_stmt)
+    seen = seen_stmt.cte("seen")
+    p = schema.plate_days.c
+    was = func.coalesce(p.crossed, literal(0, BigInteger))
+    grown = was.op("|")(seen.c.bits)
+    changes = (
+        select(seen.c.local_day, was.label("was"), grown.label("now"))
+        .select_from(
+            seen.outerjoin(schema.plate_days, and_(p.local_day == seen.c.local_day, p.plate_hash == seen.c.plate_hash))
+        )
+        .where(grown != was)
+        .cte("changes")
+    )
+    moves = union_all(
+        select(changes.c.local_day, changes.c.was.label("crossed"), literal(-1).label("delta")).where(
+            changes.c.was != 0
+        ),
+        select(changes.c.local_day, changes.c.now.label("crossed"), literal(1).label("delta")),
+    ).subquery("moves")
+    counted = (
+        select(moves.c.local_day, moves.c.crossed, func.sum(moves.c.delta).label("vehicles"))
+        .where(true())
+        .group_by(moves.c.local_day, moves.c.crossed)
+    )
+    v = schema.vehicle_daily
+    to_counts = dialect_insert(v).from_select(["local_day", "crossed", "vehicles"], counted)
+    to_counts = to_counts.on_conflict_do_update(
+        index_elements=["local_day", "crossed"], set_={"vehicles": v.c.vehicles + to_counts.excluded.vehicles}
+    )
+    plates = select(seen.c.local_day, seen.c.plate_hash, seen.c.bits).where(true())
+    to_plates = dialect_insert(schema.plate_days).from_select(["local_day", "plate_hash", "crossed"], plates)
+    to_plates = to_plates.on_conflict_do_update(
+        index_elements=["local_day", "plate_hash"],
+        set_={"crossed": schema.plate_days.c.crossed.op("|")(to_plates.excluded.crossed)},
+    )
+    return to_counts, to_plates
+
+
 def _day_runs(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
     """Sorted days as runs of consecutive days (first, last)."""
     runs: list[tuple[dt.date, dt.date]] = []
@@ -131,7 +238,7 @@ def _day_runs(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
 #: the ones a re-classification changes. quality_daily counts filled fields, which a re-classification
 #: never changes and the personal-data purge empties on purpose (data_access.purge): rebuilding it
 #: would lose the purged days' fill counts.
-RECLASSIFIED_ROLLUPS: tuple[Rollup, ...] = ROLLUPS[:2]
+RECLASSIFIED_ROLLUPS: tuple[Rollup, ...] = ROLLUPS[:4]
 
 
 def rebuild_days(conn: Connection, days: Iterable[dt.date], rollups: Sequence[Rollup] = RECLASSIFIED_ROLLUPS) -> None:
@@ -159,3 +266,12 @@ def rebuild_all(conn: Connection) -> None:
         conn.execute(delete(rollup.table))
         query = rollup.select_from_declarations(true())
         conn.execute(rollup.table.insert().from_select([c.name for c in query.selected_columns], query))
+    rebuild_vehicles(conn)
+
+
+def rebuild_vehicles(conn: Connection) -> None:
+    """Recompute plate_days and vehicle_daily from the declarations' plate hashes."""
+    conn.execute(delete(schema.vehicle_daily))
+    conn.execute(delete(schema.plate_days))
+    for stmt in _vehicle_upserts(conn.dialect.name, true(), declarations):
+        conn.execute(stmt)

@@ -167,19 +167,19 @@ declarations = Table(
     Column("received_at", DateTime, nullable=False),
     # Every index costs each imported row a B-tree insert (1M rows at 50k rows/s, docs/PERFORMANCE.md), so only
     # those the figures and the hot-zone re-classification read are kept.
-    Index(None, "declared_at"),
+    # The seconds at a window's edges are counted from the rows through this index. It also holds the
+    # columns of the origin measures, so an origin count of a partial hour reads the index alone.
+    Index(
+        "ix_declarations_declared_at_origin",
+        "declared_at",
+        "direction",
+        "checkpoint_id",
+        "origin_province_code",
+        "risk_level",
+        "origin_in_hotzone",
+    ),
     Index(None, "checkpoint_id", "declared_at"),
     Index(None, "origin_province_code", "local_day"),
-    # Distinct vehicles per day: count(DISTINCT plate_hash) read from this index alone, in day order.
-    Index(
-        "ix_declarations_plates",
-        "local_day",
-        "plate_hash",
-        "checkpoint_id",
-        "direction",
-        sqlite_where=text("plate_hash IS NOT NULL"),
-        postgresql_where=text("plate_hash IS NOT NULL"),
-    ),
     # The health officers' follow-up list: high-risk declarations newest first (a few per cent of the rows,
     # so cheap for the import). Queries must say risk_level = 'high' as a literal for SQLite to use it.
     Index(
@@ -328,6 +328,22 @@ crossing_hourly = Table(
     *(Column(f"n_{name}", Integer, nullable=False, server_default="0") for name in MEASURES),
 )
 
+# The minutes of a window's partial edge hours: a whole hour of rows is thousands at busy hours, its
+# minutes a few hundred rollup rows whatever the traffic. local_minute is the minute of declared_at
+# (the same in UTC and in local time: Vietnam's offset is whole hours).
+MINUTE_KEYS = ("local_day", "local_hour", "local_minute", "checkpoint_id", "direction")
+
+crossing_minutely = Table(
+    "crossing_minutely",
+    metadata,
+    Column("local_day", Date, primary_key=True),
+    Column("local_hour", SmallInteger, primary_key=True),
+    Column("local_minute", SmallInteger, primary_key=True),
+    Column("checkpoint_id", Integer, ForeignKey("checkpoints.id"), primary_key=True),
+    Column("direction", String(3), primary_key=True),
+    *(Column(f"n_{name}", Integer, nullable=False, server_default="0") for name in MEASURES),
+)
+
 ORIGIN_KEYS = ROLLUP_KEYS + ("origin_province_code",)
 ORIGIN_MEASURES = {"crossings": true(), "risk_high": _d.risk_level == "high", "origin_in_hotzone": _d.origin_in_hotzone}
 
@@ -341,6 +357,44 @@ origin_hourly = Table(
     Column("origin_province_code", String(2), ForeignKey("provinces.code"), primary_key=True),
     *(Column(f"n_{name}", Integer, nullable=False, server_default="0") for name in ORIGIN_MEASURES),
 )
+
+# Whole days of origins: a day of origin_hourly holds a row per hour, checkpoint, direction and
+# province seen, thousands at busy times; a day here at most a row per checkpoint, direction and province.
+ORIGIN_DAILY_KEYS = ("local_day", "checkpoint_id", "direction", "origin_province_code")
+
+origin_daily = Table(
+    "origin_daily",
+    metadata,
+    Column("local_day", Date, primary_key=True),
+    Column("checkpoint_id", Integer, ForeignKey("checkpoints.id"), primary_key=True),
+    Column("direction", String(3), primary_key=True),
+    Column("origin_province_code", String(2), ForeignKey("provinces.code"), primary_key=True),
+    *(Column(f"n_{name}", Integer, nullable=False, server_default="0") for name in ORIGIN_MEASURES),
+)
+
+# Distinct vehicles per day, for any choice of checkpoints and directions. A distinct count does not
+# add up over groups, so each plate seen on a day keeps the set of (checkpoint, direction) it crossed
+# at, as bits (plate_days.crossed; bit 2 * (checkpoint_id - 1) for "in", the next one for "out"), and
+# vehicle_daily counts the plates of each day per such set. The vehicles at some checkpoints and
+# directions are then the plates whose set meets theirs: a sum over a few dozen rows a day.
+plate_days = Table(
+    "plate_days",
+    metadata,
+    Column("local_day", Date, primary_key=True),
+    Column("plate_hash", String(16), primary_key=True),
+    Column("crossed", BigInteger, nullable=False, comment="bits of the (checkpoint, direction) pairs crossed"),
+)
+
+vehicle_daily = Table(
+    "vehicle_daily",
+    metadata,
+    Column("local_day", Date, primary_key=True),
+    Column("crossed", BigInteger, primary_key=True, comment="a set of (checkpoint, direction) pairs, as bits"),
+    Column("vehicles", Integer, nullable=False, comment="plates of the day that crossed at exactly these pairs"),
+)
+
+#: The highest checkpoint id the vehicle bits can hold (two bits per checkpoint in a signed 64-bit integer).
+MAX_VEHICLE_CHECKPOINT_ID = 31
 
 
 QUALITY_KEYS = ("local_day", "checkpoint_id", "channel")
