@@ -804,6 +804,70 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "vi": "không đọc được mẫu PowerPoint {template}: {detail}",
         "en": "Cannot read the PowerPoint template {template}: {detail}",
     },
+    # --- the store's backup and restore (data_access.backup; python -m data_access backup / restore) ---
+    "cli.backup_done": {
+        "vi": (
+            "Đã sao lưu vào {path}: {tables} bảng; {declarations} khai báo, {crossing_hourly} dòng tổng hợp theo giờ,"
+            " {audit_log} mục nhật ký."
+        ),
+        "en": (
+            "Backed up to {path}: {tables} tables; {declarations} declarations, {crossing_hourly} hourly rollup rows,"
+            " {audit_log} audit entries."
+        ),
+    },
+    "cli.restore_done": {
+        "vi": (
+            "Đã khôi phục {file} vào {store}: {tables} bảng, số dòng từng bảng khớp với bản sao lưu ({declarations}"
+            " khai báo, {crossing_hourly} dòng tổng hợp theo giờ, {audit_log} mục nhật ký); kho dữ liệu dùng được."
+        ),
+        "en": (
+            "Restored {file} into {store}: {tables} tables, every table's row count equal to the backup's"
+            " ({declarations} declarations, {crossing_hourly} hourly rollup rows, {audit_log} audit entries);"
+            " the store is ready."
+        ),
+    },
+    "error.backup.unsupported": {
+        "vi": "không sao lưu hay khôi phục được loại kho dữ liệu này: {backend} (chỉ PostgreSQL hoặc tệp SQLite)",
+        "en": "Cannot back up or restore this kind of store: {backend} (PostgreSQL or a SQLite file only)",
+    },
+    "error.backup.tool_missing": {
+        "vi": "không tìm thấy chương trình {tool} (cài: apt-get install postgresql-client)",
+        "en": "The program {tool} was not found (install it: apt-get install postgresql-client)",
+    },
+    "error.backup.failed": {
+        "vi": "sao lưu không thành công ({tool}): {detail}",
+        "en": "The backup failed ({tool}): {detail}",
+    },
+    "error.backup.not_a_folder": {"vi": "{folder} không phải thư mục", "en": "{folder} is not a folder"},
+    "error.backup.bad_keep": {
+        "vi": "--keep phải từ 1 trở lên (đang là {keep})",
+        "en": "--keep must be 1 or more (it is {keep})",
+    },
+    "error.restore.missing": {"vi": "không có tệp sao lưu {file}", "en": "There is no backup file {file}"},
+    "error.restore.no_manifest": {
+        "vi": "thiếu hoặc hỏng tệp mô tả {file} của bản sao lưu (bản sao lưu chưa xong?)",
+        "en": "The backup's manifest {file} is missing or damaged (an unfinished backup?)",
+    },
+    "error.restore.checksum": {
+        "vi": "tệp {file} không khớp mã kiểm tra SHA-256 trong tệp mô tả: tệp đã bị hỏng hoặc bị sửa",
+        "en": "{file} does not match the SHA-256 in its manifest: the file is damaged or was changed",
+    },
+    "error.restore.wrong_backend": {
+        "vi": "bản sao lưu này của {found}, không khôi phục được vào kho {expected}",
+        "en": "This is a {found} backup; it cannot be restored into a {expected} store",
+    },
+    "error.restore.target_not_empty": {
+        "vi": "kho đích không trống: {target} (chỉ khôi phục vào cơ sở dữ liệu mới tạo hoặc tệp chưa có)",
+        "en": "The target store is not empty: {target} (restore only into a new database or a new file)",
+    },
+    "error.restore.failed": {
+        "vi": "khôi phục không thành công ({tool}): {detail}",
+        "en": "The restore failed ({tool}): {detail}",
+    },
+    "error.restore.counts_differ": {
+        "vi": "bảng {table} sau khi khôi phục có {found} dòng, bản sao lưu ghi {expected} dòng",
+        "en": "Table {table} has {found} rows after the restore; the backup recorded {expected}",
+    },
     # --- sign-in, roles, menu ---------------------------------------------------------------
     "signin.title": {"vi": "Đăng nhập", "en": "Sign in"},
     "signin.username": {"vi": "Tên đăng nhập", "en": "Username"},

@@ -1,4 +1,5 @@
-"""The accounts, audit-log and purge commands of SPEC §5 (``users``, ``audit``, ``purge``).
+"""The accounts, audit-log and purge commands of SPEC §5 (``users``, ``audit``, ``purge``), and the
+store's ``backup`` and ``restore`` (:mod:`data_access.backup`).
 
 :func:`add_parsers` adds their sub-parsers to :func:`data_access.cli.build_parser`'s, and
 :data:`COMMANDS` maps each command's name to its handler. Changes made here are audited with the user
@@ -206,12 +207,64 @@ def _purge(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS: dict[str, Command] = {"users": _users, "audit": _audit, "purge": _purge}
+# --- backup and restore --------------------------------------------------------------------------
+
+
+def _headline(counts: dict[str, int]) -> dict[str, str]:
+    """The counts a person checks a backup by, formatted: declarations, hourly rollup rows, audit rows."""
+    from .backup import HEADLINE_TABLES
+
+    return {name: _n(counts.get(name, 0)) for name in HEADLINE_TABLES}
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from . import backup
+    from .cli import words
+    from .settings import get_settings
+
+    try:
+        done = backup.backup(get_settings().store_url, args.out, keep=args.keep)
+    except backup.BackupError as error:
+        return _fail(error)
+    print(words("cli.backup_done", path=str(done.path), tables=_n(len(done.counts)), **_headline(done.counts)))
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from . import backup
+    from .cli import words
+    from .settings import get_settings
+    from .store import display_url
+
+    url = get_settings().store_url
+    try:
+        counts = backup.restore(args.file, url)
+    except backup.BackupError as error:
+        return _fail(error)
+    print(
+        words(
+            "cli.restore_done",
+            file=args.file,
+            store=display_url(url),
+            tables=_n(len(counts)),
+            **_headline(counts),
+        )
+    )
+    return 0
+
+
+COMMANDS: dict[str, Command] = {
+    "users": _users,
+    "audit": _audit,
+    "purge": _purge,
+    "backup": _backup,
+    "restore": _restore,
+}
 
 
 def add_parsers(sub) -> None:
-    """Add the ``users``, ``audit`` and ``purge`` sub-parsers to ``sub`` (the sub-parsers action of
-    :func:`data_access.cli.build_parser`)."""
+    """Add the ``users``, ``audit``, ``purge``, ``backup`` and ``restore`` sub-parsers to ``sub`` (the
+    sub-parsers action of :func:`data_access.cli.build_parser`)."""
     p = sub.add_parser("users", help="tài khoản đăng nhập bảng điều khiển")
     users = p.add_subparsers(dest="action", required=True)
     add = users.add_parser("add", help="tạo tài khoản (mật khẩu: dòng đầu của đầu vào chuẩn)")
@@ -236,3 +289,9 @@ def add_parsers(sub) -> None:
     p = sub.add_parser("purge", help="xóa dữ liệu cá nhân của khai báo cũ, giữ nguyên số liệu")
     p.add_argument("--personal-older-than", type=int, required=True, metavar="DAYS", help="khai báo cũ hơn số ngày này")
     p.add_argument("--dry-run", action="store_true", help="chỉ đếm, không xóa")
+
+    p = sub.add_parser("backup", help="sao lưu kho dữ liệu (PostgreSQL: pg_dump -Fc; SQLite: bản sao trực tuyến)")
+    p.add_argument("--out", required=True, help="thư mục ghi bản sao lưu")
+    p.add_argument("--keep", type=int, default=None, metavar="N", help="chỉ giữ N bản sao lưu mới nhất trong thư mục")
+    p = sub.add_parser("restore", help="khôi phục bản sao lưu vào kho dữ liệu trống (DATABASE_URL)")
+    p.add_argument("file", help="tệp sao lưu (có tệp .json đi kèm)")
