@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint install clean-venv
+.PHONY: run test lint install clean-venv bench bench-full
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -30,6 +30,16 @@ lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy
+
+## make bench: every figure's query timed on 10k and 1M declarations (SQLite; a few minutes)
+bench: $(STAMP)
+	$(PY) bench/bench_queries.py --sizes 10k,1m
+
+## make bench-full: 10k, 1M and 10M declarations on SQLite, then on PostgreSQL (TEST_POSTGRES_URL's
+## server); the tables go into docs/PERFORMANCE.md
+bench-full: $(STAMP)
+	$(PY) bench/bench_queries.py --sizes 10k,1m,10m --write-doc
+	$(PY) bench/bench_queries.py --sizes 10k,1m,10m --backend postgresql --write-doc
 
 clean-venv:
 	rm -rf $(VENV)

@@ -1,11 +1,16 @@
-"""Benchmark: time every dashboard figure's query on a large store.
+"""Benchmark: time every dashboard figure's query on stores of 10k, 1M and 10M declarations.
 
-    python bench/bench_queries.py --store /tmp/bench-1m.db --rows 1000000
+    python bench/bench_queries.py --sizes 10k,1m                      # make bench: a few minutes
+    python bench/bench_queries.py --sizes 10k,1m,10m --write-doc      # make bench-full (SQLite)
+    python bench/bench_queries.py --sizes 10k,1m,10m --backend postgresql --write-doc
 
-Builds the store once with the simulator (scaled so that it holds about ``--rows`` declarations
-over 60 days) unless it exists, then runs each figure's query ``--repeat`` times and prints the
-median and the worst time in milliseconds. Results go in docs/PERFORMANCE.md by hand, with the
-machine and the command.
+Builds each store afresh with the same ``now`` (bench/bulk_store.py: a simulated week, the rest of the
+60 days copied from it with its rollups, then a sample of days reconciled with the rows), then times
+every figure in interleaved rounds over the stores, warm, as the dashboard runs, and prints the median
+and p95 (ms) per store and the growth from the smallest store to the largest; two figures are also
+timed the naive way (pandas over the window's raw rows) for reference. ``--write-doc`` puts the table
+into docs/PERFORMANCE.md between this backend's markers. ``--reuse`` keeps stores already built (their
+``now`` is then older than the run's).
 """
 
 from __future__ import annotations
@@ -20,14 +25,18 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Connection, func, select
+import pandas as pd
+from sqlalchemy import Connection, Engine, create_engine, select, text
+from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from data_access import simulator  # noqa: E402
+import bulk_store  # noqa: E402
+
 from data_access.queries import adoption, high_risk, live_map, overview, reference, traffic  # noqa: E402
-from data_access.store import create_store_engine, init_store, schema  # noqa: E402
-from data_access.timeutil import local_today, now_utc  # noqa: E402
+from data_access.store import create_store_engine, schema  # noqa: E402
+from data_access.timeutil import local_midnight_utc, local_today, now_utc  # noqa: E402
 
 Figure = Callable[[Connection, dt.datetime], object]
 
@@ -67,56 +76,181 @@ FIGURES: dict[str, Figure] = {
     "adoption.channel_mix_7d": lambda c, now: adoption.channel_mix(c, *_days(now, 7), now=now),
 }
 
-DAYS = 60
-DAILY_AT_SCALE_1 = 12_000
+SIZES = {"10k": 10_000, "1m": 1_000_000, "10m": 10_000_000}
+DOC = Path(__file__).resolve().parent.parent / "docs" / "PERFORMANCE.md"
+BEGIN, END = "<!-- bench_queries {} begin -->", "<!-- bench_queries {} end -->"
 
 
-def build(url: str, rows: int) -> None:
-    """Seed ``url`` with about ``rows`` declarations over 60 days (no-op when already seeded)."""
-    engine = create_store_engine(url)
-    init_store(engine)
+def naive_today_vs_yesterday(conn: Connection, now: dt.datetime) -> object:
+    """The naive way: the raw rows of today and yesterday into pandas, then a groupby."""
+    start = local_midnight_utc(local_today(now)) - dt.timedelta(days=1)
+    d = schema.declarations.c
+    rows = pd.read_sql(select(schema.declarations).where(d.declared_at >= start, d.declared_at < now), conn)
+    rows = rows[(rows["declared_at"] < now - dt.timedelta(days=1)) | (rows["local_day"] == local_today(now))]
+    rows["electronic"] = rows["channel"] != "paper"
+    rows["risk_high"] = rows["risk_level"] == "high"
+    return rows.groupby(["local_day", "checkpoint_id", "direction"])[
+        ["risk_high", "electronic", "bluezone_installed"]
+    ].agg(["sum", "count"])
+
+
+def naive_crossings_by_day_7d(conn: Connection, now: dt.datetime) -> object:
+    """The naive way: the raw rows of the 7 days into pandas, then a groupby."""
+    first, _ = _days(now, 7)
+    d = schema.declarations.c
+    rows = pd.read_sql(
+        select(schema.declarations).where(d.declared_at >= local_midnight_utc(first), d.declared_at < now), conn
+    )
+    return rows.groupby(["local_day", "checkpoint_id", "direction"]).size()
+
+
+NAIVE: dict[str, tuple[str, Figure]] = {
+    "naive.today_vs_yesterday": ("overview.today_vs_yesterday", naive_today_vs_yesterday),
+    "naive.crossings_by_day_7d": ("traffic.crossings_by_day_7d", naive_crossings_by_day_7d),
+}
+
+
+def store_url(backend: str, size: str, directory: str, pg_admin: str) -> str:
+    """Where the benchmark store of ``size`` lives: a file in ``directory``, or a database beside
+    ``pg_admin``'s (created when missing)."""
+    if backend == "sqlite":
+        return f"sqlite:///{os.path.join(directory, f'bench-{size}.db')}"
+    admin = make_url(pg_admin)
+    name = f"bench_{size}"
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        have = conn.execute(select(func.count()).select_from(schema.declarations)).scalar()
-    if have:
-        print(f"store already holds {have:,} declarations")
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return admin.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_store(url: str) -> None:
+    """Empty the store at ``url``: remove the SQLite file, or drop the PostgreSQL database's tables."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{parsed.database}{suffix}").unlink(missing_ok=True)
         return
-    # Weekends are lighter: a simulated day averages about 94 % of the weekday figure.
-    scale = rows / (DAYS * DAILY_AT_SCALE_1 * 0.94)
-    started = time.perf_counter()
-    written = simulator.seed(engine, days=DAYS, scale=scale, seed=7)
-    print(f"seeded {written:,} declarations in {time.perf_counter() - started:.0f} s (scale {scale:.2f})")
+    engine = create_engine(parsed)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def time_figures(
+    engines: dict[str, Engine], now: dt.datetime, *, rounds: int, repeat: int, only: str, naive: bool
+) -> dict[str, dict[str, list[float]]]:
+    """Times (ms) of every figure on every store: ``rounds`` rounds that visit the stores in turn,
+    ``repeat`` runs each after one warm-up run (the dashboard runs warm)."""
+    figures = {name: fn for name, fn in FIGURES.items() if only in name}
+    if naive:
+        figures.update({name: fn for name, (_, fn) in NAIVE.items()})
+    times: dict[str, dict[str, list[float]]] = {size: {name: [] for name in figures} for size in engines}
+    for _ in range(rounds):
+        for size, engine in engines.items():
+            with engine.connect() as conn:
+                for name, figure in figures.items():
+                    runs = 1 if name.startswith("naive.") else repeat
+                    figure(conn, now)
+                    for _ in range(runs):
+                        started = time.perf_counter()
+                        figure(conn, now)
+                        times[size][name].append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def p95(values: list[float]) -> float:
+    """The 95th percentile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+
+
+def table(times: dict[str, dict[str, list[float]]], counts: dict[str, int]) -> list[str]:
+    """The results as a Markdown table: median and p95 per store, growth from the smallest to the largest."""
+    sizes = list(times)
+    head = ["figure", *(f"{s} median / p95 ms" for s in sizes)]
+    if len(sizes) > 1:
+        head.append(f"{sizes[-1]} / {sizes[0]}")
+    lines = [
+        "| " + " | ".join(head) + " |",
+        "| --- |" + " ---: |" * (len(head) - 1),
+        "| declarations | " + " | ".join(f"{counts[s]:,}" for s in sizes) + (" | |" if len(sizes) > 1 else " |"),
+    ]
+    for name in times[sizes[0]]:
+        cells = [f"{statistics.median(times[s][name]):.2f} / {p95(times[s][name]):.2f}" for s in sizes]
+        if len(sizes) > 1:
+            first, last = statistics.median(times[sizes[0]][name]), statistics.median(times[sizes[-1]][name])
+            cells.append(f"{last / first:.1f}×" if first else "")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def write_doc(backend: str, header: list[str], lines: list[str]) -> None:
+    """Put the table between this backend's markers in docs/PERFORMANCE.md (added at the end of the
+    "Flat to 10M" section when missing)."""
+    begin, end = BEGIN.format(backend), END.format(backend)
+    block = "\n".join([begin, *header, "", *lines, end])
+    doc = DOC.read_text(encoding="utf-8")
+    if begin in doc and end in doc:
+        before, rest = doc.split(begin, 1)
+        doc = before + block + rest.split(end, 1)[1]
+    else:
+        anchor = "<!-- bench_queries tables -->"
+        doc = doc.replace(anchor, block + "\n\n" + anchor) if anchor in doc else doc.rstrip() + "\n\n" + block + "\n"
+    DOC.write_text(doc, encoding="utf-8")
 
 
 def main() -> None:
-    """Build the store if needed and time every figure."""
+    """Build the stores if needed and time every figure on each."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--store", default="/tmp/bench-1m.db", help="SQLite file, or a SQLAlchemy URL")
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=20)
-    parser.add_argument("--only", default="", help="run only figures whose name contains this")
-    args = parser.parse_args()
-    url = args.store if "://" in args.store else f"sqlite:///{os.path.abspath(args.store)}"
-    build(url, args.rows)
-    engine = create_store_engine(url, read_only=True)
-    now = now_utc()
-    print(
-        f"machine: {platform.node()} {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
-        f"python {platform.python_version()}; store {engine.url.get_backend_name()}"
+    parser.add_argument("--sizes", default="10k,1m", help="comma-separated: 10k, 1m, 10m")
+    parser.add_argument("--backend", default="sqlite", choices=("sqlite", "postgresql"))
+    parser.add_argument("--dir", default="/tmp", help="where the SQLite stores are kept")
+    parser.add_argument(
+        "--pg-admin",
+        default=os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1:5432/test"),
+        help="a PostgreSQL URL whose server gets the databases bench_<size>",
     )
-    print(f"{'figure':45} {'median ms':>10} {'max ms':>8}")
-    with engine.connect() as conn:
-        n = conn.execute(select(func.count()).select_from(schema.declarations)).scalar()
-        print(f"declarations: {n:,}")
-        for name, figure in FIGURES.items():
-            if args.only not in name:
-                continue
-            figure(conn, now)  # warm the page cache: the dashboard runs warm
-            times = []
-            for _ in range(args.repeat):
-                started = time.perf_counter()
-                figure(conn, now)
-                times.append((time.perf_counter() - started) * 1000)
-            print(f"{name:45} {statistics.median(times):10.2f} {max(times):8.2f}")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--only", default="", help="run only figures whose name contains this")
+    parser.add_argument("--no-naive", action="store_true", help="skip the naive reference")
+    parser.add_argument("--reuse", action="store_true", help="keep stores built by an earlier run")
+    parser.add_argument("--write-doc", action="store_true", help="write the table into docs/PERFORMANCE.md")
+    args = parser.parse_args()
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    now = now_utc()
+    engines: dict[str, Engine] = {}
+    counts: dict[str, int] = {}
+    for size in sizes:
+        url = store_url(args.backend, size, args.dir, args.pg_admin)
+        started = time.perf_counter()
+        if not args.reuse:
+            drop_store(url)
+        # Same `now` for every store: the figures compare like with like.
+        counts[size] = bulk_store.build(url, SIZES[size], now=now)
+        print(f"{size}: ready in {time.perf_counter() - started:.0f} s")
+        checked = bulk_store.reconcile_sample(url)
+        print(f"{size}: rollups reconcile with the rows on {', '.join(map(str, checked))}")
+        engines[size] = create_store_engine(url, read_only=True)
+    machine = (
+        f"{platform.node()} {platform.processor() or platform.machine()}, {os.cpu_count()} cores; "
+        f"python {platform.python_version()}; {args.backend}"
+    )
+    print(f"machine: {machine}")
+    times = time_figures(engines, now, rounds=args.rounds, repeat=args.repeat, only=args.only, naive=not args.no_naive)
+    lines = table(times, counts)
+    print("\n".join(lines))
+    if args.write_doc:
+        command = " ".join(["bench/bench_queries.py", *sys.argv[1:]])
+        header = [
+            f"**{args.backend}**, measured {dt.datetime.now().strftime('%Y-%m-%d %H:%M')} UTC on {machine};"
+            f" `now` = {now:%H:%M} UTC; {args.rounds} rounds × {args.repeat} runs per store, pooled"
+            f" (`{command}`):"
+        ]
+        write_doc(args.backend, header, lines)
 
 
 if __name__ == "__main__":
