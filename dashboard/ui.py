@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sys
+import threading
+import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -15,15 +19,22 @@ from data_access.settings import get_settings
 from data_access.store import StoreError, display_url
 from data_access.timeutil import now_utc
 
-from . import auth
+from . import auth, figures
 from . import formatting as fmt
-from .state import lang, query, reader_engine, tr
+from .navigation import PAGES
+from .state import lang, live_refresh, query, reader_engine, tr
 
 if TYPE_CHECKING:
     import pandas as pd
 
 STORE_RETRY_SECONDS = 5
 log = logging.getLogger("dashboard")
+#: One line per run of a page's live part: page, full run or refresh, server time, the queries it asked
+#: for and how many of them it ran itself (the rest were figures shared by every session).
+timing_log = logging.getLogger("dashboard.timing")
+_timing_ready = threading.Lock()
+#: The instant this session's page last counted at (its live refreshes never go back before it).
+_NOW_KEY = "_page_now"
 
 
 def page_error(where: str) -> None:
@@ -48,7 +59,8 @@ def store_still_usable() -> bool:
 
 
 def freshness_line(now: dt.datetime) -> None:
-    """ "Cập nhật 14:05:09 · 3 giây trước": when the newest declaration arrived."""
+    """ "Cập nhật 14:05:09 · 3 giây trước": when the newest declaration counted at ``now`` arrived,
+    and how long before ``now`` (the page's instant, as every figure under it)."""
     latest = query(overview.latest_declaration_at, now)
     if latest is None:
         st.caption(tr("app.freshness_empty"))
@@ -56,33 +68,101 @@ def freshness_line(now: dt.datetime) -> None:
     st.caption(tr("app.freshness", time=fmt.local_time(latest, lang()), ago=fmt.ago(latest, now, lang())))
 
 
+def page_now() -> dt.datetime:
+    """The instant this run of a page's live part counts at, its "now".
+
+    A page's full run (opening it, a filter, a button, a write) counts at the clock's instant. A live
+    refresh counts at the start of its refresh tick, so that every session of the tick asks for the
+    same figures and shares them (:mod:`dashboard.figures`) — but never before the instant this
+    session's page last counted at: a figure it has shown does not go back. With
+    ``DASHBOARD_SHARED_FIGURES`` off, every run counts at the clock's instant.
+    """
+    settings = get_settings()
+    clock = now_utc()
+    now = clock
+    if settings.dashboard_shared_figures and live_refresh():
+        now = figures.tick_start(clock, settings.dashboard_refresh_seconds)
+        previous = st.session_state.get(_NOW_KEY)
+        if isinstance(previous, dt.datetime) and now < previous <= clock:
+            now = previous
+    st.session_state[_NOW_KEY] = now
+    return now
+
+
+def page_name(body: Callable) -> str:
+    """The address of the page whose script defines ``body`` ("tong-quan"), for the timing log."""
+    code = getattr(body, "__code__", None)
+    file = Path(code.co_filename).name if code is not None else ""
+    return next((spec.url_path for spec in PAGES if spec.file == file), Path(file).stem or body.__qualname__)
+
+
+def _timing_logger() -> logging.Logger | None:
+    """The timing log when ``DASHBOARD_TIMING_LOG`` is on; it writes to the server's error output
+    unless the process configured logging itself."""
+    if not get_settings().dashboard_timing_log:
+        return None
+    if timing_log.level != logging.INFO:
+        with _timing_ready:
+            if not timing_log.handlers and not logging.getLogger().handlers:
+                handler = logging.StreamHandler(sys.stderr)
+                handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+                timing_log.addHandler(handler)
+            timing_log.setLevel(logging.INFO)
+    return timing_log
+
+
+def log_run(page: str, counts: figures.RunCounts) -> None:
+    """One timing line for the run counted by ``counts`` (cheap: one formatted line per run)."""
+    logger = _timing_logger()
+    if logger is None:
+        return
+    logger.info(
+        "page=%s run=%s ms=%.1f queries=%d computed=%d",
+        page,
+        "refresh" if live_refresh() else "page",
+        (time.perf_counter() - counts.began) * 1000,
+        counts.asked,
+        counts.computed,
+    )
+
+
 def live(body: Callable[[dt.datetime], None]) -> None:
     """Render ``body(now)`` under the freshness line, refreshed in place every few seconds.
 
-    The page's figures all use the same ``now``, so they agree with each other.
+    The page's figures all use the same ``now`` (:func:`page_now`), so they agree with each other.
+    Each run writes one timing line (:func:`log_run`).
     """
     interval = dt.timedelta(seconds=get_settings().dashboard_refresh_seconds)
+    name = page_name(body)
 
     @st.fragment(run_every=interval)
     def _live() -> None:
-        if auth.signed_in(touch=False) is None:
-            # The session ended meanwhile (idle, expired, signed out elsewhere, account disabled):
-            # the full run sends the visitor to the sign-in form, and draws nothing more here.
-            st.rerun(scope="app")
+        counts = figures.start_run()
         try:
-            now = now_utc()
-            freshness_line(now)
-            body(now)
-        except (StoreError, SQLAlchemyError):
-            if not store_still_usable():
-                # The store went away mid-session: the full run shows the store page.
-                st.rerun(scope="app")
-            # A query failed on a working store: rerunning would fail again, in a loop.
-            page_error(body.__qualname__)
-        except Exception:
-            page_error(body.__qualname__)
+            _live_run(body)
+        finally:
+            log_run(name, counts)
 
     _live()
+
+
+def _live_run(body: Callable[[dt.datetime], None]) -> None:
+    if auth.signed_in(touch=False) is None:
+        # The session ended meanwhile (idle, expired, signed out elsewhere, account disabled):
+        # the full run sends the visitor to the sign-in form, and draws nothing more here.
+        st.rerun(scope="app")
+    try:
+        now = page_now()
+        freshness_line(now)
+        body(now)
+    except (StoreError, SQLAlchemyError):
+        if not store_still_usable():
+            # The store went away mid-session: the full run shows the store page.
+            st.rerun(scope="app")
+        # A query failed on a working store: rerunning would fail again, in a loop.
+        page_error(body.__qualname__)
+    except Exception:
+        page_error(body.__qualname__)
 
 
 def metric_card(

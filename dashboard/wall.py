@@ -18,10 +18,10 @@ from data_access.queries import adoption, high_risk, live_map, overview, referen
 from data_access.settings import get_settings
 from data_access.timeutil import local_today, now_utc
 
-from . import charts, maps
+from . import charts, figures, maps
 from . import formatting as fmt
 from .state import lang, query, tr
-from .ui import metric_card, page_error
+from .ui import log_run, metric_card, page_error, page_now
 from .views import adoption as adoption_view
 from .views import common
 from .views import high_risk as high_risk_view
@@ -82,14 +82,18 @@ def show() -> None:
 
     @st.fragment(run_every=tick)
     def _wall() -> None:
-        now = now_utc()
-        name, title_key = VIEWS[view_at(now, seconds)]
+        counts = figures.start_run()
+        # The clock chooses the view (every screen showing the wall agrees) and shows the time; the
+        # figures count at the page's instant, shared with every other viewer of the refresh tick.
+        clock = now_utc()
+        name, title_key = VIEWS[view_at(clock, seconds)]
         # Sent first in every run: hides the other views at once. Streamlit keeps what the previous
         # run drew until this one has drawn its own; without this, the figures of the view just left
         # would stand under the next view's title for as long as its run takes.
         st.html(f"<style>{hide_others(name)}</style>")
         try:
-            _corner(now)
+            now = page_now()
+            _corner(now, clock)
             st.title(tr(title_key))
             for view, _key in VIEWS:  # one container per view, always in the same place
                 with st.container(key=f"wall-view-{view}"):
@@ -97,15 +101,18 @@ def show() -> None:
                         RENDER[name](now)
         except Exception:
             page_error(f"wall:{name}")
+        finally:
+            log_run(f"trinh-chieu:{name}", counts)
 
     _wall()
 
 
-def _corner(now: dt.datetime) -> None:
+def _corner(now: dt.datetime, clock: dt.datetime) -> None:
+    """The clock, and how fresh the figures on screen are (as of their instant ``now``)."""
     latest = query(overview.latest_declaration_at, now)
     fresh = tr("app.freshness_empty") if latest is None else tr("wall.updated", ago=fmt.ago(latest, now, lang()))
-    clock = fmt.local_time(now, lang(), "HH:mm")
-    st.html(f'<div class="wall-corner"><b>{clock}</b><br>{html.escape(fresh)}</div>')
+    time_text = fmt.local_time(clock, lang(), "HH:mm")
+    st.html(f'<div class="wall-corner"><b>{time_text}</b><br>{html.escape(fresh)}</div>')
 
 
 def _overview(now: dt.datetime) -> None:

@@ -23,6 +23,14 @@ class Settings(BaseSettings):
         default="", description="URL the dashboard reads with (a SELECT-only role); empty = DATABASE_URL"
     )
     dashboard_refresh_seconds: float = Field(default=10.0, gt=0)
+    dashboard_shared_figures: bool = Field(
+        default=True,
+        description="live refreshes count at the start of their refresh tick and share each aggregate figure "
+        "with every viewer of that tick (false: every viewer runs every query at its own instant)",
+    )
+    dashboard_timing_log: bool = Field(
+        default=True, description="one line per run of a page's live part on the logger dashboard.timing (INFO)"
+    )
     silent_after_minutes: int = Field(
         default=30, gt=0, description="a checkpoint with no declaration for this long is silent"
     )
