@@ -21,7 +21,7 @@ from ..store.schema import (
     origin_hourly,
 )
 from ..timeutil import local_midnight_utc, local_today
-from ._core import Ids, window_counts, windows_totals
+from ._core import Ids, Totals, window_counts, windows_totals
 from .high_risk import SURGE_BASELINE_DAYS, is_surge
 from .reference import checkpoint_table
 
@@ -53,31 +53,21 @@ def checkpoint_state(
     return STATE_ATTENTION if attention else STATE_NORMAL
 
 
-def _high_risk_arrivals_last_hour(conn: Connection, now: dt.datetime, checkpoint_ids: Ids) -> dict[int, list[int]]:
-    """Per checkpoint: high-risk arrivals in [now - 1 h, now), then in the same hour on each of the
-    previous ``SURGE_BASELINE_DAYS`` days (yesterday first)."""
+DAY = dt.timedelta(days=1)
+
+
+def _live_windows(now: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The map's windows: today, the last hour, the same hour on each of the previous
+    ``SURGE_BASELINE_DAYS`` days (yesterday first), the last few minutes (contacts)."""
     hour = dt.timedelta(hours=1)
-    windows = [
-        (now - hour - dt.timedelta(days=back), now - dt.timedelta(days=back)) for back in range(SURGE_BASELINE_DAYS + 1)
+    return [
+        (local_midnight_utc(local_today(now)), now),
+        *(
+            (now - hour - dt.timedelta(days=back), now - dt.timedelta(days=back))
+            for back in range(SURGE_BASELINE_DAYS + 1)
+        ),
+        (now - dt.timedelta(minutes=ATTENTION_CONTACT_MINUTES), now),
     ]
-    found = windows_totals(conn, windows, measures=("risk_high",), checkpoint_ids=checkpoint_ids, directions=("in",))
-    out: dict[int, list[int]] = {}
-    for back, totals in enumerate(found):
-        for (cid,), (n,) in totals.items():
-            out.setdefault(cid, [0] * (SURGE_BASELINE_DAYS + 1))[back] = n
-    return out
-
-
-def _recent_contacts(conn: Connection, now: dt.datetime, checkpoint_ids: Ids) -> dict[int, int]:
-    """Per checkpoint: arrivals who had contact with a confirmed case in the last few minutes."""
-    (totals,) = windows_totals(
-        conn,
-        [(now - dt.timedelta(minutes=ATTENTION_CONTACT_MINUTES), now)],
-        measures=("contact_f0",),
-        checkpoint_ids=checkpoint_ids,
-        directions=("in",),
-    )
-    return {cid: n for (cid,), (n,) in totals.items() if n}
 
 
 def attention_reason(arrivals: Sequence[int], contacts: int) -> str | None:
@@ -107,24 +97,19 @@ def checkpoint_live_status(
     if checkpoint_ids is not None:
         checkpoints = checkpoints[checkpoints["id"].isin(list(checkpoint_ids))]
     checkpoints = checkpoints[["id", "code", "name", "lat", "lon"]].reset_index(drop=True)
-    hour = window_counts(
-        conn,
-        now - dt.timedelta(hours=1),
-        now,
-        measures=("crossings", "risk_high"),
-        by=("checkpoint_id",),
-        checkpoint_ids=checkpoint_ids,
+    # Every window of the map in one pass (one statement per source), by checkpoint and direction.
+    measures = ("crossings", "risk_high", "electronic", "free_wifi", "contact_f0")
+    found = windows_totals(
+        conn, _live_windows(now), measures=measures, by=("checkpoint_id", "direction"), checkpoint_ids=checkpoint_ids
     )
-    today = window_counts(
-        conn,
-        local_midnight_utc(local_today(now)),
-        now,
-        measures=("crossings", "risk_high", "electronic", "free_wifi"),
-        by=("checkpoint_id", "direction"),
-        checkpoint_ids=checkpoint_ids,
-    )
-    arrivals = _high_risk_arrivals_last_hour(conn, now, checkpoint_ids)
-    contacts = _recent_contacts(conn, now, checkpoint_ids)
+    today, hours, recent = found[0], found[1:-1], found[-1]
+    last_hour = hours[0]
+
+    def total(totals: Totals, cid: int, measure: str, direction: str | None = None) -> int:
+        at = measures.index(measure)
+        ways = ("in", "out") if direction is None else (direction,)
+        return sum(totals.get((cid, way), (0,) * len(measures))[at] for way in ways)
+
     # The newest declaration per checkpoint: a correlated MAX reads one entry of the
     # (checkpoint_id, declared_at) index per checkpoint, where a GROUP BY would scan them all.
     d, cp = declarations.c, schema.checkpoints.c
@@ -132,31 +117,25 @@ def checkpoint_live_status(
     last_rows: Sequence[Any] = conn.execute(select(cp.id, newest)).all()
     last: dict[int, dt.datetime | None] = {cid: ts for cid, ts in last_rows}
 
-    def today_sum(cid: int, measure: str, direction: str | None = None) -> int:
-        rows = today[today["checkpoint_id"] == cid]
-        if direction is not None:
-            rows = rows[rows["direction"] == direction]
-        return int(rows[measure].sum())
-
     records = []
     for row in checkpoints.itertuples(index=False):
-        hour_rows = hour[hour["checkpoint_id"] == row.id]
-        counts = arrivals.get(row.id, [0] * (SURGE_BASELINE_DAYS + 1))
-        reason = attention_reason(counts, contacts.get(row.id, 0))
+        # high-risk arrivals in the last hour, then in the same hour of the previous days
+        counts = [total(totals, row.id, "risk_high", "in") for totals in hours]
+        reason = attention_reason(counts, total(recent, row.id, "contact_f0", "in"))
         state = checkpoint_state(last.get(row.id), now, silent_after_minutes, attention=reason is not None)
         records.append(
             {
                 **row._asdict(),
-                "last_hour": int(hour_rows["crossings"].sum()),
-                "last_hour_high_risk": int(hour_rows["risk_high"].sum()),
+                "last_hour": total(last_hour, row.id, "crossings"),
+                "last_hour_high_risk": total(last_hour, row.id, "risk_high"),
                 "high_risk_arrivals": counts[0],
                 "usual_high_risk": sum(counts[1:]) / SURGE_BASELINE_DAYS,
-                "today_in": today_sum(row.id, "crossings", "in"),
-                "today_out": today_sum(row.id, "crossings", "out"),
-                "today_crossings": today_sum(row.id, "crossings"),
-                "today_high_risk": today_sum(row.id, "risk_high"),
-                "today_electronic": today_sum(row.id, "electronic"),
-                "today_free_wifi": today_sum(row.id, "free_wifi"),
+                "today_in": total(today, row.id, "crossings", "in"),
+                "today_out": total(today, row.id, "crossings", "out"),
+                "today_crossings": total(today, row.id, "crossings"),
+                "today_high_risk": total(today, row.id, "risk_high"),
+                "today_electronic": total(today, row.id, "electronic"),
+                "today_free_wifi": total(today, row.id, "free_wifi"),
                 "last_declared_at": last.get(row.id),
                 "state": state,
                 "attention": reason if state == STATE_ATTENTION else None,

@@ -180,7 +180,11 @@ def _vehicle_upserts(dialect: str, condition: ColumnElement[bool], source: Table
     dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     d = declarations.c
     seen_stmt = (
-        select(d.local_day, d.plate_hash, cast(func.sum(distinct(vehicle_bit(d.checkpoint_id, d.direction))), BigInteger).label("bits"))
+        select(
+            d.local_day,
+            d.plate_hash,
+            cast(func.sum(distinct(vehicle_bit(d.checkpoint_id, d.direction))), BigInteger).label("bits"),
+        )
         .where(d.plate_hash.is_not(None), condition)
         .group_by(d.local_day, d.plate_hash)
     )
