@@ -105,10 +105,7 @@ def _copy_weeks(engine: Engine, today: dt.date, days: int, log) -> None:
         )
         back += 1
     with engine.begin() as conn:
-        if conn.dialect.name == "sqlite":
-            conn.execute(text("ANALYZE"))
-        else:
-            conn.execute(text("ANALYZE"))
+        conn.execute(text("ANALYZE"))
 
 
 def _copy_days(conn, first: dt.date, last: dt.date, shift: int, copy_no: int) -> None:
@@ -123,8 +120,10 @@ def _copy_days(conn, first: dt.date, last: dt.date, shift: int, copy_no: int) ->
         if name in ("declared_at", "received_at"):
             if pg:
                 return f"{name} - interval '{shift} days'"
-            # SQLAlchemy's text form, fraction kept: 'YYYY-MM-DD HH:MM:SS.ffffff'
-            return f"strftime('%Y-%m-%d %H:%M:%S', {name}, '-{shift} days') || substr({name}, 20)"
+            # SQLAlchemy's text form 'YYYY-MM-DD HH:MM:SS.ffffff': only the date moves, the time of day is
+            # kept as written (SQLite's own date arithmetic rounds to the millisecond, which can move a
+            # row stamped at hh:mm:59.9996 into the next minute)
+            return f"date({name}, '-{shift} days') || substr({name}, 11)"
         if name == "local_day":
             return f"local_day - {shift}" if pg else f"date(local_day, '-{shift} days')"
         return name

@@ -12,15 +12,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
 from sqlalchemy import (
     Connection,
+    Integer,
     Table,
     and_,
+    bindparam,
     case,
     func,
-    literal,
     or_,
     select,
     union_all,
@@ -186,30 +188,95 @@ def windows_totals(
 ) -> list[Totals]:
     """:func:`window_counts` of several windows at once, as totals per window: at most three
     statements (hours, minutes, seconds) whatever the number of windows."""
-    by = list(by)
+    by = tuple(by)
     minutes = MINUTE_ROLLUPS.get(rollup.name)
-    arms: dict[str, list] = {"hours": [], "minutes": [], "raw": []}
+    arms: dict[str, list[tuple[int, tuple]]] = {kind: [] for kind in _ARM_PARAMS}
     for w, (start, end) in enumerate(windows):
         parts = window_parts(start, end, by_minute=minutes is not None)
         if parts.hours is not None:
-            condition = hour_range(*parts.hours, rollup)
-            arms["hours"].append(_rollup_stmt(condition, measures, by, checkpoint_ids, directions, rollup, tag=w))
-        for day, hour, first, stop in parts.minutes:
-            assert minutes is not None
-            m = minutes.c
-            condition = and_(m.local_day == day, m.local_hour == hour, m.local_minute >= first, m.local_minute < stop)
-            arms["minutes"].append(_rollup_stmt(condition, measures, by, checkpoint_ids, directions, minutes, tag=w))
-        for lo, hi in parts.raw:
-            arms["raw"].append(_raw_stmt(lo, hi, measures, by, checkpoint_ids, directions, rollup, tag=w))
+            arms["hours"].append((w, (*local_day_hour(parts.hours[0]), *local_day_hour(parts.hours[1]))))
+        arms["minutes"].extend((w, segment) for segment in parts.minutes)
+        arms["raw"].extend((w, edge) for edge in parts.raw)
     # The parts are summed in plain Python: a handful of groups each, where a pandas frame per part
     # cost ten times the SQL (pandas 3).
     totals: list[Totals] = [{} for _ in windows]
-    for statements in arms.values():
-        for first_arm in range(0, len(statements), _ARMS_PER_QUERY):
-            chunk = statements[first_arm : first_arm + _ARMS_PER_QUERY]
-            for row in conn.execute(chunk[0] if len(chunk) == 1 else union_all(*chunk)):
+    shape = (tuple(measures), by, checkpoint_ids is not None, directions is not None, rollup.name)
+    for kind, entries in arms.items():
+        for first_arm in range(0, len(entries), _ARMS_PER_QUERY):
+            chunk = entries[first_arm : first_arm + _ARMS_PER_QUERY]
+            params: dict[str, object] = {}
+            for i, (w, values) in enumerate(chunk):
+                params[f"w_{i}"] = w
+                params.update((f"{name}_{i}", value) for name, value in zip(_ARM_PARAMS[kind], values, strict=True))
+            if checkpoint_ids is not None:
+                params["checkpoint_ids"] = list(checkpoint_ids)
+            if directions is not None:
+                params["directions"] = list(directions)
+            for row in conn.execute(_arms_statement(kind, len(chunk), *shape), params):
                 _add(totals[row[0]], (row[1:],), len(by))
     return totals
+
+
+#: Each kind of arm's parameters (suffixed with the arm's number in the statement).
+_ARM_PARAMS = {
+    "hours": ("first_day", "first_hour", "last_day", "last_hour"),  # whole hours [first, last)
+    "minutes": ("day", "hour", "first_minute", "stop_minute"),  # minutes [first, stop) of one hour
+    "raw": ("lo", "hi"),  # declared_at in [lo, hi)
+}
+_HOURLY_ROLLUPS = {table.name: table for table in (crossing_hourly, origin_hourly, quality_daily)}
+
+
+@lru_cache(maxsize=512)
+def _arms_statement(
+    kind: str,
+    arms: int,
+    measures: tuple[str, ...],
+    by: tuple[str, ...],
+    by_checkpoint: bool,
+    by_direction: bool,
+    rollup_name: str,
+):
+    """The UNION ALL of ``arms`` arms of one ``kind`` (see :data:`_ARM_PARAMS`), with bound parameters
+    only: built once per shape, so SQLAlchemy neither rebuilds nor re-keys it on every refresh (that
+    Python work cost more than the SQL at busy windows). Each row: the arm's window, ``by``, ``measures``."""
+    rollup = _HOURLY_ROLLUPS[rollup_name]
+    table = {"hours": rollup, "minutes": MINUTE_ROLLUPS.get(rollup_name), "raw": declarations}[kind]
+    assert table is not None, f"{rollup_name} has no minute rollup"
+    c = table.c
+    scope = []
+    if by_checkpoint:
+        scope.append(c.checkpoint_id.in_(bindparam("checkpoint_ids", expanding=True)))
+    if by_direction:
+        scope.append(c.direction.in_(bindparam("directions", expanding=True)))
+    if kind == "raw":
+        predicates = ROLLUP_MEASURES[rollup_name]
+        sums = [func.sum(case((predicates[m], 1), else_=0)).label(m) for m in measures]
+    else:
+        sums = [func.sum(c[f"n_{m}"]).label(m) for m in measures]
+    selects = []
+    for i in range(arms):
+        p = {name: bindparam(f"{name}_{i}") for name in _ARM_PARAMS[kind]}
+        if kind == "hours":
+            condition = and_(
+                c.local_day.between(p["first_day"], p["last_day"]),
+                or_(c.local_day > p["first_day"], c.local_hour >= p["first_hour"]),
+                or_(c.local_day < p["last_day"], c.local_hour < p["last_hour"]),
+            )
+        elif kind == "minutes":
+            condition = and_(
+                c.local_day == p["day"],
+                c.local_hour == p["hour"],
+                c.local_minute >= p["first_minute"],
+                c.local_minute < p["stop_minute"],
+            )
+        else:
+            condition = and_(c.declared_at >= p["lo"], c.declared_at < p["hi"])
+        selects.append(
+            select(bindparam(f"w_{i}", type_=Integer).label("w"), *(c[k] for k in by), *sums)
+            .where(condition, *scope)
+            .group_by(*(c[k] for k in by))
+        )
+    return selects[0] if arms == 1 else union_all(*selects)
 
 
 def _add(totals: Totals, rows, width: int) -> None:
@@ -230,15 +297,11 @@ def _rollup_stmt(
     checkpoint_ids: Sequence[int] | None,
     directions: Sequence[str] | None,
     rollup: Table,
-    *,
-    tag: int | None = None,
 ):
-    """The rollup's ``measures`` summed over its rows that meet ``condition``, grouped ``by`` (after
-    the constant ``tag``, when given: which window the rows are of)."""
+    """The rollup's ``measures`` summed over its rows that meet ``condition``, grouped ``by``."""
     c = rollup.c
-    tags = [] if tag is None else [literal(tag).label("w")]
     return (
-        select(*tags, *(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in measures))
+        select(*(c[k] for k in by), *(func.sum(c[f"n_{m}"]).label(m) for m in measures))
         .where(condition, *scope_filters(rollup, checkpoint_ids, directions))
         .group_by(*(c[k] for k in by))
     )
@@ -252,16 +315,12 @@ def _raw_stmt(
     checkpoint_ids: Sequence[int] | None,
     directions: Sequence[str] | None,
     rollup: Table,
-    *,
-    tag: int | None = None,
 ):
-    """The rollup's ``measures`` counted from the declarations with ``lo <= declared_at < hi``, grouped
-    ``by`` (after the constant ``tag``, when given)."""
+    """The rollup's ``measures`` counted from the declarations with ``lo <= declared_at < hi``, grouped ``by``."""
     predicates = ROLLUP_MEASURES[rollup.name]
     d = declarations.c
-    tags = [] if tag is None else [literal(tag).label("w")]
     return (
-        select(*tags, *(d[k] for k in by), *(func.sum(case((predicates[m], 1), else_=0)).label(m) for m in measures))
+        select(*(d[k] for k in by), *(func.sum(case((predicates[m], 1), else_=0)).label(m) for m in measures))
         .where(d.declared_at >= lo, d.declared_at < hi, *scope_filters(declarations, checkpoint_ids, directions))
         .group_by(*(d[k] for k in by))
     )
