@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
 
-.PHONY: run test lint install clean-venv bench bench-full
+.PHONY: run test lint install clean-venv deploy-test bench bench-full
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -24,6 +24,11 @@ run: $(STAMP)
 ## make test: every test (PostgreSQL and browser tests skip with a reason when unavailable)
 test: $(STAMP)
 	$(PY) -m pytest
+
+## make deploy-test: the deployment's tests only (docs/DEPLOYMENT.md: PostgreSQL roles, backups and
+## restore, the inbox import, nginx in front of two dashboard processes driven by chromium)
+deploy-test: $(STAMP)
+	$(PY) -m pytest tests/deploy
 
 ## make lint: ruff (lint and format check) and mypy, as CI runs them
 lint: $(STAMP)
