@@ -11,6 +11,8 @@ import ast
 import datetime as dt
 import io
 import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -29,7 +31,7 @@ from data_access.risk import HotZoneIndex
 from data_access.settings import get_settings
 from data_access.store import create_store_engine, init_store, write_declarations
 from data_access.timeutil import LOCAL_TZ, local_midnight_utc, to_store
-from tests.support import declaration
+from tests.support import declaration, unavailable
 
 ROOT = Path(__file__).resolve().parent.parent
 DAY = dt.date(2026, 11, 19)
@@ -733,3 +735,32 @@ def test_every_chart_carries_its_data_as_a_workbook_to_edit(files):
         }
         drawn = {round(float(v), 6) for plot in chart.plots for s in plot.series for v in s.values if v is not None}
         assert drawn and drawn <= numbers
+
+
+def test_libreoffice_opens_the_charts_as_charts_whose_data_can_be_edited(files, expected, tmp_path):
+    """The deck opened in LibreOffice Impress (converted to its own format, headless): every chart is
+    an embedded chart object with its own data table ("Edit chart data"), holding the day's figures."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        unavailable("LibreOffice (soffice, Debian's libreoffice-impress) is not installed")
+    profile = (tmp_path / "lo-profile").as_uri()  # its own profile: parallel runs do not lock each other
+    subprocess.run(
+        [soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "odp", "--outdir", str(tmp_path),
+         str(files["pptx"])],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    with zipfile.ZipFile(tmp_path / (files["pptx"].stem + ".odp")) as odp:
+        content = odp.read("content.xml").decode()
+        objects = re.findall(r'<draw:object xlink:href="\./(Object \d+)"', content)
+        kinds, values = [], []
+        for name in objects:
+            chart = odp.read(f"{name}/content.xml").decode()
+            kinds += re.findall(r'chart:class="chart:(\w+)"', chart)[:1]
+            values.append([float(v) for v in re.findall(r'office:value="([-0-9.]+)"', chart)])
+    assert len(objects) >= 4 and "line" in kinds and kinds.count("bar") >= 3
+    names = {c["name"]: code for code, c in expected["checkpoints"].items()}
+    line = values[kinds.index("line")]
+    for code in names.values():
+        assert all(float(v) in line for v in expected["days"][code][1:])
+    origins = [float(o[1]) for o in expected["origins"][:10]]
+    assert origins in values, "the origins chart's data table holds the high-risk travellers per province"
