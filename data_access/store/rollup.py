@@ -18,7 +18,10 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     Connection,
+    Date,
+    MetaData,
     SmallInteger,
+    String,
     Table,
     and_,
     case,
@@ -26,6 +29,7 @@ from sqlalchemy import (
     delete,
     distinct,
     func,
+    insert,
     literal,
     select,
     true,
@@ -33,6 +37,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.schema import CreateTable
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -125,27 +130,84 @@ def add_staged(conn: Connection, source: Table) -> None:
     """Add every row of ``source`` (a table with the declarations' columns: the rows an import has
     just inserted, staged) to every rollup. Reading the staged chunk instead of the store's rows
     spares the GROUP BYs the store's indexes and pages (docs/PERFORMANCE.md, Import)."""
-    for stmt in _staged_upserts(conn.dialect.name, source):
+    for stmt in _staged_steps(conn.dialect.name, source):
         conn.execute(stmt)
 
 
 @lru_cache(maxsize=8)
-def _staged_upserts(dialect: str, source: Table) -> tuple:
-    """The upserts of :func:`add_staged`, built once: every chunk of an import runs the same ones."""
-    return (
-        *(_upsert(dialect, rollup, true(), source) for rollup in ROLLUPS),
-        *_vehicle_upserts(dialect, true(), source),
-    )
+def _staged_steps(dialect: str, source: Table) -> tuple:
+    """The statements of :func:`add_staged`, built once: every chunk of an import runs the same ones."""
+    return _write_steps(dialect, true(), source)
 
 
 def _add_where(conn: Connection, condition: ColumnElement[bool]) -> None:
-    """Add the declarations matching ``condition`` to every rollup: one ``INSERT … SELECT … GROUP BY
-    … ON CONFLICT DO UPDATE`` each, run inside the database (fetching the groups into
-    Python and sending them back cost as much as the GROUP BY itself)."""
-    for rollup in ROLLUPS:
-        conn.execute(_upsert(conn.dialect.name, rollup, condition, declarations))
-    for stmt in _vehicle_upserts(conn.dialect.name, condition, declarations):
+    """Add the declarations matching ``condition`` to every rollup, inside the database (fetching the
+    groups into Python and sending them back cost as much as the GROUP BY itself)."""
+    for stmt in _write_steps(conn.dialect.name, condition, declarations):
         conn.execute(stmt)
+
+
+_CHUNK_METADATA = MetaData()
+
+
+def _chunk_table(name: str, *columns: Column) -> Table:
+    """A session's temporary table for the groups of the rows being written."""
+    return Table(f"chunk_{name}", _CHUNK_METADATA, *columns, prefixes=["TEMPORARY"])
+
+
+def _chunk_like(table: Table) -> Table:
+    return _chunk_table(table.name, *(Column(c.name, c.type) for c in table.c))
+
+
+#: Rollups summed from the groups of a finer one (the rows are grouped once, by the finer keys; the
+#: coarser groups are sums of those few groups): (finer, coarser, the finer groups' table).
+DERIVED = (
+    (ROLLUPS[2], ROLLUPS[0], _chunk_like(schema.crossing_minutely)),
+    (ROLLUPS[1], ROLLUPS[3], _chunk_like(schema.origin_hourly)),
+)
+_DIRECT = (ROLLUPS[4],)
+_CHUNK_PLATES = _chunk_table(
+    "plates", Column("local_day", Date), Column("plate_hash", String(16)), Column("bits", BigInteger)
+)
+
+
+def _write_steps(dialect: str, condition: ColumnElement[bool], source: Table) -> tuple:
+    """Every statement that adds ``source``'s rows matching ``condition`` to the rollups and the
+    vehicle sets, in order. The minute and origin groups of the rows are computed once into
+    temporary tables; the hourly crossings and daily origins are sums of those groups."""
+    steps: list = []
+    for finer, coarser, groups in DERIVED:
+        query = finer.select_from_declarations(condition, source)
+        steps += [
+            CreateTable(groups, if_not_exists=True),
+            delete(groups),
+            insert(groups).from_select([c.name for c in query.selected_columns], query),
+            _upsert_from(dialect, finer.table, finer.keys, select(*groups.c).where(true())),
+        ]
+        sums = (
+            select(
+                *(groups.c[k] for k in coarser.keys),
+                *(func.sum(groups.c[f"n_{m}"]).label(f"n_{m}") for m in coarser.measures),
+            )
+            .where(true())
+            .group_by(*(groups.c[k] for k in coarser.keys))
+        )
+        steps.append(_upsert_from(dialect, coarser.table, coarser.keys, sums))
+    steps += [_upsert(dialect, rollup, condition, source) for rollup in _DIRECT]
+    steps += _vehicle_upserts(dialect, condition, source)
+    return tuple(steps)
+
+
+def _upsert_from(dialect: str, table: Table, keys: Sequence[str], query):
+    """``INSERT INTO`` ``table`` the rows of ``query`` (keys, then counts named as the table's
+    columns), adding the counts to the rows already there."""
+    dialect_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    names = [c.name for c in query.selected_columns]
+    stmt = dialect_insert(table).from_select(names, query)
+    return stmt.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={c: table.c[c] + stmt.excluded[c] for c in names if c not in keys},
+    )
 
 
 def _upsert(dialect: str, rollup: Rollup, condition: ColumnElement[bool], source: Table):
@@ -172,7 +234,8 @@ def vehicle_bit(checkpoint_id, direction):
 
 def _vehicle_upserts(dialect: str, condition: ColumnElement[bool], source: Table) -> tuple:
     """Add the plated declarations of ``source`` matching ``condition`` to plate_days and
-    vehicle_daily: two statements, to run in this order in the writing transaction.
+    vehicle_daily: statements to run in this order in the writing transaction (the day's plates of
+    the rows and their pairs are grouped once, into a temporary table).
 
     The first moves each plate whose set of pairs grows from its old set's count to its new set's
     (plate_days as it was); the second records the new sets. A SUM of distinct powers of two is their OR.
@@ -190,7 +253,12 @@ def _vehicle_upserts(dialect: str, condition: ColumnElement[bool], source: Table
     )
     if source is not declarations:
         seen_stmt = _read_from(source, seen_stmt)
-    seen = seen_stmt.cte("seen")
+    seen = _CHUNK_PLATES
+    fill = (
+        CreateTable(seen, if_not_exists=True),
+        delete(seen),
+        insert(seen).from_select(["local_day", "plate_hash", "bits"], seen_stmt),
+    )
     p = schema.plate_days.c
     was = func.coalesce(p.crossed, literal(0, BigInteger))
     grown = was.op("|")(seen.c.bits)
@@ -224,7 +292,7 @@ def _vehicle_upserts(dialect: str, condition: ColumnElement[bool], source: Table
         index_elements=["local_day", "plate_hash"],
         set_={"crossed": schema.plate_days.c.crossed.op("|")(to_plates.excluded.crossed)},
     )
-    return to_counts, to_plates
+    return (*fill, to_counts, to_plates)
 
 
 def _day_runs(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:

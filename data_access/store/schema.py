@@ -383,6 +383,8 @@ plate_days = Table(
     Column("local_day", Date, primary_key=True),
     Column("plate_hash", String(16), primary_key=True),
     Column("crossed", BigInteger, nullable=False, comment="bits of the (checkpoint, direction) pairs crossed"),
+    # one B-tree keyed by (day, plate): every write looks its plates up and upserts them
+    sqlite_with_rowid=False,
 )
 
 vehicle_daily = Table(

@@ -84,6 +84,7 @@ def upgrade() -> None:
             "crossed", sa.BigInteger(), nullable=False, comment="bits of the (checkpoint, direction) pairs crossed"
         ),
         sa.PrimaryKeyConstraint("local_day", "plate_hash", name="pk_plate_days"),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "vehicle_daily",
