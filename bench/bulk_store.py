@@ -60,7 +60,15 @@ def count(engine: Engine) -> int:
         return int(conn.execute(select(func.count()).select_from(schema.declarations)).scalar() or 0)
 
 
-def build(url: str, rows: int, *, now: dt.datetime | None = None, days: int = DAYS, log=print) -> int:
+def build(
+    url: str,
+    rows: int,
+    *,
+    now: dt.datetime | None = None,
+    days: int = DAYS,
+    bulk_from: int = BULK_FROM_ROWS,
+    log=print,
+) -> int:
     """Seed ``url`` with about ``rows`` declarations over ``days`` local days ending at ``now``
     (no-op when it holds declarations already). Returns the number of declarations."""
     engine = create_store_engine(url)
@@ -72,7 +80,7 @@ def build(url: str, rows: int, *, now: dt.datetime | None = None, days: int = DA
     now = now or now_utc()
     scale = scale_for(rows, days)
     started = time.perf_counter()
-    if rows < BULK_FROM_ROWS:
+    if rows < bulk_from:
         simulator.seed(engine, days=days, scale=scale, seed=7, now=now)
     else:
         simulator.seed(engine, days=WEEK + 1, scale=scale, seed=7, now=now)
