@@ -37,15 +37,7 @@ WEEK = 7
 DAILY_AT_SCALE_1 = 12_000
 BULK_FROM_ROWS = 200_000
 #: Tables whose rows are keyed by local_day and copied with it (the declarations apart).
-DAY_TABLES = (
-    schema.crossing_hourly,
-    schema.crossing_minutely,
-    schema.origin_hourly,
-    schema.origin_daily,
-    schema.quality_daily,
-    schema.plate_days,
-    schema.vehicle_daily,
-)
+DAY_TABLES = (*(r.table for r in rollup.ROLLUPS), schema.plate_days, schema.vehicle_daily)
 
 
 def scale_for(rows: int, days: int = DAYS) -> float:

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
@@ -27,11 +28,13 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.sql.elements import BindParameter
 
 from ..store.schema import (
     MEASURES,
     ORIGIN_MEASURES,
     QUALITY_MEASURES,
+    crossing_daily,
     crossing_hourly,
     crossing_minutely,
     declarations,
@@ -87,7 +90,7 @@ MINUTE_ROLLUPS = {crossing_hourly.name: crossing_minutely}
 
 
 #: The daily rollup beside an hourly one, for sums of whole days.
-DAILY_ROLLUPS = {origin_hourly.name: origin_daily}
+DAILY_ROLLUPS = {crossing_hourly.name: crossing_daily, origin_hourly.name: origin_daily}
 
 
 #: Arms per compound SELECT (SQLite allows 500).
@@ -255,7 +258,7 @@ def _arms_statement(
         sums = [func.sum(c[f"n_{m}"]).label(m) for m in measures]
     selects = []
     for i in range(arms):
-        p = {name: bindparam(f"{name}_{i}") for name in _ARM_PARAMS[kind]}
+        p: dict[str, BindParameter[Any]] = {name: bindparam(f"{name}_{i}") for name in _ARM_PARAMS[kind]}
         if kind == "hours":
             condition = and_(
                 c.local_day.between(p["first_day"], p["last_day"]),

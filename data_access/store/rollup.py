@@ -101,12 +101,20 @@ def _read_from(source: Table, stmt):
     return visitors.replacement_traverse(stmt, {}, replace)  # type: ignore[call-overload]  # stubs miss Select
 
 
+CROSSINGS_BY_HOUR = Rollup(schema.crossing_hourly, schema.ROLLUP_KEYS, schema.MEASURES)
+CROSSINGS_BY_MINUTE = Rollup(schema.crossing_minutely, schema.MINUTE_KEYS, schema.MEASURES)
+CROSSINGS_BY_DAY = Rollup(schema.crossing_daily, schema.DAILY_KEYS, schema.MEASURES)
+ORIGINS_BY_HOUR = Rollup(schema.origin_hourly, schema.ORIGIN_KEYS, schema.ORIGIN_MEASURES)
+ORIGINS_BY_DAY = Rollup(schema.origin_daily, schema.ORIGIN_DAILY_KEYS, schema.ORIGIN_MEASURES)
+FILL_BY_DAY = Rollup(schema.quality_daily, schema.QUALITY_KEYS, schema.QUALITY_MEASURES)
+
 ROLLUPS: tuple[Rollup, ...] = (
-    Rollup(schema.crossing_hourly, schema.ROLLUP_KEYS, schema.MEASURES),
-    Rollup(schema.origin_hourly, schema.ORIGIN_KEYS, schema.ORIGIN_MEASURES),
-    Rollup(schema.crossing_minutely, schema.MINUTE_KEYS, schema.MEASURES),
-    Rollup(schema.origin_daily, schema.ORIGIN_DAILY_KEYS, schema.ORIGIN_MEASURES),
-    Rollup(schema.quality_daily, schema.QUALITY_KEYS, schema.QUALITY_MEASURES),
+    CROSSINGS_BY_HOUR,
+    ORIGINS_BY_HOUR,
+    CROSSINGS_BY_MINUTE,
+    ORIGINS_BY_DAY,
+    FILL_BY_DAY,
+    CROSSINGS_BY_DAY,
 )
 
 _ID_CHUNK = 5000
@@ -162,10 +170,10 @@ def _chunk_like(table: Table) -> Table:
 #: Rollups summed from the groups of a finer one (the rows are grouped once, by the finer keys; the
 #: coarser groups are sums of those few groups): (finer, coarser, the finer groups' table).
 DERIVED = (
-    (ROLLUPS[2], ROLLUPS[0], _chunk_like(schema.crossing_minutely)),
-    (ROLLUPS[1], ROLLUPS[3], _chunk_like(schema.origin_hourly)),
+    (CROSSINGS_BY_MINUTE, (CROSSINGS_BY_HOUR, CROSSINGS_BY_DAY), _chunk_like(schema.crossing_minutely)),
+    (ORIGINS_BY_HOUR, (ORIGINS_BY_DAY,), _chunk_like(schema.origin_hourly)),
 )
-_DIRECT = (ROLLUPS[4],)
+_DIRECT = (FILL_BY_DAY,)
 _CHUNK_PLATES = _chunk_table(
     "plates", Column("local_day", Date), Column("plate_hash", String(16)), Column("bits", BigInteger)
 )
@@ -176,7 +184,7 @@ def _write_steps(dialect: str, condition: ColumnElement[bool], source: Table) ->
     vehicle sets, in order. The minute and origin groups of the rows are computed once into
     temporary tables; the hourly crossings and daily origins are sums of those groups."""
     steps: list = []
-    for finer, coarser, groups in DERIVED:
+    for finer, coarsers, groups in DERIVED:
         query = finer.select_from_declarations(condition, source)
         steps += [
             CreateTable(groups, if_not_exists=True),
@@ -184,15 +192,16 @@ def _write_steps(dialect: str, condition: ColumnElement[bool], source: Table) ->
             insert(groups).from_select([c.name for c in query.selected_columns], query),
             _upsert_from(dialect, finer.table, finer.keys, select(*groups.c).where(true())),
         ]
-        sums = (
-            select(
-                *(groups.c[k] for k in coarser.keys),
-                *(func.sum(groups.c[f"n_{m}"]).label(f"n_{m}") for m in coarser.measures),
+        for coarser in coarsers:
+            sums = (
+                select(
+                    *(groups.c[k] for k in coarser.keys),
+                    *(func.sum(groups.c[f"n_{m}"]).label(f"n_{m}") for m in coarser.measures),
+                )
+                .where(true())
+                .group_by(*(groups.c[k] for k in coarser.keys))
             )
-            .where(true())
-            .group_by(*(groups.c[k] for k in coarser.keys))
-        )
-        steps.append(_upsert_from(dialect, coarser.table, coarser.keys, sums))
+            steps.append(_upsert_from(dialect, coarser.table, coarser.keys, sums))
     steps += [_upsert(dialect, rollup, condition, source) for rollup in _DIRECT]
     steps += _vehicle_upserts(dialect, condition, source)
     return tuple(steps)
@@ -310,7 +319,7 @@ def _day_runs(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
 #: the ones a re-classification changes. quality_daily counts filled fields, which a re-classification
 #: never changes and the personal-data purge empties on purpose (data_access.purge): rebuilding it
 #: would lose the purged days' fill counts.
-RECLASSIFIED_ROLLUPS: tuple[Rollup, ...] = ROLLUPS[:4]
+RECLASSIFIED_ROLLUPS: tuple[Rollup, ...] = tuple(r for r in ROLLUPS if r is not FILL_BY_DAY)
 
 
 def rebuild_days(conn: Connection, days: Iterable[dt.date], rollups: Sequence[Rollup] = RECLASSIFIED_ROLLUPS) -> None:

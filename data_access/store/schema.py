@@ -344,6 +344,19 @@ crossing_minutely = Table(
     *(Column(f"n_{name}", Integer, nullable=False, server_default="0") for name in MEASURES),
 )
 
+# Whole days of crossings: ranges of weeks, months or the years since a Wi-Fi opened, read as a row per
+# day, checkpoint and direction instead of one per hour.
+DAILY_KEYS = ("local_day", "checkpoint_id", "direction")
+
+crossing_daily = Table(
+    "crossing_daily",
+    metadata,
+    Column("local_day", Date, primary_key=True),
+    Column("checkpoint_id", Integer, ForeignKey("checkpoints.id"), primary_key=True),
+    Column("direction", String(3), primary_key=True),
+    *(Column(f"n_{name}", Integer, nullable=False, server_default="0") for name in MEASURES),
+)
+
 ORIGIN_KEYS = ROLLUP_KEYS + ("origin_province_code",)
 ORIGIN_MEASURES = {"crossings": true(), "risk_high": _d.risk_level == "high", "origin_in_hotzone": _d.origin_in_hotzone}
 

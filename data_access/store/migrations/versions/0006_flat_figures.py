@@ -4,7 +4,7 @@ Figures stay as fast on years of busy data as on a week of quiet data (docs/PERF
 10M declarations"):
 - crossing_minutely: the partial hours at a window's edges are summed by the minute; only the
   seconds before the first whole minute and after the last are counted from the rows.
-- origin_daily: whole days of origins without a row per hour.
+- crossing_daily, origin_daily: whole days of crossings and origins without a row per hour.
 - plate_days + vehicle_daily: distinct vehicles per day for any checkpoints and directions from a
   few dozen rows a day, replacing the partial index the per-day distinct counts read
   (ix_declarations_plates), whose cost grew with the traffic.
@@ -58,6 +58,17 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint(
             "local_day", "local_hour", "local_minute", "checkpoint_id", "direction", name="pk_crossing_minutely"
         ),
+    )
+    op.create_table(
+        "crossing_daily",
+        sa.Column("local_day", sa.Date(), nullable=False),
+        sa.Column("checkpoint_id", sa.Integer(), nullable=False),
+        sa.Column("direction", sa.String(length=3), nullable=False),
+        *_counts(MEASURES),
+        sa.ForeignKeyConstraint(
+            ["checkpoint_id"], ["checkpoints.id"], name="fk_crossing_daily_checkpoint_id_checkpoints"
+        ),
+        sa.PrimaryKeyConstraint("local_day", "checkpoint_id", "direction", name="pk_crossing_daily"),
     )
     op.create_table(
         "origin_daily",
@@ -114,7 +125,7 @@ def _fill(conn) -> None:
     from data_access.store import rollup
 
     for r in rollup.ROLLUPS:
-        if r.table.name in ("crossing_minutely", "origin_daily"):
+        if r.table.name in ("crossing_minutely", "crossing_daily", "origin_daily"):
             query = r.select_from_declarations(sa.true())
             conn.execute(r.table.insert().from_select([c.name for c in query.selected_columns], query))
     rollup.rebuild_vehicles(conn)
@@ -130,5 +141,5 @@ def downgrade() -> None:
         sqlite_where=_PLATED,
         postgresql_where=_PLATED,
     )
-    for table in ("vehicle_daily", "plate_days", "origin_daily", "crossing_minutely"):
+    for table in ("vehicle_daily", "plate_days", "origin_daily", "crossing_daily", "crossing_minutely"):
         op.drop_table(table)
