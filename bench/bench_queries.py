@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, create_engine, select, text
+from sqlalchemy import Connection, Engine, create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -125,6 +125,16 @@ def store_url(backend: str, size: str, directory: str, pg_admin: str) -> str:
     return admin.set(database=name).render_as_string(hide_password=False)
 
 
+def latest_declaration(url: str) -> dt.datetime | None:
+    """When the newest declaration of the store at ``url`` was made, or None (no store or empty)."""
+    try:
+        engine = create_store_engine(url, read_only=True)
+        with engine.connect() as conn:
+            return conn.execute(select(func.max(schema.declarations.c.declared_at))).scalar()
+    except Exception:  # noqa: BLE001 - a missing or empty store is simply not kept
+        return None
+
+
 def drop_store(url: str) -> None:
     """Empty the store at ``url``: remove the SQLite file, or drop the PostgreSQL database's tables."""
     parsed = make_url(url)
@@ -221,11 +231,18 @@ def main() -> None:
     parser.add_argument("--write-doc", action="store_true", help="write the table into docs/PERFORMANCE.md")
     args = parser.parse_args()
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    urls = {size: store_url(args.backend, size, args.dir, args.pg_admin) for size in sizes}
     now = now_utc()
+    if args.reuse:
+        # A kept store ends where it was built: the run's `now` is the end of the latest kept one, and the
+        # stores built now end there too.
+        kept = [latest_declaration(url) for url in urls.values()]
+        if any(kept):
+            now = max(ts for ts in kept if ts) + dt.timedelta(seconds=1)
     engines: dict[str, Engine] = {}
     counts: dict[str, int] = {}
     for size in sizes:
-        url = store_url(args.backend, size, args.dir, args.pg_admin)
+        url = urls[size]
         started = time.perf_counter()
         if not args.reuse:
             drop_store(url)
