@@ -14,7 +14,8 @@ that many headless chromium contexts in one browser, each signed in and left on 
 * per-refresh server time, p50 / p95 / max, from the server's ``dashboard.timing`` lines of the
   refreshes (``run=refresh``) of that level, and how many of the queries asked for the refreshes ran;
 * the server's CPU (``/proc/<pid>/stat``, user + system, in % of one core) and RSS (``VmRSS``: mean,
-  max, at the end), and the machine's load average (other work shares the cores);
+  max, at the end); the CPU the browsers took (they redraw the pages on the same cores), how busy the
+  whole machine was and its load average (other work may share the cores);
 * errors: exception boxes and "could not show this part" lines on the pages (checked every
   ``--check-every`` seconds), page script errors, "database is locked" in the server's and the feed's
   logs, tracebacks in the server's log.
@@ -92,6 +93,29 @@ def rss_mib(pid: int) -> float:
     except (OSError, ValueError):
         pass
     return 0.0
+
+
+def descendants(pid: int) -> list[int]:
+    """Every live process below ``pid`` (here: playwright's driver and the chromium it started)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, ppid in parents.items() if ppid == parent]
+        found += children
+        frontier += children
+    return found
+
+
+def tree_cpu(pid: int) -> dict[int, float]:
+    """CPU seconds so far of each process below ``pid``."""
+    return {child: cpu_seconds(child) for child in descendants(pid)}
 
 
 def machine_busy() -> tuple[float, float]:
@@ -180,6 +204,7 @@ class Level:
     computed: int = 0
     cache_max: int = 0
     cpu_percent: float = 0.0
+    browser_cpu_percent: float = 0.0
     machine_percent: float = 0.0
     load_average: tuple[float, float] = (0.0, 0.0)
     rss_mean_mib: float = 0.0
@@ -264,6 +289,7 @@ def run_level(browser, base: str, tokens: list[str], n: int, args, server, logs:
     seconds = args.minutes * 60
     level = Level(sessions=n, seconds=seconds)
     cpu0, busy0, began = cpu_seconds(server.pid), machine_busy(), time.monotonic()
+    browser0 = tree_cpu(os.getpid())
     rss: list[float] = []
     load: list[float] = []
     next_check = began + args.check_every
@@ -287,6 +313,7 @@ def run_level(browser, base: str, tokens: list[str], n: int, args, server, logs:
             break
     elapsed = time.monotonic() - began
     cpu1, busy1 = cpu_seconds(server.pid), machine_busy()
+    browser1 = tree_cpu(os.getpid())
     text, feed_text = server_log.read(), feed_log.read()
     for page in pages:
         page.context.close()
@@ -300,6 +327,8 @@ def run_level(browser, base: str, tokens: list[str], n: int, args, server, logs:
     level.computed = sum(int(line["computed"]) for line in refreshes)
     level.cache_max = max((int(line["cached"] or 0) for line in refreshes), default=0)
     level.cpu_percent = round(100 * (cpu1 - cpu0) / elapsed, 1)
+    # The browsers' pages redraw on the same cores: what they took is said beside the server's.
+    level.browser_cpu_percent = round(100 * sum(c - browser0.get(p, 0.0) for p, c in browser1.items()) / elapsed, 1)
     level.machine_percent = round(100 * (busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]), 1)
     level.load_average = (round(min(load), 2), round(max(load), 2)) if load else (0.0, 0.0)
     level.rss_mean_mib = round(statistics.fmean(rss), 1) if rss else 0.0
@@ -367,14 +396,15 @@ def run_churn(browser, base: str, token: str, cycles: int, server, settle: bool)
 def table(levels: list[Level]) -> list[str]:
     """The levels as a Markdown table."""
     lines = [
-        "| sessions | refreshes | server ms p50 / p95 / max | queries run / asked | server CPU (% of a core) "
-        "| RSS mean / max MiB | errors (boxes, lines, script, locked, tracebacks) | load avg |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+        "| sessions | refreshes | server ms p50 / p95 / max | queries run / asked | server CPU | browsers' CPU "
+        "| machine busy | RSS mean / max MiB | errors (boxes, lines, script, locked, tracebacks) | load avg |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
     for lv in levels:
         lines.append(
             f"| {lv.sessions} | {lv.refreshes} | {lv.p50_ms:.0f} / {lv.p95_ms:.0f} / {lv.max_ms:.0f} "
-            f"| {lv.computed:,} / {lv.queries:,} | {lv.cpu_percent:.0f} | {lv.rss_mean_mib:.0f} / {lv.rss_max_mib:.0f} "
+            f"| {lv.computed:,} / {lv.queries:,} | {lv.cpu_percent:.0f} % | {lv.browser_cpu_percent:.0f} % "
+            f"| {lv.machine_percent:.0f} % | {lv.rss_mean_mib:.0f} / {lv.rss_max_mib:.0f} "
             f"| {lv.errors} ({lv.exception_boxes}, {lv.page_error_lines}, {lv.page_script_errors}, {lv.locked}, "
             f"{lv.tracebacks}) | {lv.load_average[0]:.1f}–{lv.load_average[1]:.1f} |"
         )
