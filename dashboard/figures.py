@@ -178,14 +178,16 @@ class FigureCache:
             if entry is not None:
                 self._entries.move_to_end(full_key)
                 self.stats.shared += 1
-                return copy.deepcopy(entry.value), False
-            flight = self._flights.get(full_key)
-            leader = flight is None
-            if flight is None:
-                flight = self._flights[full_key] = _Flight()
             else:
-                self.stats.waited += 1
-            generation = self._generation
+                flight = self._flights.get(full_key)
+                leader = flight is None
+                if flight is None:
+                    flight = self._flights[full_key] = _Flight()
+                else:
+                    self.stats.waited += 1
+                generation = self._generation
+        if entry is not None:  # copied outside the lock: sessions taking figures do not queue
+            return copy.deepcopy(entry.value), False
         if not leader:
             flight.done.wait()
             if flight.ok:
@@ -207,13 +209,14 @@ class FigureCache:
             flight.done.set()
             raise
         flight.value, flight.ok = value, True
+        size = size_of(value)
         with self._lock:
             self.stats.computed += 1
             if self._flights.get(full_key) is flight:
                 del self._flights[full_key]
             # Computed from data older than a clear (a write meanwhile): given to who asked, not kept.
             if generation == self._generation:
-                self._store(full_key, _Entry(value, tick, size_of(value)))
+                self._store(full_key, _Entry(value, tick, size))
         flight.done.set()
         return copy.deepcopy(value), True
 
