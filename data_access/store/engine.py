@@ -112,6 +112,10 @@ def create_store_engine(url: str, *, read_only: bool = False) -> Engine:
         def _pg_read_only(dbapi_conn, _record):
             with dbapi_conn.cursor() as cur:
                 cur.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+                # The figures read a few hundred rollup rows each; a figure's UNION of small arms looked
+                # costly enough to the planner to start parallel workers, whose start-up was ten times
+                # the work (30 ms for 1 ms at 10M declarations: docs/PERFORMANCE.md).
+                cur.execute("SET SESSION max_parallel_workers_per_gather = 0")
             dbapi_conn.commit()
 
     return engine
