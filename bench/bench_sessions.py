@@ -9,7 +9,8 @@ committee account with one sign-in session per browser session), starts the simu
 (``python -m data_access feed``) and the dashboard server (``streamlit run dashboard/server.py``) beside
 it, with ``DASHBOARD_SHARED_FIGURES`` on or off (``--shared``). For each level of ``--levels`` it opens
 that many headless chromium contexts in one browser, each signed in and left on a live committee page
-(``--pages``, in turn), lets them refresh by themselves for ``--minutes``, and reports:
+(``--pages``, in turn), lets them refresh by themselves for ``--minutes``, and reports (the browsers
+run at a lower priority, ``--browser-nice``: on a real deployment they are the viewers' own computers):
 
 * per-refresh server time, p50 / p95 / max, from the server's ``dashboard.timing`` lines of the
   refreshes (``run=refresh``) of that level, and how many of the queries asked for the refreshes ran;
@@ -416,8 +417,14 @@ def table(levels: list[Level]) -> list[str]:
     return lines
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the levels and the churn; print the table; 1 when any error was seen."""
+    """Run the levels and the churn; print the table; 1 when any error was seen. SIGTERM or Ctrl-C
+    stops it, with the server and the feed."""
+    signal.signal(signal.SIGTERM, _interrupt)
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", default="/tmp/sessions-1m.db", help="SQLite file or SQLAlchemy URL")
     parser.add_argument("--minutes", type=float, default=5.0, help="minutes per level (default 5)")
@@ -430,6 +437,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--churn", type=int, default=200, help="sessions opened and closed (default 200)")
     parser.add_argument("--no-churn", action="store_true", help="skip the churn")
     parser.add_argument("--no-settle", action="store_true", help="do not wait for Streamlit to drop closed sessions")
+    parser.add_argument(
+        "--browser-nice",
+        type=int,
+        default=10,
+        help="niceness of the browsers (default 10): they stand for the viewers' own computers and take only "
+        "the CPU the server leaves (0: as the server)",
+    )
     parser.add_argument("--days", type=int, default=30, help="days to seed an empty store with")
     parser.add_argument("--rate", type=float, default=None, help="the feed's --rate (default: its own)")
     parser.add_argument("--json", default="", help="write the results here (default: beside the logs)")
@@ -482,6 +496,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"server pid {server.pid}, RSS at start {rss_mib(server.pid):.0f} MiB", flush=True)
         from playwright.sync_api import sync_playwright
 
+        # The browsers (playwright's driver and chromium, started from here) inherit this process's
+        # priority; the server and the feed were started before, at the normal one.
+        if args.browser_nice:
+            os.nice(args.browser_nice)
+
         executable = browser_support.find_chromium()
         if executable is None:
             print("Debian chromium not found (apt-get install chromium, or set CHROMIUM_PATH)", file=sys.stderr)
@@ -505,7 +524,10 @@ def main(argv: list[str] | None = None) -> int:
         stop(server)
         stop(feed)
     print()
-    print(f"Machine: {machine}; store {declarations:,} declarations; shared figures {args.shared}")
+    print(
+        f"Machine: {machine}; store {declarations:,} declarations; shared figures {args.shared}; "
+        f"browsers at nice {args.browser_nice}"
+    )
     print("\n".join(table(results)))
     for level in results:
         for example in level.examples[:5]:
@@ -526,6 +548,7 @@ def main(argv: list[str] | None = None) -> int:
                 "store": url,
                 "declarations": declarations,
                 "shared": args.shared,
+                "browser_nice": args.browser_nice,
                 "levels": [asdict(level) | {"errors": level.errors} for level in results],
                 "churn": asdict(churn) if churn else None,
             },
