@@ -56,20 +56,6 @@ def checkpoint_state(
 DAY = dt.timedelta(days=1)
 
 
-def _live_windows(now: dt.datetime) -> list[tuple[dt.datetime, dt.datetime]]:
-    """The map's windows: today, the last hour, the same hour on each of the previous
-    ``SURGE_BASELINE_DAYS`` days (yesterday first), the last few minutes (contacts)."""
-    hour = dt.timedelta(hours=1)
-    return [
-        (local_midnight_utc(local_today(now)), now),
-        *(
-            (now - hour - dt.timedelta(days=back), now - dt.timedelta(days=back))
-            for back in range(SURGE_BASELINE_DAYS + 1)
-        ),
-        (now - dt.timedelta(minutes=ATTENTION_CONTACT_MINUTES), now),
-    ]
-
-
 def attention_reason(arrivals: Sequence[int], contacts: int) -> str | None:
     """Why a checkpoint needs attention, or None: ``arrivals`` are its high-risk arrivals in the last
     hour and then in the same hour of the previous days; ``contacts`` its arrivals with a contact with
@@ -99,11 +85,27 @@ def checkpoint_live_status(
     checkpoints = checkpoints[["id", "code", "name", "lat", "lon"]].reset_index(drop=True)
     # Every window of the map in one pass (one statement per source), by checkpoint and direction.
     measures = ("crossings", "risk_high", "electronic", "free_wifi", "contact_f0")
-    found = windows_totals(
-        conn, _live_windows(now), measures=measures, by=("checkpoint_id", "direction"), checkpoint_ids=checkpoint_ids
+    hour = dt.timedelta(hours=1)
+    today, last_hour, recent = windows_totals(
+        conn,
+        [
+            (local_midnight_utc(local_today(now)), now),
+            (now - hour, now),
+            (now - dt.timedelta(minutes=ATTENTION_CONTACT_MINUTES), now),
+        ],
+        measures=measures,
+        by=("checkpoint_id", "direction"),
+        checkpoint_ids=checkpoint_ids,
     )
-    today, hours, recent = found[0], found[1:-1], found[-1]
-    last_hour = hours[0]
+    # The same hour on each previous day asks only for high-risk arrivals, whose columns the declared_at
+    # index holds: its seconds at the edges are read from the index alone.
+    baseline = windows_totals(
+        conn,
+        [(now - hour - back * DAY, now - back * DAY) for back in range(1, SURGE_BASELINE_DAYS + 1)],
+        measures=("risk_high",),
+        checkpoint_ids=checkpoint_ids,
+        directions=("in",),
+    )
 
     def total(totals: Totals, cid: int, measure: str, direction: str | None = None) -> int:
         at = measures.index(measure)
@@ -120,7 +122,7 @@ def checkpoint_live_status(
     records = []
     for row in checkpoints.itertuples(index=False):
         # high-risk arrivals in the last hour, then in the same hour of the previous days
-        counts = [total(totals, row.id, "risk_high", "in") for totals in hours]
+        counts = [total(last_hour, row.id, "risk_high", "in"), *(day.get((row.id,), [0])[0] for day in baseline)]
         reason = attention_reason(counts, total(recent, row.id, "contact_f0", "in"))
         state = checkpoint_state(last.get(row.id), now, silent_after_minutes, attention=reason is not None)
         records.append(
