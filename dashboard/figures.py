@@ -188,6 +188,7 @@ class FigureCache:
                 generation = self._generation
         if entry is not None:  # copied outside the lock: sessions taking figures do not queue
             return copy.deepcopy(entry.value), False
+        assert flight is not None  # found or started under the lock when no entry was there
         if not leader:
             flight.done.wait()
             if flight.ok:
