@@ -30,7 +30,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -77,24 +77,36 @@ def chromium_path() -> str:
     return path  # type: ignore[return-value]
 
 
+#: The one Playwright and chromium of the test process, and how many session fixtures hold them: other
+#: test folders import the ``browser`` fixture (tests/deploy), which makes it a fixture of their own, and
+#: a second Playwright cannot start while the first one's event loop runs.
+_SHARED: dict[str, Any] = {"users": 0}
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """One headless system-chromium instance for the whole session."""
-    executable = chromium_path()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        unavailable(f"playwright python package not importable: {exc}")
-    playwright = sync_playwright().start()
-    try:
+    """One headless system-chromium instance for the whole session (shared by every folder that uses it)."""
+    if not _SHARED["users"]:
+        executable = chromium_path()
         try:
-            instance = browser_support.launch_chromium(playwright, executable)
+            from playwright.sync_api import sync_playwright
+        except ImportError as exc:
+            unavailable(f"playwright python package not importable: {exc}")
+        playwright = sync_playwright().start()
+        try:
+            _SHARED["browser"] = browser_support.launch_chromium(playwright, executable)
         except Exception as exc:  # noqa: BLE001 - any launch failure means "cannot run here"
+            playwright.stop()
             unavailable(f"chromium at {executable} failed to start: {exc}")
-        yield instance
-        instance.close()
+        _SHARED["playwright"] = playwright
+    _SHARED["users"] += 1
+    try:
+        yield _SHARED["browser"]
     finally:
-        playwright.stop()
+        _SHARED["users"] -= 1
+        if not _SHARED["users"]:
+            _SHARED.pop("browser").close()
+            _SHARED.pop("playwright").stop()
 
 
 @pytest.fixture
