@@ -18,8 +18,8 @@ run at a lower priority, ``--browser-nice``: on a real deployment they are the v
   max, at the end); the CPU the browsers took (they redraw the pages on the same cores), how busy the
   whole machine was and its load average (other work may share the cores);
 * errors: exception boxes and "could not show this part" lines on the pages (checked every
-  ``--check-every`` seconds), page script errors, "database is locked" in the server's and the feed's
-  logs, tracebacks in the server's log.
+  ``--check-every`` seconds), page script errors, sessions that did not open within 2 minutes,
+  "database is locked" in the server's and the feed's logs, tracebacks in the server's log.
 
 Then the churn (unless ``--no-churn``): ``--churn`` times a context is opened on the Overview, waits for
 it to finish and is closed; RSS is sampled along the way, and again after Streamlit's own store of
@@ -215,6 +215,7 @@ class Level:
     exception_boxes: int = 0
     page_error_lines: int = 0
     page_script_errors: int = 0
+    open_failures: int = 0
     locked: int = 0
     tracebacks: int = 0
     examples: list[str] = field(default_factory=list)
@@ -222,7 +223,14 @@ class Level:
     @property
     def errors(self) -> int:
         """Every error this level saw."""
-        return self.exception_boxes + self.page_error_lines + self.page_script_errors + self.locked + self.tracebacks
+        return (
+            self.exception_boxes
+            + self.page_error_lines
+            + self.page_script_errors
+            + self.open_failures
+            + self.locked
+            + self.tracebacks
+        )
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -266,7 +274,7 @@ def open_session(browser, base: str, path: str, token: str, script_errors: list[
     browser_support.sign_in(context, base, token)
     page = context.new_page()
     page.on("pageerror", lambda error: script_errors.append(f"{path}: {error}"))
-    page.goto(f"{base}/{path}", wait_until="domcontentloaded")
+    page.goto(f"{base}/{path}", wait_until="domcontentloaded", timeout=PAGE_TIMEOUT_MS)
     return page
 
 
@@ -282,14 +290,24 @@ def run_level(browser, base: str, tokens: list[str], n: int, args, server, logs:
     """``n`` sessions on the live pages for ``args.minutes``; what they cost and what went wrong."""
     pages_list = [p.strip() for p in args.pages.split(",") if p.strip()]
     script_errors: list[str] = []
-    pages = [open_session(browser, base, pages_list[i % len(pages_list)], tokens[i], script_errors) for i in range(n)]
-    for page in pages:
-        browser_support.wait_for_app(page, timeout_ms=PAGE_TIMEOUT_MS)
+    pages, failed_to_open = [], []
+    for i in range(n):
+        path = pages_list[i % len(pages_list)]
+        try:
+            page = open_session(browser, base, path, tokens[i], script_errors)
+            browser_support.wait_for_app(page, timeout_ms=PAGE_TIMEOUT_MS)
+        except Exception as exc:  # noqa: BLE001 - a session that does not open is a finding, not the end
+            failed_to_open.append(f"{path}: did not open: {str(exc).splitlines()[0]}")
+            continue
+        pages.append(page)
+    if not pages:
+        level = Level(sessions=n, seconds=0, open_failures=len(failed_to_open), examples=failed_to_open[:5])
+        return level
     page_driver = pages[0]
     page_driver.wait_for_timeout(args.warmup * 1000)  # the opening full runs are not refreshes
     server_log, feed_log = LogCursor(logs["server"]), LogCursor(logs["feed"])
     seconds = args.minutes * 60
-    level = Level(sessions=n, seconds=seconds)
+    level = Level(sessions=n, seconds=seconds, open_failures=len(failed_to_open), examples=failed_to_open[:5])
     cpu0, busy0, began = cpu_seconds(server.pid), machine_busy(), time.monotonic()
     browser0 = tree_cpu(os.getpid())
     rss: list[float] = []
@@ -402,7 +420,8 @@ def table(levels: list[Level]) -> list[str]:
     lines = [
         "| sessions | refreshes | server ms p50 / p95 / max | queries run / asked | server CPU (ms a refresh) "
         "| browsers' CPU "
-        "| machine busy | RSS mean / max MiB | errors (boxes, lines, script, locked, tracebacks) | load avg |",
+        "| machine busy | RSS mean / max MiB | errors (boxes, lines, script, not opened, locked, tracebacks) "
+        "| load avg |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
     for lv in levels:
@@ -411,8 +430,8 @@ def table(levels: list[Level]) -> list[str]:
             f"| {lv.computed:,} / {lv.queries:,} | {lv.cpu_percent:.0f} % ({lv.cpu_ms_per_refresh:.0f}) "
             f"| {lv.browser_cpu_percent:.0f} % "
             f"| {lv.machine_percent:.0f} % | {lv.rss_mean_mib:.0f} / {lv.rss_max_mib:.0f} "
-            f"| {lv.errors} ({lv.exception_boxes}, {lv.page_error_lines}, {lv.page_script_errors}, {lv.locked}, "
-            f"{lv.tracebacks}) | {lv.load_average[0]:.1f}–{lv.load_average[1]:.1f} |"
+            f"| {lv.errors} ({lv.exception_boxes}, {lv.page_error_lines}, {lv.page_script_errors}, "
+            f"{lv.open_failures}, {lv.locked}, {lv.tracebacks}) | {lv.load_average[0]:.1f}–{lv.load_average[1]:.1f} |"
         )
     return lines
 
