@@ -13,7 +13,8 @@ that many headless chromium contexts in one browser, each signed in and left on 
 run at a lower priority, ``--browser-nice``: on a real deployment they are the viewers' own computers):
 
 * per-refresh server time, p50 / p95 / max, from the server's ``dashboard.timing`` lines of the
-  refreshes (``run=refresh``) of that level, and how many of the queries asked for the refreshes ran;
+  refreshes (``run=refresh``) of that level; how many of the queries asked for the refreshes ran, and
+  the time a refresh spent getting its figures (running, waiting for another session's, copying);
 * the server's CPU (``/proc/<pid>/stat``, user + system, in % of one core) and RSS (``VmRSS``: mean,
   max, at the end); the CPU the browsers took (they redraw the pages on the same cores), how busy the
   whole machine was and its load average (other work may share the cores);
@@ -64,7 +65,8 @@ LIVE_PAGES = ("tong-quan", "ban-do", "luu-luong", "nguy-co-cao", "ung-dung-cntt"
 BENCH_USER = "bench-bando"
 TIMING = re.compile(
     r"dashboard\.timing page=(?P<page>\S+) run=(?P<run>\w+) ms=(?P<ms>[\d.]+) "
-    r"queries=(?P<queries>\d+) computed=(?P<computed>\d+)(?: cached=(?P<cached>\d+))?"
+    r"queries=(?P<queries>\d+) computed=(?P<computed>\d+)(?: query_ms=(?P<query_ms>[\d.]+))?"
+    r"(?: cached=(?P<cached>\d+))?"
 )
 LOCKED = "database is locked"
 PAGE_TIMEOUT_MS = 120_000
@@ -203,6 +205,8 @@ class Level:
     max_ms: float = 0.0
     queries: int = 0
     computed: int = 0
+    query_ms_mean: float = 0.0
+    query_ms_p95: float = 0.0
     cache_max: int = 0
     cpu_percent: float = 0.0
     cpu_ms_per_refresh: float = 0.0
@@ -346,6 +350,9 @@ def run_level(browser, base: str, tokens: list[str], n: int, args, server, logs:
     level.queries = sum(int(line["queries"]) for line in refreshes)
     level.computed = sum(int(line["computed"]) for line in refreshes)
     level.cache_max = max((int(line["cached"] or 0) for line in refreshes), default=0)
+    query_ms = sorted(float(line["query_ms"] or 0) for line in refreshes)
+    level.query_ms_mean = round(statistics.fmean(query_ms), 1) if query_ms else 0.0
+    level.query_ms_p95 = round(percentile(query_ms, 0.95), 1)
     level.cpu_percent = round(100 * (cpu1 - cpu0) / elapsed, 1)
     # The server's CPU for each refresh: steadier than the refreshes' times when other work shares the cores.
     level.cpu_ms_per_refresh = round(1000 * (cpu1 - cpu0) / max(1, len(times)), 1)
@@ -418,16 +425,18 @@ def run_churn(browser, base: str, token: str, cycles: int, server, settle: bool)
 def table(levels: list[Level]) -> list[str]:
     """The levels as a Markdown table."""
     lines = [
-        "| sessions | refreshes | server ms p50 / p95 / max | queries run / asked | server CPU (ms a refresh) "
+        "| sessions | refreshes | server ms p50 / p95 / max | queries run / asked | ms on queries mean / p95 "
+        "| server CPU (ms a refresh) "
         "| browsers' CPU "
         "| machine busy | RSS mean / max MiB | errors (boxes, lines, script, not opened, locked, tracebacks) "
         "| load avg |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
     ]
     for lv in levels:
         lines.append(
             f"| {lv.sessions} | {lv.refreshes} | {lv.p50_ms:.0f} / {lv.p95_ms:.0f} / {lv.max_ms:.0f} "
-            f"| {lv.computed:,} / {lv.queries:,} | {lv.cpu_percent:.0f} % ({lv.cpu_ms_per_refresh:.0f}) "
+            f"| {lv.computed:,} / {lv.queries:,} | {lv.query_ms_mean:.1f} / {lv.query_ms_p95:.1f} "
+            f"| {lv.cpu_percent:.0f} % ({lv.cpu_ms_per_refresh:.0f}) "
             f"| {lv.browser_cpu_percent:.0f} % "
             f"| {lv.machine_percent:.0f} % | {lv.rss_mean_mib:.0f} / {lv.rss_max_mib:.0f} "
             f"| {lv.errors} ({lv.exception_boxes}, {lv.page_error_lines}, {lv.page_script_errors}, "

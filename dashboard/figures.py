@@ -253,10 +253,12 @@ CACHE = FigureCache()
 
 @dataclass
 class RunCounts:
-    """Queries one page run asked for, and how many of them it ran itself (the rest were shared)."""
+    """Queries one page run asked for, how many of them it ran itself (the rest were shared), and the
+    time it spent getting their results (running, waiting for another session's, copying)."""
 
     asked: int = 0
     computed: int = 0
+    seconds: float = 0.0
     began: float = field(default_factory=time.perf_counter)
 
 
@@ -270,9 +272,10 @@ def start_run() -> RunCounts:
     return counts
 
 
-def count(computed: bool) -> None:
-    """Count one query of the current run (nothing when no run is being counted)."""
+def count(computed: bool, seconds: float) -> None:
+    """Count one query of the current run, which took ``seconds`` (nothing when no run is being counted)."""
     counts = getattr(_run, "counts", None)
     if counts is not None:
         counts.asked += 1
         counts.computed += int(computed)
+        counts.seconds += seconds

@@ -4,6 +4,7 @@ of live refreshes shared by every session: :mod:`dashboard.figures`)."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -76,6 +77,7 @@ def query(fn: Callable[..., T], *args, **kwargs) -> T:
     store page.
     """
     settings = get_settings()
+    began = time.perf_counter()
     if settings.dashboard_shared_figures and figures.is_shared(fn) and live_refresh():
         try:
             key: Any = (
@@ -90,10 +92,10 @@ def query(fn: Callable[..., T], *args, **kwargs) -> T:
         if key is not None:
             tick = figures.tick_number(now_utc(), settings.dashboard_refresh_seconds)
             value, computed = figures.CACHE.get(key, tick, lambda: _run(fn, args, kwargs))
-            figures.count(computed)
+            figures.count(computed, time.perf_counter() - began)
             return value
     value = _run(fn, args, kwargs)
-    figures.count(True)
+    figures.count(True, time.perf_counter() - began)
     return value
 
 

@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 STORE_RETRY_SECONDS = 5
 log = logging.getLogger("dashboard")
 #: One line per run of a page's live part: page, full run or refresh, server time, the queries it asked
-#: for and how many of them it ran itself (the rest were figures shared by every session), and how many
-#: figures the shared cache holds.
+#: for, how many of them it ran itself (the rest were figures shared by every session) and the time it
+#: spent getting their results, and how many figures the shared cache holds.
 timing_log = logging.getLogger("dashboard.timing")
 _timing_ready = threading.Lock()
 #: The instant this session's page last counted at (its live refreshes never go back before it).
@@ -118,12 +118,13 @@ def log_run(page: str, counts: figures.RunCounts) -> None:
     if logger is None:
         return
     logger.info(
-        "page=%s run=%s ms=%.1f queries=%d computed=%d cached=%d",
+        "page=%s run=%s ms=%.1f queries=%d computed=%d query_ms=%.1f cached=%d",
         page,
         "refresh" if live_refresh() else "page",
         (time.perf_counter() - counts.began) * 1000,
         counts.asked,
         counts.computed,
+        counts.seconds * 1000,
         len(figures.CACHE),
     )
 

@@ -572,10 +572,13 @@ def test_every_run_of_a_live_part_writes_one_timing_line(sqlite_engine, sqlite_u
     assert not at.exception
     lines = [r.getMessage() for r in caplog.records if r.name == "dashboard.timing"]
     assert len(lines) == 1, lines
-    found = re.fullmatch(r"page=tong-quan run=page ms=(\d+\.\d) queries=(\d+) computed=(\d+) cached=\d+", lines[0])
+    found = re.fullmatch(
+        r"page=tong-quan run=page ms=(\d+\.\d) queries=(\d+) computed=(\d+) query_ms=(\d+\.\d) cached=\d+", lines[0]
+    )
     assert found, lines[0]
-    ms, asked, computed = float(found[1]), int(found[2]), int(found[3])
+    ms, asked, computed, query_ms = float(found[1]), int(found[2]), int(found[3]), float(found[4])
     assert ms > 0 and asked >= 5 and computed == asked  # a full run runs every query itself
+    assert 0 < query_ms < ms
 
     caplog.clear()
     monkeypatch.setenv("DASHBOARD_TIMING_LOG", "false")
