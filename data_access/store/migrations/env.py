@@ -5,14 +5,17 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from data_access.store.schema import metadata
+from data_access.store.schema import compared_with_store, metadata
 
 config = context.config
 
 
 def _run(connection) -> None:
     context.configure(
-        connection=connection, target_metadata=metadata, render_as_batch=connection.dialect.name == "sqlite"
+        connection=connection,
+        target_metadata=metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        include_object=compared_with_store(connection.dialect.name),
     )
     with context.begin_transaction():
         context.run_migrations()
