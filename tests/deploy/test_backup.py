@@ -96,6 +96,11 @@ def test_backup_under_writes_restores_every_count_and_a_working_store(engine, st
             conn.execute(text("UPDATE audit_log SET username = 'x'"))
         with pytest.raises(DBAPIError), target.begin() as conn:
             conn.execute(text("DELETE FROM audit_log"))
+        # A declaration still needs a stored checkpoint (the foreign keys, or PostgreSQL's triggers).
+        with pytest.raises(DBAPIError) as refused, target.begin() as conn:
+            conn.execute(text("UPDATE declarations SET checkpoint_id = 99"))
+        message = str(refused.value.orig)
+        assert "FOREIGN KEY constraint failed" in message or "declarations.checkpoint_id = 99" in message
     finally:
         target.dispose()
 

@@ -133,6 +133,10 @@ def test_each_role_does_its_part_and_nothing_more(deployment, tmp_path):
     assert _refused(d.jobs, "UPDATE sign_in_sessions SET ended_at = now()") == "grant"
     assert _refused(d.app, "CREATE TABLE scratch (i int)") == "grant"
     assert _refused(d.app, "DROP TRIGGER audit_log_no_update_delete ON audit_log") == "grant"
+    # Both writers' declarations must name a stored province: the check, which locks the province as a
+    # foreign key would (a lock neither role may take itself), refuses an unknown one, not the grants.
+    assert _refused(d.jobs, insert.replace("'01'", "'99'")) == "23503"  # foreign_key_violation
+    assert _refused(d.app, insert.replace("'01'", "'99'")) == "23503"
 
     # The jobs role purges old personal data (and audits it).
     purged = data_access("purge", "--personal-older-than", "1", url=d.jobs)
