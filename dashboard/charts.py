@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -12,6 +19,59 @@ from .i18n import t
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 RISK_COLORS = {"high": "#C62828", "medium": "#F9A825", "low": "#2E7D32"}
 FONT = dict(family="Source Sans Pro, Noto Sans, sans-serif", size=16)
+
+F = TypeVar("F", bound=Callable[..., go.Figure])
+
+#: Charts built lately, by what they were built from (see :func:`reused`).
+BUILT: OrderedDict[Hashable, go.Figure] = OrderedDict()
+MAX_BUILT = 256
+_built_lock = threading.Lock()
+
+
+def _content(value: Any) -> Hashable:
+    """What ``value`` holds, as a hashable key: a frame by its columns, types and every value (a
+    digest of pandas' per-row hashes), a dict by its items. Raises TypeError when it cannot tell."""
+    if isinstance(value, pd.DataFrame):
+        rows = pd.util.hash_pandas_object(value, index=True).to_numpy()
+        digest = hashlib.blake2b(rows.tobytes(), digest_size=16).hexdigest()
+        return ("frame", tuple(value.columns), tuple(str(t) for t in value.dtypes), len(value), digest)
+    if isinstance(value, dict):
+        return ("dict", tuple((k, _content(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, tuple(_content(v) for v in value))
+    hash(value)
+    return (type(value).__name__, value)
+
+
+def reused(build: F) -> F:
+    """Hand every viewer the chart built from the same data and options instead of building it again.
+
+    A chart is a pure function of its frame and options, and building it (plotly checks every
+    property) costs more than the query behind it: twenty viewers of a page would build the same
+    figures twenty times a refresh. The figure returned may be shared: callers pass it to Streamlit,
+    which only reads it (it sends a copy), and never change it. A viewer only ever gets a figure equal
+    to the one it would have built. Options that cannot be compared build a new figure.
+    """
+
+    @functools.wraps(build)
+    def chart(*args: Any, **kwargs: Any) -> go.Figure:
+        try:
+            key = (build.__qualname__, _content(args), _content(kwargs))
+        except TypeError:
+            return build(*args, **kwargs)
+        with _built_lock:
+            figure = BUILT.get(key)
+            if figure is not None:
+                BUILT.move_to_end(key)
+                return figure
+        figure = build(*args, **kwargs)
+        with _built_lock:
+            BUILT[key] = figure
+            while len(BUILT) > MAX_BUILT:
+                BUILT.popitem(last=False)
+        return figure
+
+    return chart  # type: ignore[return-value]
 
 
 def checkpoint_colors(checkpoints: pd.DataFrame) -> dict[str, str]:
@@ -55,6 +115,7 @@ def _layout(fig: go.Figure, *, y_title: str, lang: str, height: int = 360) -> go
     return fig
 
 
+@reused
 def daily_lines(
     frame: pd.DataFrame, *, value: str, colors: dict[str, str], y_title: str, lang: str, height: int = 360
 ) -> go.Figure:
@@ -76,6 +137,7 @@ def daily_lines(
     return _layout(fig, y_title=y_title, lang=lang, height=height)
 
 
+@reused
 def daily_bars(
     frame: pd.DataFrame, *, value: str, colors: dict[str, str], y_title: str, lang: str, height: int = 360
 ) -> go.Figure:
@@ -120,6 +182,7 @@ def _day_axis(fig: go.Figure, n_days: int) -> go.Figure:
     return fig
 
 
+@reused
 def hourly_bars(
     frame: pd.DataFrame, *, colors: dict[str, str], y_title: str, lang: str, height: int = 360
 ) -> go.Figure:
@@ -140,6 +203,7 @@ def hourly_bars(
     return fig
 
 
+@reused
 def direction_bars(
     frame: pd.DataFrame, *, labels: dict[str, str], y_title: str, lang: str, height: int = 360
 ) -> go.Figure:
@@ -160,6 +224,7 @@ def direction_bars(
     return _day_axis(_layout(fig, y_title=y_title, lang=lang, height=height), frame["local_day"].nunique())
 
 
+@reused
 def category_bars(
     frame: pd.DataFrame,
     *,
@@ -205,6 +270,7 @@ def category_bars(
     return _whole_numbers(fig, float(frame.groupby(category)[value].sum().max()) if not frame.empty else 0, axis="x")
 
 
+@reused
 def channel_share_bars(
     frame: pd.DataFrame, *, labels: dict[str, str], x_title: str, lang: str, height: int = 300
 ) -> go.Figure:
@@ -233,6 +299,7 @@ def channel_share_bars(
     return fig
 
 
+@reused
 def risk_level_bars(
     frame: pd.DataFrame,
     *,
@@ -259,6 +326,7 @@ def risk_level_bars(
     return _day_axis(_layout(fig, y_title=y_title, lang=lang, height=height), frame["local_day"].nunique())
 
 
+@reused
 def reason_bars(
     frame: pd.DataFrame, *, labels: dict[str, str], y_title: str, lang: str, height: int = 360
 ) -> go.Figure:
@@ -279,6 +347,7 @@ def reason_bars(
     return _day_axis(_layout(fig, y_title=y_title, lang=lang, height=height), frame["local_day"].nunique())
 
 
+@reused
 def people_vehicle_bars(
     frame: pd.DataFrame, *, labels: dict[str, str], y_title: str, lang: str, height: int = 360
 ) -> go.Figure:
@@ -298,6 +367,7 @@ def people_vehicle_bars(
     return _day_axis(_layout(fig, y_title=y_title, lang=lang, height=height), frame["local_day"].nunique())
 
 
+@reused
 def share_lines(
     frame: pd.DataFrame,
     *,
@@ -336,6 +406,7 @@ def share_lines(
     return _day_axis(fig, frame["local_day"].nunique())
 
 
+@reused
 def share_bars(
     frame: pd.DataFrame,
     *,
@@ -346,8 +417,10 @@ def share_bars(
     x_title: str,
     lang: str,
     height: int = 260,
+    large: bool = False,
 ) -> go.Figure:
-    """One horizontal bar per checkpoint of a share (0..1) with the target as a dashed line."""
+    """One horizontal bar per checkpoint of a share (0..1) with the target as a dashed line; ``large``:
+    in type read from across the room (the wall screen)."""
     fig = go.Figure(
         go.Bar(
             y=frame["checkpoint"],
@@ -374,9 +447,16 @@ def share_bars(
     )
     fig.update_yaxes(title_text=None, autorange="reversed", tickformat=None)
     fig.update_xaxes(title_text=x_title, tickformat=".0%", range=[0, 1.0], dtick=0.2, gridcolor="#E0E0E0")
+    if large:
+        fig.update_layout(font_size=24, margin=dict(l=10, r=40, t=50, b=10))
+        fig.update_traces(textfont_size=26)
+        fig.update_yaxes(tickfont_size=26)
+        fig.update_xaxes(tickfont_size=20, title_font_size=20)
+        fig.update_annotations(font_size=24)
     return fig
 
 
+@reused
 def origin_bars(
     frame: pd.DataFrame, *, value: str, hot_label: str, other_label: str, x_title: str, lang: str, height: int = 420
 ) -> go.Figure:
@@ -407,6 +487,7 @@ def origin_bars(
     return _whole_numbers(fig, float(frame[value].max()) if not frame.empty else 0, axis="x")
 
 
+@reused
 def hourly_chart(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Bars: declarations per local hour; line: the same hour last week; red bars: a drop."""
     hours = [

@@ -192,13 +192,9 @@ def _adoption(now: dt.datetime) -> None:
         x_title=tr("axis.share"),
         lang=lang(),
         height=520,
+        # Read from across the room: axis, labels and the target line's note in large type.
+        large=True,
     )
-    # Read from across the room: axis, labels and the target line's note in large type.
-    figure.update_layout(font_size=24, margin=dict(l=10, r=40, t=50, b=10))
-    figure.update_traces(textfont_size=26)
-    figure.update_yaxes(tickfont_size=26)
-    figure.update_xaxes(tickfont_size=20, title_font_size=20)
-    figure.update_annotations(font_size=24)
     st.plotly_chart(
         figure,
         width="stretch",
