@@ -41,6 +41,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -116,9 +117,38 @@ def descendants(pid: int) -> list[int]:
     return found
 
 
-def tree_cpu(pid: int) -> dict[int, float]:
-    """CPU seconds so far of each process below ``pid``."""
-    return {child: cpu_seconds(child) for child in descendants(pid)}
+def browser_processes(exclude: set[int]) -> list[int]:
+    """The browsers' processes: every process below this one but ``exclude`` (the server's and the
+    feed's) and what those started."""
+    skip = set(exclude)
+    for pid in exclude:
+        skip.update(descendants(pid))
+    return [pid for pid in descendants(os.getpid()) if pid not in skip]
+
+
+def tree_cpu(pids: list[int]) -> dict[int, float]:
+    """CPU seconds so far of each of ``pids``."""
+    return {pid: cpu_seconds(pid) for pid in pids}
+
+
+def keep_browsers_low(exclude: set[int], nice: int, idle: bool, stop_event: threading.Event) -> None:
+    """Every second, set the browsers' processes to niceness ``nice`` and, with ``idle``, to the idle
+    scheduling class (they run only on CPU the server and the feed leave). A niceness inherited at start
+    does not hold: Chromium, run as root, sets its own processes' priorities (its browser process at
+    nice -8, each new renderer at 0)."""
+    done: set[int] = set()
+    while not stop_event.is_set():
+        for pid in browser_processes(exclude):
+            if pid in done:
+                continue
+            try:
+                os.setpriority(os.PRIO_PROCESS, pid, nice)
+                if idle:
+                    os.sched_setscheduler(pid, os.SCHED_IDLE, os.sched_param(0))
+                done.add(pid)
+            except OSError:  # gone meanwhile
+                pass
+        stop_event.wait(1.0)
 
 
 def machine_busy() -> tuple[float, float]:
@@ -267,6 +297,217 @@ class LogCursor:
         return data.decode("utf-8", errors="replace")
 
 
+# --------------------------------------------------------------------------- websocket viewers
+
+
+class WebsocketViewer:
+    """One viewer as the server sees a browser, without the browser: a websocket session on a live page
+    (``/_stcore/stream``, the sign-in cookie in the handshake) that asks for the page's run, then asks
+    for each live fragment again at the interval the server gave it (``auto_rerun``), as Streamlit's
+    own frontend does, and keeps what it was sent that a viewer would see as an error."""
+
+    def __init__(self, port: int, path: str, token: str) -> None:
+        self.port, self.path, self.token = port, path, token
+        self.exceptions: list[str] = []
+        self.error_lines: list[str] = []
+        self.runs = 0
+        self.closed_by_server = False
+        self._first_run = threading.Event()
+        self._tasks: list = []
+
+    def _client_state(self):  # type: ignore[no-untyped-def]
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+
+        message = BackMsg()
+        state = message.rerun_script
+        state.page_name = self.path
+        state.context_info.timezone = browser_support.TIMEZONE
+        state.context_info.locale = browser_support.LOCALE
+        state.context_info.url = f"http://127.0.0.1:{self.port}/{self.path}"
+        return message
+
+    async def run(self, stop) -> None:  # type: ignore[no-untyped-def]
+        """Until ``stop`` (an asyncio event) is set: the page's run, then its fragments' reruns."""
+        import asyncio
+
+        import websockets
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        errors = {t(key, lang) for key in ("app.page_error", "store.title") for lang in ("vi", "en")}
+        async with websockets.connect(
+            f"ws://127.0.0.1:{self.port}/_stcore/stream",
+            subprotocols=["streamlit"],  # type: ignore[list-item]
+            additional_headers={"Cookie": f"{browser_support.SESSION_COOKIE}={self.token}"},
+            max_size=None,
+        ) as socket_:
+            await socket_.send(self._client_state().SerializeToString())
+
+            async def rerun_every(fragment_id: str, interval: float) -> None:
+                # The frontend's timer: a fixed rate from when the fragment was announced.
+                due = time.monotonic()
+                while True:
+                    due += interval
+                    await asyncio.sleep(max(0.0, due - time.monotonic()))
+                    message = self._client_state()
+                    message.rerun_script.fragment_id = fragment_id
+                    message.rerun_script.is_auto_rerun = True
+                    await socket_.send(message.SerializeToString())
+
+            timers: dict[str, asyncio.Task] = {}
+            stopping = asyncio.ensure_future(stop.wait())
+            try:
+                while not stop.is_set():
+                    receiving = asyncio.ensure_future(socket_.recv())
+                    await asyncio.wait({receiving, stopping}, return_when=asyncio.FIRST_COMPLETED)
+                    if not receiving.done():
+                        receiving.cancel()
+                        break
+                    try:
+                        data = receiving.result()
+                    except websockets.ConnectionClosed:
+                        self.closed_by_server = True
+                        break
+                    message = ForwardMsg()
+                    message.ParseFromString(data)
+                    kind = message.WhichOneof("type")
+                    if kind == "auto_rerun":
+                        fragment = message.auto_rerun.fragment_id
+                        if fragment not in timers:
+                            timers[fragment] = asyncio.ensure_future(rerun_every(fragment, message.auto_rerun.interval))
+                    elif kind == "stop_auto_rerun":
+                        for timer in timers.values():
+                            timer.cancel()
+                        timers.clear()
+                    elif kind == "script_finished":
+                        self.runs += 1
+                        self._first_run.set()
+                    elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
+                        element = message.delta.new_element
+                        shown = element.WhichOneof("type")
+                        if shown == "exception":
+                            self.exceptions.append(f"{self.path}: {element.exception.message[:200]}")
+                        elif shown == "alert" and element.alert.body in errors:
+                            self.error_lines.append(f"{self.path}: {element.alert.body[:200]}")
+            finally:
+                for timer in timers.values():
+                    timer.cancel()
+                stopping.cancel()
+
+    def wait_open(self, timeout: float) -> bool:
+        """Whether the page's first run finished within ``timeout`` seconds."""
+        return self._first_run.wait(timeout)
+
+
+class WebsocketClients:
+    """Websocket viewers (:class:`WebsocketViewer`), all on one asyncio loop in a thread of this
+    process: twenty of them cost a few per cent of a core, where twenty browsers would take the
+    machine the server runs on."""
+
+    def __init__(self, port: int) -> None:
+        import asyncio
+
+        self.port = port
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._thread.start()
+        self._running: dict[int, tuple] = {}
+
+    def open(self, path: str, token: str, settle: bool = True) -> WebsocketViewer:
+        """A viewer on ``path``, once its page's first run has finished (raises if it did not in time)."""
+        import asyncio
+
+        viewer = WebsocketViewer(self.port, path, token)
+
+        async def start():  # type: ignore[no-untyped-def]
+            stop = asyncio.Event()
+            return stop, asyncio.ensure_future(viewer.run(stop))
+
+        stop, task = asyncio.run_coroutine_threadsafe(start(), self.loop).result()
+        self._running[id(viewer)] = (stop, task)
+        if not viewer.wait_open(PAGE_TIMEOUT_MS / 1000):
+            self.close(viewer)
+            raise TimeoutError(f"{path}: no finished run within {PAGE_TIMEOUT_MS / 1000:.0f} s")
+        return viewer
+
+    def problems(self, viewer: WebsocketViewer) -> tuple[int, int, list[str]]:
+        """(exceptions, error lines, examples) the viewer was sent since the last call."""
+        boxes, lines = viewer.exceptions, viewer.error_lines
+        if viewer.closed_by_server:
+            lines = [*lines, f"{viewer.path}: the server closed the connection"]
+            viewer.closed_by_server = False
+        viewer.exceptions, viewer.error_lines = [], []
+        return len(boxes), len(lines), (boxes + lines)
+
+    def close(self, viewer: WebsocketViewer) -> None:
+        """Close the viewer's connection, as a closed tab does."""
+        import asyncio
+
+        stop, task = self._running.pop(id(viewer), (None, None))
+        if stop is None:
+            return
+
+        async def finish() -> None:
+            stop.set()
+            try:
+                await asyncio.wait_for(task, 30)
+            except Exception:  # noqa: BLE001 - a viewer that failed while closing is closed all the same
+                pass
+
+        asyncio.run_coroutine_threadsafe(finish(), self.loop).result()
+
+    def wait(self, seconds: float) -> None:
+        """Let the viewers run for ``seconds``."""
+        time.sleep(seconds)
+
+    def shutdown(self) -> None:
+        """Close every viewer and stop the loop."""
+        for stop, _task in list(self._running.values()):
+            self.loop.call_soon_threadsafe(stop.set)
+        self._running.clear()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=10)
+
+
+class BrowserClients:
+    """Viewers as headless chromium contexts of one browser (what they draw is checked on the page)."""
+
+    def __init__(self, browser, base: str) -> None:  # type: ignore[no-untyped-def]
+        self.browser, self.base = browser, base
+        self.script_errors: list[str] = []
+        self._driver = None
+
+    def open(self, path: str, token: str, settle: bool = True):  # type: ignore[no-untyped-def]
+        """A signed-in context on ``path``, once the app has finished its run."""
+        page = open_session(self.browser, self.base, path, token, self.script_errors)
+        try:
+            browser_support.wait_for_app(page, timeout_ms=PAGE_TIMEOUT_MS, **({} if settle else {"settle_ms": 0}))
+        except Exception:
+            page.context.close()
+            raise
+        self._driver = self._driver or page
+        return page
+
+    def problems(self, page) -> tuple[int, int, list[str]]:  # type: ignore[no-untyped-def]
+        """(exception boxes, error lines, examples) on the page now."""
+        try:
+            return page_problems(page)
+        except Exception as exc:  # noqa: BLE001 - a page that cannot be read is a finding
+            return 0, 1, [f"{page.url}: not readable: {str(exc).splitlines()[0]}"]
+
+    def close(self, page) -> None:  # type: ignore[no-untyped-def]
+        """Close the page's context."""
+        if page is self._driver:
+            self._driver = None
+        page.context.close()
+
+    def wait(self, seconds: float) -> None:
+        """Wait through playwright, which takes the pages' events (script errors) meanwhile."""
+        if self._driver is not None:
+            self._driver.wait_for_timeout(seconds * 1000)
+        else:
+            time.sleep(seconds)
+
+
 # --------------------------------------------------------------------------- browser sessions
 
 
@@ -290,30 +531,27 @@ def page_problems(page) -> tuple[int, int, list[str]]:  # type: ignore[no-untype
     return len(boxes), len(lines), [f"{page.url}: {text[:200]}" for text in boxes + lines]
 
 
-def run_level(browser, base: str, tokens: list[str], n: int, args, server, logs: dict[str, Path]) -> Level:  # type: ignore[no-untyped-def]
+def run_level(clients, tokens: list[str], n: int, args, server, logs: dict[str, Path]) -> Level:  # type: ignore[no-untyped-def]
     """``n`` sessions on the live pages for ``args.minutes``; what they cost and what went wrong."""
     pages_list = [p.strip() for p in args.pages.split(",") if p.strip()]
-    script_errors: list[str] = []
     pages, failed_to_open = [], []
     for i in range(n):
         path = pages_list[i % len(pages_list)]
         try:
-            page = open_session(browser, base, path, tokens[i], script_errors)
-            browser_support.wait_for_app(page, timeout_ms=PAGE_TIMEOUT_MS)
+            pages.append(clients.open(path, tokens[i]))
         except Exception as exc:  # noqa: BLE001 - a session that does not open is a finding, not the end
             failed_to_open.append(f"{path}: did not open: {str(exc).splitlines()[0]}")
-            continue
-        pages.append(page)
     if not pages:
         level = Level(sessions=n, seconds=0, open_failures=len(failed_to_open), examples=failed_to_open[:5])
         return level
-    page_driver = pages[0]
-    page_driver.wait_for_timeout(args.warmup * 1000)  # the opening full runs are not refreshes
+    clients.wait(args.warmup)  # the opening full runs are not refreshes
     server_log, feed_log = LogCursor(logs["server"]), LogCursor(logs["feed"])
     seconds = args.minutes * 60
     level = Level(sessions=n, seconds=seconds, open_failures=len(failed_to_open), examples=failed_to_open[:5])
     cpu0, busy0, began = cpu_seconds(server.pid), machine_busy(), time.monotonic()
-    browser0 = tree_cpu(os.getpid())
+    others = {server.pid, *args.other_pids}
+    browser0 = tree_cpu(browser_processes(others))
+    own0 = time.process_time()  # the websocket viewers run in this process
     rss: list[float] = []
     load: list[float] = []
     next_check = began + args.check_every
@@ -323,24 +561,25 @@ def run_level(browser, base: str, tokens: list[str], n: int, args, server, logs:
         if now >= next_check:
             next_check += args.check_every
             for page in pages:
-                try:
-                    boxes, lines, examples = page_problems(page)
-                except Exception as exc:  # noqa: BLE001 - a page that cannot be read is a finding
-                    boxes, lines, examples = 0, 1, [f"{page.url}: not readable: {str(exc).splitlines()[0]}"]
+                boxes, lines, examples = clients.problems(page)
                 level.exception_boxes += boxes
                 level.page_error_lines += lines
                 level.examples += examples[: max(0, 10 - len(level.examples))]
-        # Waiting through playwright lets it take the pages' events (script errors) meanwhile.
-        page_driver.wait_for_timeout(min(5_000, max(0, (began + seconds - time.monotonic()) * 1000)))
+        clients.wait(min(5.0, max(0.0, began + seconds - time.monotonic())))
         if server.poll() is not None:
             level.examples.append("the server stopped")
             break
     elapsed = time.monotonic() - began
     cpu1, busy1 = cpu_seconds(server.pid), machine_busy()
-    browser1 = tree_cpu(os.getpid())
+    browser1 = tree_cpu(browser_processes(others))
+    own1 = time.process_time()
     text, feed_text = server_log.read(), feed_log.read()
     for page in pages:
-        page.context.close()
+        boxes, lines, examples = clients.problems(page)
+        level.exception_boxes += boxes
+        level.page_error_lines += lines
+        level.examples += examples[: max(0, 10 - len(level.examples))]
+        clients.close(page)
     refreshes = [line for line in timing_lines(text) if line["run"] == "refresh"]
     times = sorted(float(line["ms"]) for line in refreshes)
     level.seconds = round(elapsed, 1)
@@ -357,14 +596,18 @@ def run_level(browser, base: str, tokens: list[str], n: int, args, server, logs:
     # The server's CPU for each refresh: steadier than the refreshes' times when other work shares the cores.
     level.cpu_ms_per_refresh = round(1000 * (cpu1 - cpu0) / max(1, len(times)), 1)
     # The browsers' pages redraw on the same cores: what they took is said beside the server's.
-    level.browser_cpu_percent = round(100 * sum(c - browser0.get(p, 0.0) for p, c in browser1.items()) / elapsed, 1)
+    level.browser_cpu_percent = round(
+        100 * (sum(c - browser0.get(p, 0.0) for p, c in browser1.items()) + own1 - own0) / elapsed, 1
+    )
     level.machine_percent = round(100 * (busy1[0] - busy0[0]) / max(1, busy1[1] - busy0[1]), 1)
     level.load_average = (round(min(load), 2), round(max(load), 2)) if load else (0.0, 0.0)
     level.rss_mean_mib = round(statistics.fmean(rss), 1) if rss else 0.0
     level.rss_max_mib = round(max(rss), 1) if rss else 0.0
     level.rss_end_mib = round(rss_mib(server.pid), 1)
+    script_errors = getattr(clients, "script_errors", [])
     level.page_script_errors = len(script_errors)
     level.examples += script_errors[:3]
+    script_errors.clear()
     level.locked = text.count(LOCKED) + feed_text.count(LOCKED)
     level.tracebacks = text.count("Traceback (most recent call last)")
     return level
@@ -383,16 +626,15 @@ class Churn:
     seconds: float = 0.0
 
 
-def run_churn(browser, base: str, token: str, cycles: int, server, settle: bool) -> Churn:  # type: ignore[no-untyped-def]
+def run_churn(clients, token: str, cycles: int, server, settle: bool) -> Churn:  # type: ignore[no-untyped-def]
     """Open a session on the Overview, wait for it, close it; ``cycles`` times (after 10 to warm up)."""
-    script_errors: list[str] = []
+    problems: list[str] = []
 
     def once() -> None:
-        page = open_session(browser, base, "tong-quan", token, script_errors)
-        try:
-            browser_support.wait_for_app(page, timeout_ms=PAGE_TIMEOUT_MS, settle_ms=0)
-        finally:
-            page.context.close()
+        page = clients.open("tong-quan", token, settle=False)
+        boxes, lines, examples = clients.problems(page)
+        problems.extend(examples)
+        clients.close(page)
 
     for _ in range(10):
         once()
@@ -408,7 +650,7 @@ def run_churn(browser, base: str, token: str, cycles: int, server, settle: bool)
             print(f"  churn {i}/{cycles}: RSS {churn.samples[-1][1]:.0f} MiB", flush=True)
     churn.seconds = round(time.monotonic() - began, 1)
     churn.rss_after_mib = round(rss_mib(server.pid), 1)
-    churn.failures += len(script_errors)
+    churn.failures += len(problems) + len(getattr(clients, "script_errors", []))
     if settle:
         # Streamlit keeps a disconnected session 2 minutes for a reconnection; then one more visit
         # lets its store drop them.
@@ -427,7 +669,7 @@ def table(levels: list[Level]) -> list[str]:
     lines = [
         "| sessions | refreshes | server ms p50 / p95 / max | queries run / asked | ms on queries mean / p95 "
         "| server CPU (ms a refresh) "
-        "| browsers' CPU "
+        "| viewers' CPU "
         "| machine busy | RSS mean / max MiB | errors (boxes, lines, script, not opened, locked, tracebacks) "
         "| load avg |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |",
@@ -466,11 +708,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-churn", action="store_true", help="skip the churn")
     parser.add_argument("--no-settle", action="store_true", help="do not wait for Streamlit to drop closed sessions")
     parser.add_argument(
+        "--clients",
+        choices=("websocket", "chromium"),
+        default="websocket",
+        help="viewers as websocket sessions speaking Streamlit's protocol (default: the server's load without "
+        "the browsers' on the same cores) or as headless chromium contexts (what the pages draw is checked)",
+    )
+    parser.add_argument(
         "--browser-nice",
         type=int,
         default=10,
         help="niceness of the browsers (default 10): they stand for the viewers' own computers and take only "
         "the CPU the server leaves (0: as the server)",
+    )
+    parser.add_argument(
+        "--browser-idle",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="run the browsers in the idle scheduling class (default: yes), below every normal process",
     )
     parser.add_argument("--days", type=int, default=30, help="days to seed an empty store with")
     parser.add_argument("--rate", type=float, default=None, help="the feed's --rate (default: its own)")
@@ -514,6 +769,7 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     results: list[Level] = []
     churn: Churn | None = None
+    lowering = threading.Event()
     try:
         deadline = time.monotonic() + 120
         while not healthy(port):
@@ -522,39 +778,59 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             time.sleep(0.5)
         print(f"server pid {server.pid}, RSS at start {rss_mib(server.pid):.0f} MiB", flush=True)
-        from playwright.sync_api import sync_playwright
+        args.other_pids = [feed.pid]
 
-        # The browsers (playwright's driver and chromium, started from here) inherit this process's
-        # priority; the server and the feed were started before, at the normal one.
-        if args.browser_nice:
-            os.nice(args.browser_nice)
-
-        executable = browser_support.find_chromium()
-        if executable is None:
-            print("Debian chromium not found (apt-get install chromium, or set CHROMIUM_PATH)", file=sys.stderr)
-            return 1
-        base = f"http://127.0.0.1:{port}"
-        with sync_playwright() as playwright:
-            browser = browser_support.launch_chromium(playwright, executable)
+        def levels_and_churn(clients) -> None:  # type: ignore[no-untyped-def]
+            nonlocal churn
             for n in levels:
                 print(f"{n} session(s) for {args.minutes:g} min …", flush=True)
-                level = run_level(browser, base, tokens, n, args, server, logs)
+                level = run_level(clients, tokens, n, args, server, logs)
                 results.append(level)
                 print("\n".join(table([level])[2:]), flush=True)
                 if server.poll() is not None:
-                    break
+                    return
                 time.sleep(5)
             if not args.no_churn and server.poll() is None:
                 print(f"churn: {args.churn} sessions opened and closed …", flush=True)
-                churn = run_churn(browser, base, tokens[-1], args.churn, server, settle=not args.no_settle)
-            browser.close()
+                churn = run_churn(clients, tokens[-1], args.churn, server, settle=not args.no_settle)
+
+        if args.clients == "websocket":
+            clients = WebsocketClients(port)
+            try:
+                levels_and_churn(clients)
+            finally:
+                clients.shutdown()
+        else:
+            from playwright.sync_api import sync_playwright
+
+            # The browsers stand for the viewers' own computers: they get the CPU the server and the
+            # feed leave (the server and the feed keep the normal priority).
+            if args.browser_nice or args.browser_idle:
+                threading.Thread(
+                    target=keep_browsers_low,
+                    args=({server.pid, feed.pid}, args.browser_nice, args.browser_idle, lowering),
+                    daemon=True,
+                ).start()
+            executable = browser_support.find_chromium()
+            if executable is None:
+                print("Debian chromium not found (apt-get install chromium, or set CHROMIUM_PATH)", file=sys.stderr)
+                return 1
+            with sync_playwright() as playwright:
+                browser = browser_support.launch_chromium(playwright, executable)
+                levels_and_churn(BrowserClients(browser, f"http://127.0.0.1:{port}"))
+                browser.close()
     finally:
+        lowering.set()
         stop(server)
         stop(feed)
     print()
     print(
         f"Machine: {machine}; store {declarations:,} declarations; shared figures {args.shared}; "
-        f"browsers at nice {args.browser_nice}"
+        + (
+            "viewers: websocket sessions"
+            if args.clients == "websocket"
+            else f"viewers: chromium at nice {args.browser_nice}" + (", idle class" if args.browser_idle else "")
+        )
     )
     print("\n".join(table(results)))
     for level in results:
@@ -576,7 +852,9 @@ def main(argv: list[str] | None = None) -> int:
                 "store": url,
                 "declarations": declarations,
                 "shared": args.shared,
+                "clients": args.clients,
                 "browser_nice": args.browser_nice,
+                "browser_idle": args.browser_idle,
                 "levels": [asdict(level) | {"errors": level.errors} for level in results],
                 "churn": asdict(churn) if churn else None,
             },
