@@ -388,6 +388,8 @@ class WebsocketViewer:
                             self.exceptions.append(f"{self.path}: {element.exception.message[:200]}")
                         elif shown == "alert" and element.alert.body in errors:
                             self.error_lines.append(f"{self.path}: {element.alert.body[:200]}")
+                        elif shown == "heading" and element.heading.body in errors:  # the store's page
+                            self.error_lines.append(f"{self.path}: {element.heading.body[:200]}")
             finally:
                 for timer in timers.values():
                     timer.cancel()
@@ -460,12 +462,21 @@ class WebsocketClients:
         time.sleep(seconds)
 
     def shutdown(self) -> None:
-        """Close every viewer and stop the loop."""
-        for stop, _task in list(self._running.values()):
-            self.loop.call_soon_threadsafe(stop.set)
+        """Close every viewer, then stop and close the loop."""
+        running = list(self._running.values())
         self._running.clear()
+        if running:
+            import asyncio
+
+            async def finish() -> None:
+                for stop, _task in running:
+                    stop.set()
+                await asyncio.wait([task for _stop, task in running], timeout=30)
+
+            asyncio.run_coroutine_threadsafe(finish(), self.loop).result()
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join(timeout=10)
+        self.loop.close()
 
 
 class BrowserClients:
