@@ -37,7 +37,7 @@ def prepared(csv_path: str, rows: int, kind: str) -> list:
         ref, zones = load_reference(conn), HotZoneIndex(load_hot_zones(conn))
     chunks = []
     for chunk in _prepared_chunks(
-        csv_path, Path(csv_path).name, None, ref, zones, dt.datetime.now(dt.UTC), 0, 50_000, True, (kind, 1)
+        csv_path, Path(csv_path).name, None, ref, zones, dt.datetime.now(dt.UTC), 0, 50_000, target=(kind, 1)
     ):
         chunks.append(chunk)
         if sum(c.rows for c in chunks) >= rows:
