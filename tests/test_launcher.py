@@ -222,7 +222,8 @@ def test_launcher_restarts_a_killed_feed_and_server_and_stops_on_sigterm(tmp_pat
     url = f"sqlite:///{tmp_path / 'store.db'}"
     engine = create_store_engine(url)
     init_store(engine)
-    simulator.seed(engine, days=1, seed=3, scale=0.02)  # not empty: the launcher seeds nothing
+    # Not empty (two days: just after local midnight today may have none): the launcher seeds nothing.
+    simulator.seed(engine, days=2, seed=3, scale=0.02)
     engine.dispose()
     port = _free_port()
     log = tmp_path / "launcher.log"

@@ -4,16 +4,20 @@ the rows behind a figure and the audit log show what each role may see."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from dashboard import auth
+from dashboard.filters import PARAM_FROM, PARAM_TO
 from dashboard.i18n import t
 from dashboard.navigation import PAGES, may_open, pages_for
 from dashboard.server import safe_next
 from data_access import simulator
 from data_access.store import create_store_engine, init_store, schema
+from data_access.timeutil import local_today, now_utc
 from tests.support import sign_in_as
 
 from .test_app import APP
@@ -32,7 +36,9 @@ def store_url(tmp_path_factory):
     return url
 
 
-def _run(monkeypatch, url: str, page: str | None = None, role: str | None = "admin") -> AppTest:
+def _run(
+    monkeypatch, url: str, page: str | None = None, role: str | None = "admin", params: dict[str, str] | None = None
+) -> AppTest:
     monkeypatch.setenv("DATABASE_URL", url)
     if role is not None:
         sign_in_as(monkeypatch, url, role)
@@ -40,9 +46,18 @@ def _run(monkeypatch, url: str, page: str | None = None, role: str | None = "adm
     at.run()
     if page is not None:
         at.switch_page(f"../pages/{PAGE_FILES[page]}")
+        for key, value in (params or {}).items():
+            at.query_params[key] = value
         at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def _last_week() -> dict[str, str]:
+    """The filters of the last seven local days: the seeded store has high-risk travellers in them at
+    any hour (today alone may hold a few minutes of declarations, just after local midnight)."""
+    today = local_today(now_utc())
+    return {PARAM_FROM: (today - dt.timedelta(days=6)).isoformat(), PARAM_TO: today.isoformat()}
 
 
 def _audit(url: str, action: str) -> list:
@@ -124,7 +139,7 @@ def test_a_page_outside_the_role_says_so_and_nothing_else(monkeypatch, store_url
 
 def test_the_follow_up_list_shows_contact_details_to_health_and_is_audited(monkeypatch, store_url):
     before = len(_audit(store_url, "view_personal"))
-    at = _run(monkeypatch, store_url, "theo-doi", role="health")
+    at = _run(monkeypatch, store_url, "theo-doi", role="health", params=_last_week())
     assert at.title[0].value == t("follow.title", "vi")
     table = at.dataframe[0].value
     assert t("follow.col.phone", "vi") in table.columns and len(table) > 0
@@ -135,7 +150,7 @@ def test_the_follow_up_list_shows_contact_details_to_health_and_is_audited(monke
 
 
 def test_the_audit_page_lists_the_entries_for_admins(monkeypatch, store_url):
-    _run(monkeypatch, store_url, "theo-doi", role="health")  # leaves a view_personal entry
+    _run(monkeypatch, store_url, "theo-doi", role="health", params=_last_week())  # leaves a view_personal entry
     at = _run(monkeypatch, store_url, "nhat-ky", role="admin")
     table = at.dataframe[0].value
     actions = set(table[t("audit.col.action", "vi")])
@@ -202,7 +217,7 @@ def test_the_rows_behind_the_high_risk_figure_are_offered_by_role(monkeypatch, s
 
 def test_the_it_team_sees_the_rows_behind_a_figure_masked_and_the_view_is_audited(monkeypatch, store_url):
     before = len(_audit(store_url, "view_personal"))
-    at = _run(monkeypatch, store_url, "nguy-co-cao", role="it")
+    at = _run(monkeypatch, store_url, "nguy-co-cao", role="it", params=_last_week())
     at.button(key="rows-high-risk").click().run()
     phones = [
         v

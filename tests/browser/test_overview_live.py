@@ -70,6 +70,9 @@ def test_missing_store_page_then_recovery(tmp_path, streamlit_server, app_page):
     engine = create_store_engine(url)
     init_store(engine)
     simulator.seed(engine, days=1, seed=8, scale=0.02)
+    # Today's crossings, whatever the hour (just after local midnight the seeded day may have none).
+    with engine.begin() as conn:
+        write_declarations(conn, [declaration(1, dt.datetime.now(dt.UTC))], HotZoneIndex(load_hot_zones(conn)))
     engine.dispose()
     # The store is back: the page leaves the store page by itself, for the sign-in form (the store
     # holds the accounts, so nobody could be signed in before); signed in, the Overview shows.
