@@ -306,8 +306,9 @@ class WebsocketViewer:
     for each live fragment again at the interval the server gave it (``auto_rerun``), as Streamlit's
     own frontend does, and keeps what it was sent that a viewer would see as an error."""
 
-    def __init__(self, port: int, path: str, token: str) -> None:
+    def __init__(self, port: int, path: str, token: str, touch_every: float = 0.0) -> None:
         self.port, self.path, self.token = port, path, token
+        self.touch_every = touch_every
         self.exceptions: list[str] = []
         self.error_lines: list[str] = []
         self.runs = 0
@@ -353,7 +354,16 @@ class WebsocketViewer:
                     message.rerun_script.is_auto_rerun = True
                     await socket_.send(message.SerializeToString())
 
+            async def act_every(period: float) -> None:
+                # A person at the page does something now and then (a filter, a click): a full run,
+                # which counts as activity; an untouched page ends after the sign-in's idle time.
+                while True:
+                    await asyncio.sleep(period)
+                    await socket_.send(self._client_state().SerializeToString())
+
             timers: dict[str, asyncio.Task] = {}
+            if self.touch_every > 0:
+                timers[""] = asyncio.ensure_future(act_every(self.touch_every))
             stopping = asyncio.ensure_future(stop.wait())
             try:
                 while not stop.is_set():
@@ -375,9 +385,8 @@ class WebsocketViewer:
                         if fragment not in timers:
                             timers[fragment] = asyncio.ensure_future(rerun_every(fragment, message.auto_rerun.interval))
                     elif kind == "stop_auto_rerun":
-                        for timer in timers.values():
-                            timer.cancel()
-                        timers.clear()
+                        for fragment in [f for f in timers if f]:
+                            timers.pop(fragment).cancel()
                     elif kind == "script_finished":
                         self.runs += 1
                         self._first_run.set()
@@ -405,10 +414,10 @@ class WebsocketClients:
     process: twenty of them cost a few per cent of a core, where twenty browsers would take the
     machine the server runs on."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, touch_every: float = 0.0) -> None:
         import asyncio
 
-        self.port = port
+        self.port, self.touch_every = port, touch_every
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self._thread.start()
@@ -418,7 +427,7 @@ class WebsocketClients:
         """A viewer on ``path``, once its page's first run has finished (raises if it did not in time)."""
         import asyncio
 
-        viewer = WebsocketViewer(self.port, path, token)
+        viewer = WebsocketViewer(self.port, path, token, self.touch_every)
 
         async def start():  # type: ignore[no-untyped-def]
             stop = asyncio.Event()
@@ -726,6 +735,13 @@ def main(argv: list[str] | None = None) -> int:
         "the browsers' on the same cores) or as headless chromium contexts (what the pages draw is checked)",
     )
     parser.add_argument(
+        "--act-every",
+        type=float,
+        default=10.0,
+        help="minutes between a websocket viewer's own full runs (a filter, a click: activity, without which "
+        "the sign-in ends after its idle time; default 10, 0: never)",
+    )
+    parser.add_argument(
         "--browser-nice",
         type=int,
         default=10,
@@ -806,7 +822,7 @@ def main(argv: list[str] | None = None) -> int:
                 churn = run_churn(clients, tokens[-1], args.churn, server, settle=not args.no_settle)
 
         if args.clients == "websocket":
-            clients = WebsocketClients(port)
+            clients = WebsocketClients(port, touch_every=args.act_every * 60)
             try:
                 levels_and_churn(clients)
             finally:
