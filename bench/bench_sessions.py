@@ -2,31 +2,42 @@
 sessions, then sessions opened and closed again and again.
 
     .venv/bin/python bench/bench_sessions.py --store /tmp/sessions-1m.db --minutes 5
+    .venv/bin/python bench/bench_sessions.py --store /tmp/sessions-1m.db --minutes 60 --levels 20 --no-churn
     .venv/bin/python bench/bench_sessions.py --store /tmp/sessions-1m.db --minutes 2 --shared off --no-churn
+    .venv/bin/python bench/bench_sessions.py --store /tmp/sessions-1m.db --clients chromium --levels 1,5
 
 Prepares the store (``init``: created or upgraded; seeded with ``--days`` simulated days when empty; a
-committee account with one sign-in session per browser session), starts the simulated feed
+committee account with one sign-in session per viewer), starts the simulated feed
 (``python -m data_access feed``) and the dashboard server (``streamlit run dashboard/server.py``) beside
 it, with ``DASHBOARD_SHARED_FIGURES`` on or off (``--shared``). For each level of ``--levels`` it opens
-that many headless chromium contexts in one browser, each signed in and left on a live committee page
-(``--pages``, in turn), lets them refresh by themselves for ``--minutes``, and reports (the browsers
-run at a lower priority, ``--browser-nice``: on a real deployment they are the viewers' own computers):
+that many viewers, one after the other, each signed in and left on a live committee page (``--pages``,
+in turn), lets them refresh by themselves for ``--minutes``, and reports.
+
+The viewers (``--clients``) are websocket sessions by default: each speaks Streamlit's own protocol as
+its frontend does (the page's run, then each live part's rerun at the interval the server announces,
+and a full run every ``--act-every`` minutes, as a person who now and then picks a filter: an untouched
+page is signed out after the sign-in's idle time). They cost the machine almost nothing, where twenty
+chromium renderers redrawing their charts took the two cores the server runs on (on a real deployment
+they are the viewers' own computers). ``--clients chromium`` opens headless chromium contexts instead
+(kept in the idle scheduling class, ``--browser-idle``, and at ``--browser-nice``), whose pages are
+also read for error boxes. Reported per level:
 
 * per-refresh server time, p50 / p95 / max, from the server's ``dashboard.timing`` lines of the
   refreshes (``run=refresh``) of that level; how many of the queries asked for the refreshes ran, and
   the time a refresh spent getting its figures (running, waiting for another session's, copying);
 * the server's CPU (``/proc/<pid>/stat``, user + system, in % of one core) and RSS (``VmRSS``: mean,
-  max, at the end); the CPU the browsers took (they redraw the pages on the same cores), how busy the
-  whole machine was and its load average (other work may share the cores);
-* errors: exception boxes and "could not show this part" lines on the pages (checked every
-  ``--check-every`` seconds), page script errors, sessions that did not open within 2 minutes,
-  "database is locked" in the server's and the feed's logs, tracebacks in the server's log.
+  max, at the end); the CPU the viewers took, how busy the whole machine was and its load average
+  (other work may share the cores);
+* errors: exception elements and "could not show this part" or store-page messages the viewers were
+  sent (checked every ``--check-every`` seconds and at the end), page script errors (chromium),
+  sessions that did not open within 2 minutes, "database is locked" in the server's and the feed's
+  logs, tracebacks in the server's log.
 
-Then the churn (unless ``--no-churn``): ``--churn`` times a context is opened on the Overview, waits for
-it to finish and is closed; RSS is sampled along the way, and again after Streamlit's own store of
+Then the churn (unless ``--no-churn``): ``--churn`` times a viewer is opened on the Overview, waits for
+its run to finish and is closed; RSS is sampled along the way, and again after Streamlit's own store of
 disconnected sessions (2 minutes) has let them go. Prints a Markdown table and writes everything as
-JSON (``--json``). The feed writes into the store: bench a copy if the store matters. Needs Debian's
-chromium (``CHROMIUM_PATH`` overrides /usr/bin/chromium) and the playwright package.
+JSON (``--json``). The feed writes into the store: bench a copy if the store matters. ``--clients
+chromium`` needs Debian's chromium (``CHROMIUM_PATH`` overrides /usr/bin/chromium) and playwright.
 """
 
 from __future__ import annotations
