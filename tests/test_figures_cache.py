@@ -451,7 +451,8 @@ def test_sessions_of_one_tick_run_the_figures_query_once(dashboard_store):
 def test_personal_queries_and_full_runs_always_ask_the_store(dashboard_store, monkeypatch):
     cache, clock, statements, cid, now = dashboard_store
     today = local_today(now)
-    where = dict(first_day=today, last_day=today, now=figures.tick_start(now, 10))
+    # Yesterday too: the store's crossings are 5 to 60 minutes old, yesterday's just after local midnight.
+    where = dict(first_day=today - dt.timedelta(days=1), last_day=today, now=figures.tick_start(now, 10))
     first = state.query(follow_up_queries.travellers, **where, limit=10)
     asked = len(statements)
     second = state.query(follow_up_queries.travellers, **where, limit=10)
