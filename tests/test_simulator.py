@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from data_access import simulator
 from data_access.domain import SYMPTOMS
 from data_access.store import create_store_engine, init_store, schema
-from data_access.timeutil import to_local
+from data_access.timeutil import local_midnight_utc, local_today, now_utc, to_local
 
 NOW = dt.datetime(2026, 11, 25, 10, 0, 0)  # 17:00 local
 SCALE = 0.1
@@ -160,8 +160,13 @@ def test_feed_survives_a_locked_store(tmp_path, monkeypatch, capsys):
     engine.dispose()
 
 
-def test_feed_fills_the_time_since_the_last_simulated_declaration(tmp_path):
+def test_feed_fills_the_time_since_the_last_simulated_declaration(tmp_path, monkeypatch):
     """A demo restarted after a pause: the feed first writes the missing hours, as seed would."""
+    # The simulator's clock runs from today's local noon: at night the quietest minutes hold no
+    # crossing at all, and "the feed reached now" could not be told from "nobody crossed".
+    started = now_utc()
+    noon = local_midnight_utc(local_today(started)) + dt.timedelta(hours=12)
+    monkeypatch.setattr(simulator, "now_utc", lambda: noon + (now_utc() - started))
     url = f"sqlite:///{tmp_path / 'store.db'}"
     engine = create_store_engine(url)
     init_store(engine)
