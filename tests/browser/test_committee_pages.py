@@ -59,6 +59,12 @@ def store(sqlite_engine, sqlite_url):
                 origin_province_code="36" if i % 5 else "01",
             )
         )
+    # Arrivals from two provinces today whatever the hour (after local midnight the rows above are
+    # yesterday's), at the first checkpoint, no later than its last declaration above.
+    rows += [
+        declaration(ids[list(ids)[0]], now - dt.timedelta(seconds=16 + k), direction="in", origin_province_code=code)
+        for k, code in enumerate(("36", "01"))
+    ]
     _write(sqlite_engine, rows)
     return sqlite_engine, sqlite_url, ids
 
