@@ -20,6 +20,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -36,6 +37,9 @@ from .timeutil import LOCAL_TZ
 #: Every backup file's name starts with this, then the local time it was taken (sortable).
 PREFIX = "thaibinh-"
 SUFFIXES = {"postgresql": ".dump", "sqlite": ".db"}
+#: A backup's name: the prefix, the local time to the second, then "-2", "-3"… for a second backup
+#: of the same second (see _target).
+_NAME = re.compile(rf"{re.escape(PREFIX)}(\d{{8}}-\d{{6}})(?:-(\d+))?\.")
 MANIFEST_VERSION = 1
 #: The tables a person reads the restore's result by (the rest are counted and checked too).
 HEADLINE_TABLES = ("declarations", "crossing_hourly", "audit_log")
@@ -231,7 +235,16 @@ def finished(folder: str | Path) -> list[Path]:
         path = manifest.with_name(manifest.name[: -len(".json")])
         if path.is_file():
             found.append(path)
-    return sorted(found, key=lambda p: p.name)
+    return sorted(found, key=_age_order)
+
+
+def _age_order(path: Path) -> tuple[str, int, str]:
+    # By time, then by the same second's sequence number: by name alone "…-2.db" would sort before
+    # "….db", the first of that second, and pruning would remove the newer of the two.
+    named = _NAME.match(path.name)
+    if named is None:
+        return ("", 0, path.name)
+    return (named.group(1), int(named.group(2) or 1), path.name)
 
 
 def prune(folder: str | Path, keep: int) -> list[Path]:

@@ -5,6 +5,7 @@ restore refuses a store that is not empty and a file that is not the one backed 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -19,7 +20,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from data_access import audit, simulator
-from data_access.backup import finished, manifest_path, table_counts
+from data_access.backup import backup, finished, manifest_path, table_counts
 from data_access.store import check_store, create_store_engine
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -128,6 +129,16 @@ def test_a_changed_or_unfinished_backup_is_not_restored(sqlite_engine, sqlite_ur
     unfinished = cli("restore", str(path), url=f"sqlite:///{target}")
     assert unfinished.returncode == 2 and unfinished.stderr.startswith("Lỗi [restore.no_manifest]:")
     assert not target.exists()
+
+
+def test_backups_of_the_same_second_are_kept_newest_first(sqlite_engine, sqlite_url, tmp_path):
+    # Several backups in one second are told apart by "-2", "-3"…; the newest are the last written.
+    folder, second = tmp_path / "nightly", dt.datetime(2026, 11, 27, 17, 0, 5, tzinfo=dt.UTC)
+    written = [backup(sqlite_url, folder, now=second, keep=2).path.name for _ in range(3)]
+    assert len(set(written)) == 3 and written[0].endswith("-000005.db")
+    assert [p.name for p in finished(folder)] == written[1:]
+    written.append(backup(sqlite_url, folder, now=second + dt.timedelta(seconds=1), keep=2).path.name)
+    assert [p.name for p in finished(folder)] == written[2:]
 
 
 def test_keep_leaves_the_newest_finished_backups(sqlite_engine, sqlite_url, tmp_path):
