@@ -57,6 +57,33 @@ def declaration(checkpoint_id: int, declared_at, **overrides) -> dict:
     return values
 
 
+def session_token(store_url: str, username: str, role: str, password: str = "test-password-1") -> str:
+    """A new session of account ``username`` (``role``; made if missing) in the store at ``store_url``:
+    the value of the session cookie, as the sign-in form would set it. "" for a missing or broken
+    store (the store page's tests): nobody to sign in, nothing to create."""
+    from data_access import accounts
+    from data_access.store import StoreError, check_store, create_store_engine
+    from data_access.timeutil import now_utc
+
+    try:
+        reader = create_store_engine(store_url, read_only=True)
+        check_store(reader, store_url)
+        reader.dispose()
+    except StoreError:
+        return ""
+    engine = create_store_engine(store_url)
+    try:
+        with engine.begin() as conn:
+            account = accounts.get_account(conn, username) or accounts.add_account(
+                conn, username, role, password, by="test"
+            )
+            return accounts.start_session(conn, account, now_utc())
+    except StoreError:
+        return ""
+    finally:
+        engine.dispose()
+
+
 def sign_in_as(
     monkeypatch: pytest.MonkeyPatch, store_url: str, role: str = "admin", username: str | None = None
 ) -> str:
@@ -64,25 +91,9 @@ def sign_in_as(
     store at ``store_url`` (made if missing): what the browser's session cookie does in a real page.
     Returns the username."""
     from dashboard import auth
-    from data_access import accounts
-    from data_access.store import StoreError, check_store, create_store_engine
-    from data_access.timeutil import now_utc
 
     name = username or f"test-{role}"
-    try:  # a missing or broken store (the store page's tests): nobody to sign in, nothing to create
-        reader = create_store_engine(store_url, read_only=True)
-        check_store(reader, store_url)
-        reader.dispose()
-    except StoreError:
-        return name
-    engine = create_store_engine(store_url)
-    try:
-        with engine.begin() as conn:
-            account = accounts.get_account(conn, name) or accounts.add_account(
-                conn, name, role, "test-password-1", by="test"
-            )
-            token = accounts.start_session(conn, account, now_utc())
-    finally:
-        engine.dispose()
-    monkeypatch.setattr(auth, "session_token", lambda: token)
+    token = session_token(store_url, name, role)
+    if token:
+        monkeypatch.setattr(auth, "session_token", lambda: token)
     return name

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests import support
 from tests.support import unavailable
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -157,28 +158,8 @@ def assert_no_exception(page: Page) -> None:
 
 def session_token(store_url: str, username: str = TEST_USER, role: str = TEST_ROLE) -> str:
     """A new session of account ``username`` (``role``; made if missing) in the store at ``store_url``:
-    the value of the session cookie, as the sign-in form would set it."""
-    from data_access import accounts
-    from data_access.store import StoreError, check_store, create_store_engine
-    from data_access.timeutil import now_utc
-
-    try:  # a missing or broken store (the store page's tests): nothing to sign in to, nothing to create
-        reader = create_store_engine(store_url, read_only=True)
-        check_store(reader, store_url)
-        reader.dispose()
-    except StoreError:
-        return ""
-    engine = create_store_engine(store_url)
-    try:
-        with engine.begin() as conn:
-            account = accounts.get_account(conn, username)
-            if account is None:
-                account = accounts.add_account(conn, username, role, "tester-password-1", by="test")
-            return accounts.start_session(conn, account, now_utc())
-    except StoreError:
-        return ""
-    finally:
-        engine.dispose()
+    the value of the session cookie, as the sign-in form would set it ("" for a missing store)."""
+    return support.session_token(store_url, username, role, password="tester-password-1")
 
 
 def _free_port() -> int:
