@@ -57,6 +57,21 @@ def declaration(checkpoint_id: int, declared_at, **overrides) -> dict:
     return values
 
 
+def crossings_just_now(engine, checkpoint_ids=(1, 2, 3)) -> None:
+    """One crossing a second ago at each of ``checkpoint_ids``: the store has crossings today whatever
+    the hour (just after local midnight a simulated day is minutes old)."""
+    import datetime as dt
+
+    from data_access.risk import HotZoneIndex
+    from data_access.store import load_hot_zones, write_declarations
+    from data_access.timeutil import now_utc
+
+    at = now_utc().replace(tzinfo=dt.UTC) - dt.timedelta(seconds=1)
+    with engine.begin() as conn:
+        rows = [declaration(checkpoint, at) for checkpoint in checkpoint_ids]
+        write_declarations(conn, rows, HotZoneIndex(load_hot_zones(conn)))
+
+
 def session_token(store_url: str, username: str, role: str, password: str = "test-password-1") -> str:
     """A new session of account ``username`` (``role``; made if missing) in the store at ``store_url``:
     the value of the session cookie, as the sign-in form would set it. "" for a missing or broken

@@ -3,7 +3,6 @@ missing or broken store gives a clear page instead of a traceback."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -13,11 +12,10 @@ from dashboard.i18n import t
 from dashboard.views.overview import headline
 from data_access import simulator
 from data_access.queries import overview
-from data_access.risk import HotZoneIndex
 from data_access.settings import get_settings
-from data_access.store import create_store_engine, init_store, load_hot_zones, write_declarations
+from data_access.store import create_store_engine, init_store
 from data_access.timeutil import now_utc
-from tests.support import declaration, sign_in_as
+from tests.support import crossings_just_now, sign_in_as
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "dashboard" / "app.py")
@@ -50,11 +48,7 @@ def demo_url(tmp_path_factory):
     engine = create_store_engine(url)
     init_store(engine)
     simulator.seed(engine, days=8, seed=3, scale=0.05)
-    # Crossings today whatever the hour: just after local midnight the simulated day is minutes old.
-    at = now_utc().replace(tzinfo=dt.UTC) - dt.timedelta(seconds=1)
-    with engine.begin() as conn:
-        rows = [declaration(checkpoint, at) for checkpoint in (1, 2, 3)]
-        write_declarations(conn, rows, HotZoneIndex(load_hot_zones(conn)))
+    crossings_just_now(engine)  # crossings today whatever the hour: the simulated day may be minutes old
     engine.dispose()
     return url
 

@@ -13,11 +13,10 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from data_access import accounts, cli_admin, simulator
-from data_access.risk import HotZoneIndex
 from data_access.settings import get_settings
-from data_access.store import load_hot_zones, schema, write_declarations
+from data_access.store import schema
 from data_access.timeutil import now_utc
-from tests.support import declaration
+from tests.support import crossings_just_now
 
 
 @pytest.fixture
@@ -129,11 +128,7 @@ def test_audit_lists_entries_since_a_day_by_user(cli, engine):
 
 def test_purge_dry_run_then_for_real(cli, engine):
     simulator.seed(engine, days=3, seed=5, scale=0.01)
-    # Named crossings today whatever the hour: just after local midnight the simulated day is minutes old.
-    at = now_utc().replace(tzinfo=dt.UTC) - dt.timedelta(seconds=1)
-    with engine.begin() as conn:
-        rows = [declaration(checkpoint, at) for checkpoint in (1, 2, 3)]
-        write_declarations(conn, rows, HotZoneIndex(load_hot_zones(conn)))
+    crossings_just_now(engine)  # crossings today whatever the hour: the simulated day may be minutes old
     with engine.connect() as conn:
         d = schema.declarations.c
         named = conn.execute(select(func.count()).where(d.full_name.is_not(None))).scalar()
